@@ -38,20 +38,28 @@ public final class BlasCheck {
     /**
      * A one-line hint when the OpenBLAS core is below what the CPU flags allow, else empty.
      *
-     * @param corename the OpenBLAS core ({@code openblas_get_corename()}, e.g. "Prescott"); a name
-     *                 this class does not know gives no hint
-     * @param flags    the CPU flags from /proc/cpuinfo
+     * @param corename    the OpenBLAS core ({@code openblas_get_corename()}, e.g. "Prescott"); a name
+     *                    this class does not know gives no hint
+     * @param flags       the CPU flags from /proc/cpuinfo
+     * @param coreTypeEnv the {@code OPENBLAS_CORETYPE} environment variable, null or empty when unset
      */
-    public static Optional<String> hint(String corename, Set<String> flags) {
+    public static Optional<String> hint(String corename, Set<String> flags, String coreTypeEnv) {
         Optional<Level> core = coreLevel(corename);
         Level cpu = cpuLevel(flags);
         if (core.isEmpty() || core.get().compareTo(cpu) >= 0) {
             return Optional.empty();
         }
         String best = recommendedCore(cpu).orElseThrow();
+        String fix = coreTypeEnv == null || coreTypeEnv.isBlank()
+                ? "start Java with OPENBLAS_CORETYPE=" + best + " for faster matrix products (./visage sets it)"
+                : "OPENBLAS_CORETYPE=" + coreTypeEnv.trim() + " is set; " + best + " gives faster matrix products";
         return Optional.of("hint: OpenBLAS runs its " + corename + " kernels but this CPU supports "
-                + (cpu == Level.AVX512 ? "AVX-512" : "AVX2/FMA") + "; start Java with OPENBLAS_CORETYPE=" + best
-                + " for faster matrix products (./visage sets it)");
+                + (cpu == Level.AVX512 ? "AVX-512" : "AVX2/FMA") + "; " + fix);
+    }
+
+    /** {@link #hint(String, Set, String)} with {@code OPENBLAS_CORETYPE} unset. */
+    public static Optional<String> hint(String corename, Set<String> flags) {
+        return hint(corename, flags, null);
     }
 
     /**
@@ -160,7 +168,7 @@ public final class BlasCheck {
 
     /** The hint for this process (call after ND4J is initialised), or empty. */
     public static Optional<String> currentHint() {
-        return loadedCoreName().flatMap(core -> hint(core, cpuFlags()));
+        return loadedCoreName().flatMap(core -> hint(core, cpuFlags(), System.getenv("OPENBLAS_CORETYPE")));
     }
 
     /**

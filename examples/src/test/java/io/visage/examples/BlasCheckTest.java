@@ -23,6 +23,14 @@ class BlasCheckTest {
     }
 
     @Test
+    void aUserChosenCoreTypeIsNamedInsteadOfTheLauncher() {
+        String hint = BlasCheck.hint("Prescott", SAPPHIRE, "Prescott").orElseThrow();
+        assertTrue(hint.contains("OPENBLAS_CORETYPE=Prescott is set; SkylakeX"), hint);
+        assertTrue(BlasCheck.hint("Prescott", SAPPHIRE, " ").orElseThrow().contains("./visage sets it"));
+        assertEquals(Optional.empty(), BlasCheck.hint("SkylakeX", SAPPHIRE, "SkylakeX"));
+    }
+
+    @Test
     void noHintWhenTheCoreMatchesTheCpu() {
         assertEquals(Optional.empty(), BlasCheck.hint("SkylakeX", SAPPHIRE));
         assertEquals(Optional.empty(), BlasCheck.hint("Cooperlake", SAPPHIRE));
