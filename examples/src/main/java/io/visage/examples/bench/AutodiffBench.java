@@ -139,8 +139,4 @@ public final class AutodiffBench {
         return s.length % 2 == 1 ? s[s.length / 2] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]);
     }
 
-    public static void main(String[] args) {
-        System.out.println(run(64, 4, 128, 2, 25, 30));
-        System.out.println(run(1024, 16, 4096, 2, 64, 10));
-    }
 }

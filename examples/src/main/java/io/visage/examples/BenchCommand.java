@@ -1,0 +1,73 @@
+package io.visage.examples;
+
+import io.visage.examples.bench.AutodiffBench;
+import io.visage.examples.bench.DecodeStepBench;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code visage bench ...}: benchmarks that print figures (never pass/fail). */
+@Command(name = "bench", description = "Benchmarks (full-size, random weights); they print figures.",
+        mixinStandardHelpOptions = true,
+        subcommands = {BenchCommand.DecodeStep.class, BenchCommand.Autodiff.class})
+public final class BenchCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+        return 0;
+    }
+
+    @Command(name = "decode-step", mixinStandardHelpOptions = true,
+            description = "One decoder step of the full-size ViSAGe decoder (12 layers, d=1024, batch 2, KV cache of"
+                    + " 430 positions): median ms, GB/s of weights, machine bandwidth.")
+    static final class DecodeStep implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--steps", defaultValue = "30", description = "measured steps (default ${DEFAULT-VALUE})")
+        int steps;
+
+        @Option(names = "--cached", defaultValue = "430", description = "positions already cached (default ${DEFAULT-VALUE})")
+        int cached;
+
+        @Option(names = "--threads", description = "worker threads (default: available processors)")
+        Integer threads;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            BlasCheck.printHint(spec.commandLine().getErr());
+            DecodeStepBench.Options o = DecodeStepBench.Options.visage(steps,
+                    threads == null ? Runtime.getRuntime().availableProcessors() : threads);
+            o = new DecodeStepBench.Options(o.layers(), o.dModel(), o.heads(), o.ffn(), o.batch(), o.sourceLength(), cached,
+                    o.steps(), o.threads());
+            out.println(DecodeStepBench.run(o, out));
+            return 0;
+        }
+    }
+
+    @Command(name = "autodiff", mixinStandardHelpOptions = true,
+            description = "One BART encoder layer forward and forward+backward: the project's tape vs SameDiff.")
+    static final class Autodiff implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--iterations", defaultValue = "10", description = "timed iterations (default ${DEFAULT-VALUE})")
+        int iterations;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            BlasCheck.printHint(spec.commandLine().getErr());
+            out.println(AutodiffBench.run(64, 4, 128, 2, 25, iterations));
+            out.println(AutodiffBench.run(1024, 16, 4096, 2, 64, iterations));
+            return 0;
+        }
+    }
+}

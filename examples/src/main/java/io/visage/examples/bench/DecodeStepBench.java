@@ -1,0 +1,131 @@
+package io.visage.examples.bench;
+
+import io.visage.nn.kernel.AttentionKernel;
+import io.visage.nn.kernel.MatVec;
+import io.visage.nn.kernel.MatVecs;
+import io.visage.nn.kernel.MemoryBandwidth;
+import io.visage.nn.kernel.Parallelism;
+import io.visage.nn.kernel.PeakRss;
+import io.visage.nn.layers.Activation;
+import io.visage.nn.module.RandomParams;
+import io.visage.nn.transformer.BartDecoderLayer;
+import io.visage.nn.transformer.IncrementalDecoder;
+import io.visage.nn.transformer.LayerConfig;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * One autoregressive decoder step of the full-size ViSAGe decoder (random weights): 12 BART layers,
+ * d = 1024, 16 heads, FFN 4096, batch 2 (conditional + unconditional rows), with {@code cached}
+ * positions already in the KV cache. Reports the median step time, the weight bytes streamed per
+ * second, and the machine's memory bandwidth measured in the same run.
+ */
+public final class DecodeStepBench {
+    private DecodeStepBench() {}
+
+    /** What to run. */
+    public record Options(int layers, int dModel, int heads, int ffn, int batch, int sourceLength, int cached,
+            int steps, int threads) {
+        public Options {
+            if (layers < 1 || dModel < 1 || heads < 1 || ffn < 1 || batch < 1 || sourceLength < 1 || cached < 0
+                    || steps < 3 || threads < 1) {
+                throw new IllegalArgumentException("decode-step benchmark sizes must be positive (steps >= 3)");
+            }
+        }
+
+        /** The ViSAGe decoder at the cache length of the middle of a 5-s clip. */
+        public static Options visage(int steps, int threads) {
+            return new Options(12, 1024, 16, 4096, 2, 22, 430, steps, threads);
+        }
+    }
+
+    /** Measured figures. */
+    public record Result(Options options, String kernel, double medianMs, double minMs, double weightGBps,
+            double weightMB, double cacheMB, double copyGBps, double readGBps, long peakRssBytes) {
+        public double fractionOfRead() {
+            return weightGBps / readGBps;
+        }
+
+        public double fractionOfCopy() {
+            return weightGBps / copyGBps;
+        }
+
+        @Override
+        public String toString() {
+            return String.format("decode step: %d layers, d=%d, %d heads, FFN %d, batch %d, KV cache %d positions, %d threads%n"
+                    + "  kernel              %s%n"
+                    + "  step time           median %.2f ms (min %.2f) over %d steps%n"
+                    + "  weights per step    %.1f MB  ->  %.1f GB/s streamed%n"
+                    + "  KV cache per step   %.1f MB (not counted above)%n"
+                    + "  machine bandwidth   copy %.1f GB/s, read %.1f GB/s (same run)%n"
+                    + "  efficiency          %.0f%% of copy bandwidth, %.0f%% of read bandwidth%n"
+                    + "  peak RSS            %s",
+                    options.layers(), options.dModel(), options.heads(), options.ffn(), options.batch(), options.cached(),
+                    options.threads(), kernel, medianMs, minMs, options.steps(), weightMB, weightGBps, cacheMB, copyGBps,
+                    readGBps, 100 * fractionOfCopy(), 100 * fractionOfRead(),
+                    peakRssBytes < 0 ? "n/a" : String.format("%.2f GB", peakRssBytes / 1e9));
+        }
+    }
+
+    public static Result run(Options o, PrintWriter log) {
+        try (Parallelism par = new Parallelism(o.threads())) {
+            log.println("building the decoder with random weights ...");
+            log.flush();
+            LayerConfig cfg = new LayerConfig(o.dModel(), o.heads(), o.ffn(), Activation.GELU_EXACT, 1e-5, 0.1, 0.0, 0.0,
+                    0.02);
+            List<BartDecoderLayer> layers = new ArrayList<>();
+            try (RandomParams p = new RandomParams(2025)) {
+                for (int i = 0; i < o.layers(); i++) {
+                    layers.add(BartDecoderLayer.create(p, "model.decoder.layers." + i, cfg));
+                }
+            }
+            MatVec mv = MatVecs.best(par);
+            IncrementalDecoder dec = new IncrementalDecoder(layers, mv, new AttentionKernel(par));
+            INDArray enc = Nd4j.rand(DataType.FLOAT, o.batch(), o.sourceLength(), o.dModel()).subi(0.5);
+            IncrementalDecoder.State st = dec.newState(o.batch(), o.cached() + o.steps(), enc);
+            Random rng = new Random(1);
+            float[] h = new float[o.batch() * o.dModel()];
+            log.printf("filling the KV cache with %d positions ...%n", o.cached());
+            log.flush();
+            for (int i = 0; i < o.cached(); i++) {
+                fill(rng, h);
+                dec.step(st, h);
+            }
+            double[] ms = new double[o.steps()];
+            long cacheBytes = st.cacheBytesPerStep();
+            for (int i = 0; i < o.steps(); i++) {
+                fill(rng, h);
+                long t0 = System.nanoTime();
+                dec.step(st, h);
+                ms[i] = (System.nanoTime() - t0) / 1e6;
+            }
+            double median = median(ms);
+            double min = Arrays.stream(ms).min().orElse(Double.NaN);
+            long bytes = dec.weightBytesPerStep();
+            log.println("measuring memory bandwidth ...");
+            log.flush();
+            MemoryBandwidth.Result bw = MemoryBandwidth.measure(par);
+            long rss = PeakRss.read().map(PeakRss.Usage::peakBytes).orElse(-1L);
+            return new Result(o, mv.name(), median, min, bytes / (median / 1e3) / 1e9, bytes / 1e6, cacheBytes / 1e6,
+                    bw.copyGBps(), bw.readGBps(), rss);
+        }
+    }
+
+    private static void fill(Random rng, float[] h) {
+        for (int i = 0; i < h.length; i++) {
+            h[i] = (float) rng.nextGaussian();
+        }
+    }
+
+    static double median(double[] v) {
+        double[] s = v.clone();
+        Arrays.sort(s);
+        return s.length % 2 == 1 ? s[s.length / 2] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]);
+    }
+}
