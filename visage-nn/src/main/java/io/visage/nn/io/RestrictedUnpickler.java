@@ -68,9 +68,14 @@ final class RestrictedUnpickler {
         }
     }
 
+    /** Pushes plus memo stores a pickle may make; torch.save needs about 30 per tensor. */
+    static final long DEFAULT_MAX_OBJECTS = 5_000_000;
+
     private final Path file;
     private final String source;
     private final ByteBuffer in;
+    private final long maxObjects;
+    private long objects;
     private final List<Object> stack = new ArrayList<>();
     private final Deque<Integer> marks = new ArrayDeque<>();
     private final Map<Long, Object> memo = new HashMap<>();
@@ -82,9 +87,15 @@ final class RestrictedUnpickler {
      * @param source the pickle's name inside it (e.g. {@code weights/data.pkl}), for messages
      */
     RestrictedUnpickler(Path file, String source, byte[] pickle) {
+        this(file, source, pickle, DEFAULT_MAX_OBJECTS);
+    }
+
+    /** @param maxObjects budget of pushes and memo stores, so a hostile pickle cannot exhaust memory */
+    RestrictedUnpickler(Path file, String source, byte[] pickle, long maxObjects) {
         this.file = file;
         this.source = source;
         this.in = ByteBuffer.wrap(pickle).order(ByteOrder.LITTLE_ENDIAN);
+        this.maxObjects = maxObjects;
     }
 
     /** Every storage referenced, by key, in first-use order. */
@@ -127,9 +138,9 @@ final class RestrictedUnpickler {
                 case 'X' -> push(string(u32())); // BINUNICODE
                 case 0x8c -> push(string(u8())); // SHORT_BINUNICODE
                 case 0x8d -> push(string(in.getLong(need(8)))); // BINUNICODE8
-                case 'q' -> memo.put((long) u8(), top()); // BINPUT
-                case 'r' -> memo.put(u32(), top()); // LONG_BINPUT
-                case 0x94 -> memo.put((long) memo.size(), top()); // MEMOIZE
+                case 'q' -> memoPut(u8()); // BINPUT
+                case 'r' -> memoPut(u32()); // LONG_BINPUT
+                case 0x94 -> memoPut(memo.size()); // MEMOIZE
                 case 'h' -> push(memoGet(u8())); // BINGET
                 case 'j' -> push(memoGet(u32())); // LONG_BINGET
                 case 'J' -> push((long) in.getInt(need(4))); // BININT
@@ -315,7 +326,19 @@ final class RestrictedUnpickler {
     // ---- stack and input primitives ----
 
     private void push(Object o) {
+        count();
         stack.add(o);
+    }
+
+    private void memoPut(long index) {
+        count();
+        memo.put(index, top());
+    }
+
+    private void count() {
+        if (++objects > maxObjects) {
+            throw fail("pickle builds more than " + maxObjects + " objects (absurd for a state dict)");
+        }
     }
 
     private Object top() {

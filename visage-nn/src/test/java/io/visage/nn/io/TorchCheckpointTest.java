@@ -145,7 +145,7 @@ class TorchCheckpointTest {
                 new Spec("u", "ByteStorage", "u", new byte[] {(byte) 200}, 1, 0, new long[] {1}, new long[] {1})));
         try (TorchCheckpoint c = TorchCheckpoint.open(f)) {
             assertArrayEquals(new float[] {1f, -2f, Float.POSITIVE_INFINITY, 0x1p-24f}, c.floats("h"));
-            assertEquals(DataType.HALF, c.load("h").dataType());
+            assertEquals(DataType.FLOAT16, c.load("h").dataType());
             assertArrayEquals(new float[] {1f, Float.NEGATIVE_INFINITY}, c.floats("bf"));
             assertArrayEquals(new long[] {-5, Long.MAX_VALUE}, c.longs("l"));
             assertArrayEquals(new double[] {Math.PI}, c.doubles("d"));
@@ -187,6 +187,49 @@ class TorchCheckpointTest {
             assertArrayEquals(new float[] {4, 5}, c.floats("model.p"));
             assertEquals(Map.of("epoch", 7L, "lr", 0.1), c.metadata());
         }
+    }
+
+    @Test
+    void metadata_containerWithNestedValues_convertsToPlainJava() throws IOException {
+        byte[] storage = f32(new float[] {1, 2, 3});
+        PickleBuilder p = new PickleBuilder().proto(2).emptyDict().mark();
+        p.str("state_dict").orderedDict().str("conv.weight")
+                .tensor("FloatStorage", "0", 3, 0, new long[] {3}, new long[] {1}).op('s');
+        p.str("metadata").emptyDict().mark().str("kwargs").emptyDict().mark()
+                .str("rates").op(']').mark().integer(2).integer(4).op('e')
+                .str("pair").ints(1, 2).str("none").op('N').str("flag").op(0x88)
+                .str("w").op('G').op(0x3f, 0xe0, 0, 0, 0, 0, 0, 0).op('u')
+                .str("version").str("1.0.0").integer(3).str("int key").op('u');
+        p.op('u').stop();
+        Path f = tmp.resolve("container.pth");
+        PickleBuilder.torchZip(f, p.bytes(), Map.of("0", storage), Map.of());
+        try (TorchCheckpoint c = TorchCheckpoint.open(f)) {
+            assertTrue(c.isDacContainer());
+            assertEquals(List.of("conv.weight"), IoAssert.names(c));
+            Map<String, Object> kwargs = new LinkedHashMap<>();
+            kwargs.put("rates", List.of(2L, 4L));
+            kwargs.put("pair", List.of(1L, 2L));
+            kwargs.put("none", null);
+            kwargs.put("flag", true);
+            kwargs.put("w", 0.5);
+            assertEquals(kwargs, c.kwargs());
+            assertEquals(List.of("kwargs", "version", "3"), List.copyOf(c.metadata().keySet()));
+            assertEquals("int key", c.metadata().get("3"));
+            assertThrowsUnsupported(() -> c.metadata().put("x", 1));
+        }
+    }
+
+    private static void assertThrowsUnsupported(org.junit.jupiter.api.function.Executable e) {
+        org.junit.jupiter.api.Assertions.assertThrows(UnsupportedOperationException.class, e);
+    }
+
+    @Test
+    void open_containerStateDictWithNonTensor_throws() throws IOException {
+        PickleBuilder p = new PickleBuilder().proto(2).emptyDict().str("state_dict").emptyDict().str("step")
+                .integer(5).op('s').op('s').stop();
+        Path f = tmp.resolve("bad-container.pth");
+        PickleBuilder.torchZip(f, p.bytes(), Map.of(), Map.of());
+        assertFormatError(f, () -> TorchCheckpoint.open(f), "state_dict entry 'step'", "not a tensor");
     }
 
     // ---- hostile and malformed input ----
