@@ -79,7 +79,7 @@ abstract class AbstractTensorSource implements TensorSource {
                     + ", not floating point; use longs()");
         }
         ByteBuffer b = bytes(t);
-        int n = (int) (b.remaining() / t.dtype().bytes());
+        int n = b.remaining() / t.dtype().bytes();
         float[] out = new float[n];
         switch (t.dtype()) {
             case F32 -> b.asFloatBuffer().get(out);

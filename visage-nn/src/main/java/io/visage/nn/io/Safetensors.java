@@ -166,7 +166,7 @@ public final class Safetensors extends AbstractTensorSource {
                 throw new CheckpointFormatException(file, "header is not a JSON object");
             }
             while (p.nextToken() == JsonToken.FIELD_NAME) {
-                String name = p.getCurrentName();
+                String name = p.currentName();
                 if (entries.containsKey(name)) {
                     throw new CheckpointFormatException(file, "duplicate tensor name '" + name + "' in header");
                 }
@@ -345,7 +345,7 @@ public final class Safetensors extends AbstractTensorSource {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        int pad = (int) ((8 - (8 + json.length) % 8) % 8);
+        int pad = (8 - (8 + json.length) % 8) % 8;
         ByteBuffer head = ByteBuffer.allocate(8 + json.length + pad).order(ByteOrder.LITTLE_ENDIAN);
         head.putLong(json.length + pad).put(json);
         for (int i = 0; i < pad; i++) {

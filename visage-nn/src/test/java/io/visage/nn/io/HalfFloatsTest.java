@@ -75,7 +75,7 @@ class HalfFloatsTest {
 
     @Test
     void f16ToF32_nonNaNPatterns_agreeWithNd4jHalfCast() {
-        INDArray half = Nd4j.createUninitialized(DataType.HALF, new long[] {65536}, 'c');
+        INDArray half = Nd4j.createUninitialized(DataType.FLOAT16, new long[] {65536}, 'c');
         ByteBuffer b = half.data().asNio().order(ByteOrder.LITTLE_ENDIAN);
         for (int h = 0; h < 65536; h++) {
             b.putShort(h * 2, (short) h);

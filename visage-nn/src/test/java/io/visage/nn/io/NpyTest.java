@@ -75,7 +75,7 @@ class NpyTest {
             assertEquals(5.5, a.load("be").getDouble(1, 2));
         }
         INDArray i4 = Npy.read(decode("i4.npy", I4_C));
-        assertEquals(DataType.INT, i4.dataType());
+        assertEquals(DataType.INT32, i4.dataType());
         assertArrayEquals(new int[] {1, -2, 3, Integer.MAX_VALUE}, i4.data().asInt());
         try (Npy h = Npy.open(decode("f2.npy", F2_V2))) {
             float[] v = h.floats("f2");
@@ -85,7 +85,7 @@ class NpyTest {
         }
         try (Npy u = Npy.open(decode("u8.npy", U8_V3))) {
             assertArrayEquals(new long[] {0, 7, 255}, u.longs("u8"));
-            assertEquals(DataType.UBYTE, u.load("u8").dataType());
+            assertEquals(DataType.UINT8, u.load("u8").dataType());
         }
         try (Npy b = Npy.open(decode("b.npy", B1_SCALAR))) {
             assertArrayEquals(new long[] {}, b.shape("b"));
@@ -102,14 +102,14 @@ class NpyTest {
         }
         try (Npy s = Npy.open(decode("s.npy", BE_I2))) {
             assertArrayEquals(new long[] {1, -300, 7, 8}, s.longs("s"));
-            assertArrayEquals(new int[] {1, -300, 7, 8}, s.load("s").castTo(DataType.INT).data().asInt());
+            assertArrayEquals(new int[] {1, -300, 7, 8}, s.load("s").castTo(DataType.INT32).data().asInt());
         }
     }
 
     static Stream<Arguments> roundTripCases() {
         List<Arguments> out = new ArrayList<>();
-        DataType[] types = {DataType.HALF, DataType.FLOAT, DataType.DOUBLE, DataType.BYTE, DataType.UBYTE,
-            DataType.SHORT, DataType.INT, DataType.LONG, DataType.BOOL};
+        DataType[] types = {DataType.FLOAT16, DataType.FLOAT, DataType.DOUBLE, DataType.INT8, DataType.UINT8,
+            DataType.INT16, DataType.INT32, DataType.INT64, DataType.BOOL};
         long[][] shapes = {{2, 3, 4}, {5}, {}, {0, 3}, {3, 0, 2}, {1, 4}};
         for (DataType t : types) {
             for (long[] s : shapes) {

@@ -73,13 +73,13 @@ class NpzTest {
         Map<String, INDArray> in = new LinkedHashMap<>();
         in.put("f32", Nd4j.rand(DataType.FLOAT, 3, 4));
         in.put("f64.view", Nd4j.rand(DataType.DOUBLE, 4, 5).get(org.nd4j.linalg.indexing.NDArrayIndex.interval(1, 3)));
-        in.put("f16", Nd4j.rand(DataType.FLOAT, 6).castTo(DataType.HALF));
+        in.put("f16", Nd4j.rand(DataType.FLOAT, 6).castTo(DataType.FLOAT16));
         in.put("i64", Nd4j.createFromArray(new long[] {-1, Long.MAX_VALUE}));
         in.put("i32", Nd4j.createFromArray(new int[] {7}));
-        in.put("u8", Nd4j.createFromArray(new byte[] {(byte) 250}).castTo(DataType.UBYTE));
+        in.put("u8", Nd4j.createFromArray(new byte[] {(byte) 250}).castTo(DataType.UINT8));
         in.put("mask", Nd4j.createFromArray(new boolean[] {false, true}));
         in.put("scalar", Nd4j.scalar(DataType.DOUBLE, 2.5));
-        in.put("empty", Nd4j.create(DataType.LONG, 2, 0));
+        in.put("empty", Nd4j.create(DataType.INT64, 2, 0));
         in.put("sub/dir", Nd4j.rand(DataType.FLOAT, 2, 2).dup('f'));
         Path f = tmp.resolve("rt.npz");
         Npz.write(f, in);

@@ -87,13 +87,13 @@ class SafetensorsTest {
         Map<String, INDArray> in = new LinkedHashMap<>();
         in.put("f32", Nd4j.rand(DataType.FLOAT, 3, 5).subi(0.5));
         in.put("f64", Nd4j.rand(DataType.DOUBLE, 2, 2, 3));
-        in.put("f16", Nd4j.rand(DataType.FLOAT, 7).castTo(DataType.HALF));
+        in.put("f16", Nd4j.rand(DataType.FLOAT, 7).castTo(DataType.FLOAT16));
         in.put("bf16", Nd4j.rand(DataType.FLOAT, 2, 3).castTo(DataType.BFLOAT16));
         in.put("i64", Nd4j.createFromArray(new long[] {Long.MIN_VALUE, -1, 0, Long.MAX_VALUE}));
         in.put("i32", Nd4j.createFromArray(new int[][] {{1, -2}, {3, Integer.MIN_VALUE}}));
         in.put("i16", Nd4j.createFromArray(new short[] {-3, 300}));
         in.put("i8", Nd4j.createFromArray(new byte[] {-128, 127}));
-        in.put("u8", Nd4j.createFromArray(new byte[] {0, 1, (byte) 255}).castTo(DataType.UBYTE));
+        in.put("u8", Nd4j.createFromArray(new byte[] {0, 1, (byte) 255}).castTo(DataType.UINT8));
         in.put("bool", Nd4j.createFromArray(new boolean[] {true, false, true}));
         in.put("scalar", Nd4j.scalar(DataType.FLOAT, -0.0f));
         in.put("empty", Nd4j.create(DataType.FLOAT, 0, 4));
@@ -141,6 +141,16 @@ class SafetensorsTest {
             assertArrayEquals(new float[] {1f, 2f}, st.floats("x"));
         }
         assertFalse(new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1).contains("__metadata__"));
+    }
+
+    @Test
+    void write_noTensors_opensEmpty() throws IOException {
+        Path f = tmp.resolve("empty.safetensors");
+        Safetensors.write(f, Map.of(), Map.of("k", "v"));
+        try (Safetensors st = Safetensors.open(f)) {
+            assertTrue(st.tensors().isEmpty());
+            assertEquals(Map.of("k", "v"), st.metadata());
+        }
     }
 
     @Test
