@@ -104,7 +104,7 @@ public final class InspectCommand implements Callable<Integer> {
             return new Failed(file, "no such file");
         }
         try (TensorSource src = TensorFiles.open(file)) {
-            return new Inspected(file, TensorFileFormat.of(file), src.tensors());
+            return new Inspected(file, TensorFiles.formatName(src), src.tensors());
         } catch (CheckpointFormatException e) {
             return new Failed(file, withoutFilePrefix(e.getMessage(), file, e.file()));
         } catch (UncheckedIOException e) {
