@@ -38,6 +38,7 @@ public final class MatVecBench {
             for (int[] shape : shapes) {
                 benchShape(shape[0], shape[1], totalMiB, passes, kernels);
             }
+            rowKernels(par);
             overhead(par);
             System.out.println("memory: " + MemoryBandwidth.measure(par));
             PeakRss.read().ifPresent(u -> System.out.println("memory: " + u));
@@ -119,6 +120,50 @@ public final class MatVecBench {
             m = Math.max(m, Math.abs(a[i] - b[i]));
         }
         return m;
+    }
+
+    /** Decode-step sizes: LayerNorm and GELU on 2 rows, attention over an 861-position cache. */
+    private static void rowKernels(Parallelism par) {
+        float[] x = new float[2 * 4096];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) Math.sin(i * 0.1) * 3;
+        }
+        float[] y = new float[x.length];
+        float[] g = new float[1024];
+        float[] b = new float[1024];
+        java.util.Arrays.fill(g, 1f);
+        boolean vec = MatVecs.vectorApiAvailable();
+        double ln = perCall(() -> RowKernels.layerNorm(x, 0, y, 0, 2, 1024, g, b, 1e-5f), 20_000);
+        double gelu = perCall(() -> RowKernels.gelu(x, 0, y, 0, 2 * 4096), 5_000);
+        double geluScalar = perCall(() -> RowKernels.geluScalar(x, 0, y, 0, 2 * 4096), 2_000);
+        KvLayout layout = new KvLayout(2, 16, 1024, 64);
+        float[] keys = new float[layout.size()];
+        float[] values = new float[layout.size()];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = (float) Math.sin(i * 0.37) * 0.1f;
+            values[i] = (float) Math.cos(i * 0.11);
+        }
+        float[] q = java.util.Arrays.copyOf(x, 2 * 1024);
+        float[] out = new float[q.length];
+        AttentionKernel best = new AttentionKernel(par);
+        AttentionKernel scalar = new AttentionKernel(par, false);
+        double att = perCall(() -> best.attend(q, 0, keys, values, layout, 861, out, 0), 1_000);
+        double attScalar = perCall(() -> scalar.attend(q, 0, keys, values, layout, 861, out, 0), 300);
+        System.out.printf("row kernels (%s, median µs per call): layerNorm[2,1024] %.1f; gelu[2,4096] %.1f"
+                + " (plain Java %.1f); attention B=2 H=16 Dh=64 L=861 %.0f (plain Java %.0f)%n",
+                vec ? "vector" : "plain Java", ln, gelu, geluScalar, att, attScalar);
+    }
+
+    private static double perCall(Runnable r, int calls) {
+        double[] t = new double[calls];
+        for (int i = -calls / 5; i < calls; i++) {
+            long t0 = System.nanoTime();
+            r.run();
+            if (i >= 0) {
+                t[i] = (System.nanoTime() - t0) / 1e3;
+            }
+        }
+        return MemoryBandwidth.median(t);
     }
 
     /**

@@ -14,12 +14,13 @@ import jdk.incubator.vector.VectorSpecies;
  * per pass). Two loop orders, chosen by how much of {@code x} each weight row has to meet:
  * <ul>
  *   <li>one weight row at a time, two accumulators per batch row, when {@code B ≤ 2} and {@code x}
- *       takes at most 16 KiB (half of a typical L1): the weights are then read as a single
- *       sequential stream, which measured fastest (for example {@code [4096, 1024]});</li>
+ *       takes at most 8 KiB (a quarter of a typical L1): the weights are then read as a single
+ *       sequential stream, which measured fastest for {@code in = 1024} (30–39 GB/s against 20–24
+ *       for four rows on a 2-core Zen 4);</li>
  *   <li>four weight rows at a time otherwise: each {@code x} vector is loaded once per four weight
- *       rows, which matters once {@code x} no longer stays in L1 (for example {@code B = 2} with
- *       {@code in = 4096}). Larger batches take further passes over the same four rows, then in
- *       L1/L2.</li>
+ *       rows, which matters once {@code x} competes with the streamed weights for L1 (for
+ *       {@code B = 2, in = 4096} one row at a time fell to 14–18 GB/s, four rows gave 22–28).
+ *       Larger batches take further passes over the same four rows, then in L1/L2.</li>
  * </ul>
  * Columns beyond the last full vector are summed in scalar code.
  *
@@ -33,7 +34,7 @@ public final class VectorMatVec extends AbstractMatVec {
     /** Minimum weight bytes per parallel chunk, so chunk overhead stays small. */
     private static final int MIN_CHUNK_BYTES = 64 * 1024;
     /** Largest {@code x} (all batch rows) for the one-row-at-a-time order. */
-    private static final int ONE_ROW_MAX_X_BYTES = 16 * 1024;
+    private static final int ONE_ROW_MAX_X_BYTES = 8 * 1024;
 
     private final Parallelism par;
 
