@@ -1,5 +1,6 @@
 package io.visage.nn.kernel;
 
+import java.lang.ref.Reference;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /** Argument checks and buffer resolution shared by the {@link MatVec} implementations. */
@@ -34,6 +35,10 @@ abstract class AbstractMatVec implements MatVec {
             return;
         }
         compute(wf, bf, lo, hi, x, xOff, xStride, y, yOff, yStride, batch);
+        // The ByteBuffers do not keep the ND4J buffers alive; without this, a caller's temporary weight
+        // could be collected (and its memory freed) while the kernel still reads it.
+        Reference.reachabilityFence(w);
+        Reference.reachabilityFence(bias);
     }
 
     /** Arguments are valid here; {@code bias} may be null; {@code hi > lo}. */

@@ -42,7 +42,8 @@ public record KvLayout(int batch, int heads, int capacity, int headDim) {
     }
 
     /**
-     * Stores position {@code t} for every batch entry: {@code cache[b, h, t, :] = src[srcOff + b·srcStride + h·Dh ..]}.
+     * Stores position {@code t} for every batch entry:
+     * {@code cache[b, h, t, :] = src[srcOff + b·srcStride + h·Dh ..]}.
      * For one decode step's projection {@code [B, H·Dh]} use {@code srcOff = 0, srcStride = H·Dh}; to fill
      * position {@code t} from an encoder output {@code [B, S, H·Dh]} use {@code srcOff = t·H·Dh,
      * srcStride = S·H·Dh}.

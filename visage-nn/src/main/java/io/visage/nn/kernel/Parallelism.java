@@ -40,13 +40,13 @@ public final class Parallelism implements AutoCloseable {
         }
     }
 
-    private static final Task IDLE = new Task(null, 0, 0, 1, 0);
-    private static final Task STOP = new Task(null, 0, 0, 1, 0);
-
     private final int threads;
     private final long spinNanos;
     private final Worker[] workers;
-    private volatile Task current = IDLE;
+    /** Sentinels: no task, and stop. Per pool, so that pools share nothing. */
+    private final Task idle = new Task(null, 0, 0, 1, 0);
+    private final Task stop = new Task(null, 0, 0, 1, 0);
+    private volatile Task current = idle;
     private volatile boolean closed;
 
     /** A pool with one thread per available processor (the caller counts as one). */
@@ -144,7 +144,7 @@ public final class Parallelism implements AutoCloseable {
                 Thread.yield();
             }
         }
-        CURRENT.compareAndSet(this, task, IDLE); // drop the reference to body unless a newer task replaced it
+        CURRENT.compareAndSet(this, task, idle); // drop the reference to body unless a newer task replaced it
         Throwable failure = task.failure;
         if (failure instanceof RuntimeException re) {
             throw re;
@@ -164,7 +164,7 @@ public final class Parallelism implements AutoCloseable {
             return;
         }
         closed = true;
-        current = STOP;
+        current = stop;
         boolean interrupted = false;
         for (Worker w : workers) {
             LockSupport.unpark(w.thread);
@@ -194,16 +194,18 @@ public final class Parallelism implements AutoCloseable {
 
         @Override
         public void run() {
-            Task seen = IDLE;
+            Task seen = idle;
             long lastWork = System.nanoTime();
             while (true) {
                 Task t = current;
                 if (t != seen) {
                     seen = t;
-                    if (t == STOP) {
+                    if (t == stop) {
                         return;
                     }
-                    t.work();
+                    if (t != idle) {
+                        t.work();
+                    }
                     lastWork = System.nanoTime();
                 } else if (System.nanoTime() - lastWork < spinNanos) {
                     Thread.onSpinWait();

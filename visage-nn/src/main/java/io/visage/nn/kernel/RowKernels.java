@@ -1,5 +1,6 @@
 package io.visage.nn.kernel;
 
+import java.lang.ref.Reference;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -51,6 +52,8 @@ public final class RowKernels {
         } else {
             layerNormScalar(x, xOff, y, yOff, rows, n, null, null, g, b, eps);
         }
+        Reference.reachabilityFence(gamma); // the buffers g and b do not keep the arrays alive
+        Reference.reachabilityFence(beta);
     }
 
     /**

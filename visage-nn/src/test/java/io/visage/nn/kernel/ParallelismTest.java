@@ -54,10 +54,12 @@ class ParallelismTest {
         try (Parallelism par = new Parallelism(2, 0)) {
             Thread.sleep(20);
             ConcurrentHashMap<String, Boolean> threadsSeen = new ConcurrentHashMap<>();
-            for (int i = 0; i < 200 && threadsSeen.size() < 2; i++) {
+            // each chunk lasts 1 ms, so a parked worker has time to wake and claim the second one;
+            // retried because on a loaded machine the OS may not run it in time
+            for (int i = 0; i < 1000 && threadsSeen.size() < 2; i++) {
                 par.forRange(0, 2, 1, (lo, hi) -> {
                     threadsSeen.put(Thread.currentThread().getName(), true);
-                    busyWaitMicros(200);
+                    busyWaitMicros(1000);
                 });
             }
             assertEquals(2, threadsSeen.size(), "threads seen: " + threadsSeen.keySet());

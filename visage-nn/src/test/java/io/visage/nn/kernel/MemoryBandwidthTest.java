@@ -1,0 +1,37 @@
+package io.visage.nn.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class MemoryBandwidthTest {
+
+    @Test
+    void measure_smallArrays_returnsPositiveFigures() {
+        try (Parallelism par = new Parallelism(2)) {
+            MemoryBandwidth.Result r = MemoryBandwidth.measure(par, 16L << 20, 3); // small: fast, figures not meaningful
+            assertTrue(r.copyGBps() > 0 && Double.isFinite(r.copyGBps()), r.toString());
+            assertTrue(r.readGBps() > 0 && Double.isFinite(r.readGBps()), r.toString());
+            assertEquals(8L << 20, r.arrayBytes());
+            assertEquals(3, r.runs());
+            assertEquals(2, r.threads());
+            assertTrue(r.toString().contains("read+write"), r.toString());
+        }
+    }
+
+    @Test
+    void measure_invalidArguments_throw() {
+        try (Parallelism par = Parallelism.serial()) {
+            assertThrows(IllegalArgumentException.class, () -> MemoryBandwidth.measure(par, 1 << 20, 0));
+            assertThrows(IllegalArgumentException.class, () -> MemoryBandwidth.measure(par, 8, 1));
+        }
+    }
+
+    @Test
+    void median_oddAndEven_asDefined() {
+        assertEquals(2.0, MemoryBandwidth.median(new double[] {3, 1, 2}));
+        assertEquals(2.5, MemoryBandwidth.median(new double[] {4, 1, 3, 2}));
+    }
+}
