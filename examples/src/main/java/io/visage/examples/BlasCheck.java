@@ -1,5 +1,6 @@
 package io.visage.examples;
 
+import com.sun.jna.Library;
 import com.sun.jna.NativeLibrary;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -8,6 +9,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -22,6 +24,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>{@link #hint(String, Set)} is the pure decision; the other methods gather its inputs.
  */
 public final class BlasCheck {
+    /** dlopen flags RTLD_LAZY | RTLD_LOCAL. */
+    private static final int RTLD_LAZY_LOCAL = 1;
+
     /** Kernel classes that matter for sgemm speed, in increasing order. */
     enum Level { BASELINE, AVX2, AVX512 }
 
@@ -134,8 +139,11 @@ public final class BlasCheck {
             return Optional.empty();
         }
         try {
-            String name = NativeLibrary.getInstance(lib.get()).getFunction("openblas_get_corename")
-                    .invokeString(new Object[0], false);
+            // RTLD_LAZY | RTLD_LOCAL: JNA's default RTLD_GLOBAL would let this copy's symbols take over
+            // lookups of the second OpenBLAS that ND4J loads (libopenblas_nolapack), which mixes their
+            // buffer tables ("BLAS : Bad memory unallocation!" at exit).
+            String name = NativeLibrary.getInstance(lib.get(), Map.of(Library.OPTION_OPEN_FLAGS, RTLD_LAZY_LOCAL))
+                    .getFunction("openblas_get_corename").invokeString(new Object[0], false);
             return Optional.ofNullable(name).map(String::trim).filter(s -> !s.isEmpty());
         } catch (RuntimeException | LinkageError e) {
             return Optional.empty();
