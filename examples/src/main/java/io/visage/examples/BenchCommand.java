@@ -2,6 +2,7 @@ package io.visage.examples;
 
 import io.visage.examples.bench.AutodiffBench;
 import io.visage.examples.bench.DecodeStepBench;
+import io.visage.nn.kernel.MatVecs;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -39,14 +40,21 @@ public final class BenchCommand implements Callable<Integer> {
         @Option(names = "--threads", description = "worker threads (default: available processors)")
         Integer threads;
 
+        @Option(names = "--path", defaultValue = "KERNEL",
+                description = "KERNEL (the generation path) or GENERAL (plain ND4J layer ops, for comparison); default ${DEFAULT-VALUE}")
+        DecodeStepBench.Path path;
+
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             BlasCheck.printHint(spec.commandLine().getErr());
+            if (MatVecs.bestKind() == MatVecs.Kind.SCALAR) {
+                spec.commandLine().getErr().println("hint: " + MatVecs.HINT);
+            }
             DecodeStepBench.Options o = DecodeStepBench.Options.visage(steps,
                     threads == null ? Runtime.getRuntime().availableProcessors() : threads);
             o = new DecodeStepBench.Options(o.layers(), o.dModel(), o.heads(), o.ffn(), o.batch(), o.sourceLength(), cached,
-                    o.steps(), o.threads());
+                    o.steps(), o.threads(), path);
             out.println(DecodeStepBench.run(o, out));
             return 0;
         }

@@ -1,5 +1,8 @@
 package io.visage.examples.bench;
 
+import io.visage.nn.attention.KvCache;
+import io.visage.nn.autodiff.Ops;
+import io.visage.nn.autodiff.Tensor;
 import io.visage.nn.kernel.AttentionKernel;
 import io.visage.nn.kernel.MatVec;
 import io.visage.nn.kernel.MatVecs;
@@ -31,7 +34,7 @@ public final class DecodeStepBench {
 
     /** What to run. */
     public record Options(int layers, int dModel, int heads, int ffn, int batch, int sourceLength, int cached,
-            int steps, int threads) {
+            int steps, int threads, Path path) {
         public Options {
             if (layers < 1 || dModel < 1 || heads < 1 || ffn < 1 || batch < 1 || sourceLength < 1 || cached < 0
                     || steps < 3 || threads < 1) {
@@ -41,8 +44,16 @@ public final class DecodeStepBench {
 
         /** The ViSAGe decoder at the cache length of the middle of a 5-s clip. */
         public static Options visage(int steps, int threads) {
-            return new Options(12, 1024, 16, 4096, 2, 22, 430, steps, threads);
+            return new Options(12, 1024, 16, 4096, 2, 22, 430, steps, threads, Path.KERNEL);
         }
+    }
+
+    /** Which implementation of the step to time. */
+    public enum Path {
+        /** {@link IncrementalDecoder}: MatVec/attention kernels over a float[] cache (what generation uses). */
+        KERNEL,
+        /** The general layer code ({@code BartDecoderLayer.forwardCached}) on ND4J ops and an ND4J KV cache. */
+        GENERAL
     }
 
     /** Measured figures. */
@@ -88,21 +99,37 @@ public final class DecodeStepBench {
             MatVec mv = MatVecs.best(par);
             IncrementalDecoder dec = new IncrementalDecoder(layers, mv, new AttentionKernel(par));
             INDArray enc = Nd4j.rand(DataType.FLOAT, o.batch(), o.sourceLength(), o.dModel()).subi(0.5);
-            IncrementalDecoder.State st = dec.newState(o.batch(), o.cached() + o.steps(), enc);
             Random rng = new Random(1);
             float[] h = new float[o.batch() * o.dModel()];
-            log.printf("filling the KV cache with %d positions ...%n", o.cached());
+            Runnable step;
+            if (o.path() == Path.KERNEL) {
+                IncrementalDecoder.State st = dec.newState(o.batch(), o.cached() + o.steps(), enc);
+                step = () -> {
+                    fill(rng, h);
+                    dec.step(st, h);
+                };
+            } else {
+                KvCache cache = KvCache.allocate(o.layers(), o.batch(), o.heads(), o.cached() + o.steps(),
+                        o.dModel() / o.heads(), DataType.FLOAT);
+                Tensor encoder = Tensor.constant(enc);
+                step = () -> {
+                    fill(rng, h);
+                    Tensor x = Tensor.constant(Nd4j.create(h, new long[] {o.batch(), 1, o.dModel()}, 'c'));
+                    for (int l = 0; l < layers.size(); l++) {
+                        x = layers.get(l).forwardCached(Ops.inference(), x, encoder, cache.layer(l));
+                    }
+                };
+            }
+            log.printf("filling the KV cache with %d positions (%s path) ...%n", o.cached(), o.path());
             log.flush();
             for (int i = 0; i < o.cached(); i++) {
-                fill(rng, h);
-                dec.step(st, h);
+                step.run();
             }
             double[] ms = new double[o.steps()];
-            long cacheBytes = st.cacheBytesPerStep();
+            long cacheBytes = 2L * 4 * o.layers() * o.batch() * (long) (o.cached() + 1) * o.dModel();
             for (int i = 0; i < o.steps(); i++) {
-                fill(rng, h);
                 long t0 = System.nanoTime();
-                dec.step(st, h);
+                step.run();
                 ms[i] = (System.nanoTime() - t0) / 1e6;
             }
             double median = median(ms);
@@ -112,7 +139,7 @@ public final class DecodeStepBench {
             log.flush();
             MemoryBandwidth.Result bw = MemoryBandwidth.measure(par);
             long rss = PeakRss.read().map(PeakRss.Usage::peakBytes).orElse(-1L);
-            return new Result(o, mv.name(), median, min, bytes / (median / 1e3) / 1e9, bytes / 1e6, cacheBytes / 1e6,
+            return new Result(o, o.path() == Path.KERNEL ? mv.name() : "ND4J ops (general layer path)", median, min, bytes / (median / 1e3) / 1e9, bytes / 1e6, cacheBytes / 1e6,
                     bw.copyGBps(), bw.readGBps(), rss);
         }
     }
