@@ -107,7 +107,12 @@ public final class VersionCommand implements Callable<Integer> {
     /** Version from a jar's Maven metadata, "unknown" when absent. */
     static String mavenVersion(String groupId, String artifactId) {
         String res = "META-INF/maven/" + groupId + "/" + artifactId + "/pom.properties";
-        try (InputStream in = VersionCommand.class.getClassLoader().getResourceAsStream(res)) {
+        return versionProperty(VersionCommand.class.getClassLoader().getResourceAsStream(res));
+    }
+
+    /** The {@code version} property of a properties stream (closed here), "unknown" when absent or unreadable. */
+    static String versionProperty(InputStream stream) {
+        try (InputStream in = stream) {
             if (in == null) {
                 return "unknown";
             }

@@ -3,11 +3,9 @@ package io.visage.examples;
 import io.visage.nn.CheckpointFormatException;
 import io.visage.nn.ConfigException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -72,16 +70,7 @@ public final class VisageCli implements Callable<Integer> {
 
     /** The project version, from the build (filtered resource); "unknown" outside a Maven build. */
     public static String projectVersion() {
-        try (InputStream in = VisageCli.class.getResourceAsStream("version.properties")) {
-            if (in == null) {
-                return "unknown";
-            }
-            Properties p = new Properties();
-            p.load(in);
-            return p.getProperty("version", "unknown");
-        } catch (IOException e) {
-            return "unknown";
-        }
+        return VersionCommand.versionProperty(VisageCli.class.getResourceAsStream("version.properties"));
     }
 
     static final class Version implements CommandLine.IVersionProvider {

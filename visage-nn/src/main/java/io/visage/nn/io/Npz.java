@@ -47,14 +47,7 @@ public final class Npz extends AbstractTensorSource {
      * @throws CheckpointFormatException when the archive or a member is malformed
      */
     public static Npz open(Path file) {
-        ZipFile zip;
-        try {
-            zip = new ZipFile(file.toFile());
-        } catch (ZipException e) {
-            throw new CheckpointFormatException(file, "corrupt or truncated zip archive: " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
-        }
+        ZipFile zip = RawData.openZip(file);
         try {
             List<TensorInfo> tensors = new ArrayList<>();
             Map<String, String> names = new HashMap<>();

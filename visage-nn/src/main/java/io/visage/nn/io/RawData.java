@@ -3,11 +3,14 @@ package io.visage.nn.io;
 import io.visage.nn.CheckpointFormatException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -286,6 +289,21 @@ final class RawData {
     static void writeFully(FileChannel ch, ByteBuffer buf) throws IOException {
         while (buf.hasRemaining()) {
             ch.write(buf);
+        }
+    }
+
+    /**
+     * Opens a zip archive (PyTorch checkpoint, .npz).
+     *
+     * @throws CheckpointFormatException when it is not a readable zip (corrupt or truncated)
+     */
+    static ZipFile openZip(Path file) {
+        try {
+            return new ZipFile(file.toFile());
+        } catch (ZipException e) {
+            throw new CheckpointFormatException(file, "corrupt or truncated zip archive: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
         }
     }
 }

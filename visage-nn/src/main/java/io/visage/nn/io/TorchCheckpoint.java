@@ -83,14 +83,7 @@ public final class TorchCheckpoint extends AbstractTensorSource {
      */
     public static TorchCheckpoint open(Path file) {
         rejectNonZip(file);
-        ZipFile zip;
-        try {
-            zip = new ZipFile(file.toFile());
-        } catch (ZipException e) {
-            throw new CheckpointFormatException(file, "corrupt zip archive (truncated?): " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
-        }
+        ZipFile zip = RawData.openZip(file);
         try {
             TorchCheckpoint c = read(file, zip);
             zip = null;

@@ -2,10 +2,8 @@ package io.visage.nn.layers;
 
 import io.visage.nn.autodiff.Ops;
 import io.visage.nn.autodiff.Tensor;
-import io.visage.nn.module.Init;
 import io.visage.nn.module.Module;
 import io.visage.nn.module.Params;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -13,21 +11,14 @@ import java.util.Map;
  * [out,1,1] and {@code weight_v} [out, in/groups, k] instead of {@code weight}), plus {@code bias}.
  */
 public final class Conv1d implements Module {
-    private final Tensor weight; // plain weight, or null with weight norm
-    private final Tensor weightG;
-    private final Tensor weightV;
-    private final Tensor bias;
+    private final ConvWeights weights;
     private final int stride;
     private final int padding;
     private final int dilation;
     private final int groups;
 
-    private Conv1d(Tensor weight, Tensor weightG, Tensor weightV, Tensor bias, int stride, int padding, int dilation,
-            int groups) {
-        this.weight = weight;
-        this.weightG = weightG;
-        this.weightV = weightV;
-        this.bias = bias;
+    private Conv1d(ConvWeights weights, int stride, int padding, int dilation, int groups) {
+        this.weights = weights;
         this.stride = stride;
         this.padding = padding;
         this.dilation = dilation;
@@ -43,27 +34,18 @@ public final class Conv1d implements Module {
             throw new IllegalArgumentException(path + ": channels " + in + "->" + out + " not divisible by groups " + groups);
         }
         double bound = 1.0 / Math.sqrt((double) in / groups * kernel);
-        Tensor w = null;
-        Tensor g = null;
-        Tensor v = null;
-        if (weightNorm) {
-            g = p.take(Params.join(path, "weight_g"), Init.ones(), out, 1, 1);
-            v = p.take(Params.join(path, "weight_v"), Init.uniform(bound), out, in / groups, kernel);
-        } else {
-            w = p.take(Params.join(path, "weight"), Init.uniform(bound), out, in / groups, kernel);
-        }
-        Tensor b = bias ? p.take(Params.join(path, "bias"), Init.uniform(bound), out) : null;
-        return new Conv1d(w, g, v, b, stride, padding, dilation, groups);
+        return new Conv1d(ConvWeights.create(p, path, new long[] {out, in / groups, kernel}, out, bias, weightNorm, bound),
+                stride, padding, dilation, groups);
     }
 
     /** The effective weight [out, in/groups, k] (weight norm applied). */
     public Tensor effectiveWeight(Ops ops) {
-        return weight != null ? weight : WeightNorm.weight(ops, weightG, weightV);
+        return weights.effective(ops);
     }
 
     /** @param x [B, in, T] @return [B, out, T'] */
     public Tensor forward(Ops ops, Tensor x) {
-        return ops.conv1d(x, effectiveWeight(ops), bias, stride, padding, dilation, groups);
+        return ops.conv1d(x, weights.effective(ops), weights.bias(), stride, padding, dilation, groups);
     }
 
     public int stride() {
@@ -84,18 +66,7 @@ public final class Conv1d implements Module {
 
     @Override
     public Map<String, Tensor> parameters() {
-        Map<String, Tensor> m = new LinkedHashMap<>();
-        if (weight != null) {
-            m.put("weight", weight);
-        }
-        if (bias != null) {
-            m.put("bias", bias);
-        }
-        if (weightG != null) {
-            m.put("weight_g", weightG);
-            m.put("weight_v", weightV);
-        }
-        return m;
+        return weights.parameters();
     }
 
     @Override

@@ -1,0 +1,71 @@
+package io.visage.nn.layers;
+
+import io.visage.nn.autodiff.Ops;
+import io.visage.nn.autodiff.Tensor;
+import io.visage.nn.module.Init;
+import io.visage.nn.module.Params;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The parameters of a (transposed) convolution: a plain {@code weight}, or {@code weight_g} /
+ * {@code weight_v} when weight-normalised over dim 0, plus an optional {@code bias}; in PyTorch's
+ * registration order ({@code weight}, {@code bias}, then {@code weight_g}, {@code weight_v}, since
+ * {@code weight_norm} re-registers them after the bias).
+ */
+final class ConvWeights {
+    private final Tensor weight;
+    private final Tensor weightG;
+    private final Tensor weightV;
+    private final Tensor bias;
+
+    private ConvWeights(Tensor weight, Tensor weightG, Tensor weightV, Tensor bias) {
+        this.weight = weight;
+        this.weightG = weightG;
+        this.weightV = weightV;
+        this.bias = bias;
+    }
+
+    /**
+     * @param shape  weight shape (dim 0 is the weight-norm axis)
+     * @param bound  fresh weights and biases are U(-bound, bound), as PyTorch's conv init
+     */
+    static ConvWeights create(Params p, String path, long[] shape, long biasSize, boolean bias, boolean weightNorm,
+            double bound) {
+        Tensor w = null;
+        Tensor g = null;
+        Tensor v = null;
+        if (weightNorm) {
+            g = p.take(Params.join(path, "weight_g"), Init.ones(), shape[0], 1, 1);
+            v = p.take(Params.join(path, "weight_v"), Init.uniform(bound), shape);
+        } else {
+            w = p.take(Params.join(path, "weight"), Init.uniform(bound), shape);
+        }
+        Tensor b = bias ? p.take(Params.join(path, "bias"), Init.uniform(bound), biasSize) : null;
+        return new ConvWeights(w, g, v, b);
+    }
+
+    /** The weight with weight norm applied. */
+    Tensor effective(Ops ops) {
+        return weight != null ? weight : WeightNorm.weight(ops, weightG, weightV);
+    }
+
+    Tensor bias() {
+        return bias;
+    }
+
+    Map<String, Tensor> parameters() {
+        Map<String, Tensor> m = new LinkedHashMap<>();
+        if (weight != null) {
+            m.put("weight", weight);
+        }
+        if (bias != null) {
+            m.put("bias", bias);
+        }
+        if (weightG != null) {
+            m.put("weight_g", weightG);
+            m.put("weight_v", weightV);
+        }
+        return m;
+    }
+}
