@@ -7,6 +7,7 @@ import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -63,8 +64,17 @@ public final class WavWriter implements AutoCloseable {
         Path dir = abs.getParent();
         Path temp = null;
         try {
-            temp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".part");
-            FileChannel ch = FileChannel.open(temp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
+            FileChannel ch = null;
+            while (ch == null) {
+                // not Files.createTempFile: that makes the file owner-only (0600); this one gets the umask default
+                Path candidate = dir.resolve("." + abs.getFileName() + "." + java.util.UUID.randomUUID() + ".part");
+                try {
+                    ch = FileChannel.open(candidate, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
+                    temp = candidate;
+                } catch (FileAlreadyExistsException taken) {
+                    // try another name
+                }
+            }
             WavWriter w = new WavWriter(target, temp, ch, format);
             w.writeFully(header(format, 0), 0);
             return w;
