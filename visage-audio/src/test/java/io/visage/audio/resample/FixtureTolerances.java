@@ -1,0 +1,55 @@
+package io.visage.audio.resample;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The per-tensor tolerances of a fixture set, read from the tensor table of its README
+ * ({@code | `name` | dtype | shape | meaning | rtol R, atol A |}); a missing atol/rtol counts as 0.
+ */
+record FixtureTolerances(Map<String, double[]> byName) {
+    private static final Pattern ROW = Pattern.compile("^\\|\\s*`([^`]+)`\\s*\\|.*\\|\\s*([^|]*)\\|\\s*$");
+    private static final Pattern RTOL = Pattern.compile("rtol\\s*([0-9.eE+-]+)");
+    private static final Pattern ATOL = Pattern.compile("atol\\s*([0-9.eE+-]+)");
+
+    static FixtureTolerances read(Path readme) {
+        Map<String, double[]> m = new HashMap<>();
+        try {
+            for (String line : Files.readAllLines(readme)) {
+                Matcher row = ROW.matcher(line);
+                if (!row.matches()) {
+                    continue;
+                }
+                String tol = row.group(2);
+                Matcher r = RTOL.matcher(tol);
+                Matcher a = ATOL.matcher(tol);
+                boolean hasR = r.find();
+                boolean hasA = a.find();
+                if (hasR || hasA) {
+                    m.put(row.group(1), new double[] {hasR ? Double.parseDouble(r.group(1)) : 0,
+                            hasA ? Double.parseDouble(a.group(1)) : 0});
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new FixtureTolerances(m);
+    }
+
+    /** {rtol, atol} of a tensor; fails the test when the README lists none. */
+    double[] of(String tensor) {
+        double[] t = byName.get(tensor);
+        if (t == null) {
+            fail("no tolerance for " + tensor + " in the fixture README");
+        }
+        return t;
+    }
+}
