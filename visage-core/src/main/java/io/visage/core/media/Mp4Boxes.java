@@ -135,12 +135,12 @@ public final class Mp4Boxes {
                 size = remaining;
             }
             if (size < headerSize || size > remaining) {
-                throw new Mp4FormatException(file, where + "/" + printable(type) + ": declares " + size
+                throw new Mp4FormatException(file, where + "/" + escaped(type) + ": declares " + size
                         + " bytes but its parent has " + remaining + " left");
             }
             ByteBuffer payload = buf.duplicate();
             payload.position(start + headerSize).limit(start + (int) size);
-            out.add(parseBody(type, payload.slice(), file, where + "/" + printable(type)));
+            out.add(parseBody(type, payload.slice(), file, where + "/" + escaped(type)));
             buf.position(start + (int) size);
         }
         return out;
@@ -240,11 +240,15 @@ public final class Mp4Boxes {
     }
 
     private static String printable(String type) {
-        StringBuilder sb = new StringBuilder("'");
+        return "'" + escaped(type) + "'";
+    }
+
+    private static String escaped(String type) {
+        StringBuilder sb = new StringBuilder();
         for (char c : type.toCharArray()) {
             sb.append(c >= 0x20 && c < 0x7F ? String.valueOf(c) : String.format("\\x%02x", (int) c));
         }
-        return sb.append("'").toString();
+        return sb.toString();
     }
 
     private static Mp4FormatException notMp4(Path file, List<TopLevelBox> seen, String problem) {
