@@ -175,6 +175,19 @@ class SpatialMp4WriterTest {
     }
 
     @Test
+    void write_inPlace_replacesInputWithSpatialVersion() throws IOException {
+        Path file = input("jcodec");
+        List<Packet> videoBefore = videoPackets(file);
+        int rate = 16000;
+        SpatialMp4Writer.write(file, MediaTestFiles.foa(rate, rate, 9), rate, file);
+
+        assertTrue(SpatialMp4Reader.readSpatialAudio(file).isPresent());
+        assertEquals(videoBefore.size(), videoPackets(file).size());
+        assertEquals(rate, SpatialMp4Reader.readPcm(file).frames());
+        assertEquals(List.of(), partFiles());
+    }
+
+    @Test
     void write_existingOutput_isReplacedAndNoTemporaryFileRemains() throws IOException {
         Path out = tmp.resolve("out.mp4");
         Files.writeString(out, "old");
