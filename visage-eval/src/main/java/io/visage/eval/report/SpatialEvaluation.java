@@ -191,6 +191,18 @@ public final class SpatialEvaluation {
      * @throws IllegalArgumentException when the folder has no WAV or a ground truth is missing
      */
     public static SpatialReport evaluate(Path generatedDir, Path groundTruthDir, Options o, ProgressListener progress) {
+        return evaluate(generatedDir, groundTruthDir, o, progress, (id, gen, gt, scores) -> { });
+    }
+
+    /** Sees every clip's maps and scores as the evaluation goes (e.g. to draw pictures). */
+    @FunctionalInterface
+    public interface ClipObserver {
+        void clip(String id, ClipMaps generated, ClipMaps groundTruth, ClipScores scores);
+    }
+
+    /** As {@link #evaluate(Path, Path, Options, ProgressListener)}, also calling {@code observer} per clip. */
+    public static SpatialReport evaluate(Path generatedDir, Path groundTruthDir, Options o, ProgressListener progress,
+            ClipObserver observer) {
         List<Path> wavs = wavs(generatedDir);
         if (wavs.isEmpty()) {
             throw new IllegalArgumentException(generatedDir + ": no .wav files to evaluate");
@@ -201,7 +213,9 @@ public final class SpatialEvaluation {
             String id = id(w);
             ClipMaps gt = groundTruth(groundTruthDir, id, o);
             ClipMaps gen = ClipMaps.compute(readFoa(w, o.sampleRateHz()), o.sampleRateHz(), o.config());
-            scores.add(scoreClip(id, gen, gt, clipRng(o.seed(), id)));
+            ClipScores cs = scoreClip(id, gen, gt, clipRng(o.seed(), id));
+            scores.add(cs);
+            observer.clip(id, gen, gt, cs);
             progress.clipDone(++done, wavs.size(), id);
         }
         return SpatialReport.of(scores, o.seed(), o.config().decoder().name());
