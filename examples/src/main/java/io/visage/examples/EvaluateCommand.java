@@ -1,0 +1,177 @@
+package io.visage.examples;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.visage.eval.image.EnergyMapImage;
+import io.visage.eval.report.ClipMaps;
+import io.visage.eval.report.SpatialEvalConfig;
+import io.visage.eval.report.SpatialEvaluation;
+import io.visage.eval.report.SpatialReport;
+import io.visage.eval.spatial.EqualAreaSampler;
+import io.visage.eval.spatial.MapIndex;
+import io.visage.eval.spatial.SphereGrid;
+import io.visage.eval.spatial.SphericalHarmonicDecoder;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code visage evaluate --generated DIR --ground-truth DIR --out report.json [--images DIR]}: the
+ * spatial evaluation of {@code evaluate_spatial.py} (CC and AUC-Judd on energy maps; whole clip,
+ * 1 s and 0.2 s windows) with per-clip values, and optionally one PNG panel per clip.
+ */
+@Command(name = "evaluate", mixinStandardHelpOptions = true,
+        description = {"Spatial evaluation: CC and AUC-Judd between energy maps of generated and ground-truth FOA WAVs.",
+            "Ground truth per clip: <id>.npz from prepare-gt, else <id>.wav (4-channel, same sample rate).",
+            "Writes corr_all, auc_j_all, corr_1fps, auc_j_1fps, corr_5fps, auc_j_5fps (+ per-clip values) as JSON."})
+public final class EvaluateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--generated", required = true, paramLabel = "DIR", description = "folder of generated <id>.wav")
+    Path generated;
+
+    @Option(names = "--ground-truth", required = true, paramLabel = "DIR", description = "folder of <id>.npz or <id>.wav")
+    Path groundTruth;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "report JSON to write")
+    Path out;
+
+    @Option(names = "--images", paramLabel = "DIR", description = "write <id>.png: ground truth vs generated, whole clip and per second")
+    Path images;
+
+    @Option(names = "--directions", paramLabel = "FILE",
+            description = "JSON {id: [elevation_idx, azimuth_idx]} (ambi.json format) to mark the camera in images")
+    Path directions;
+
+    @Option(names = "--seed", defaultValue = "0", description = "AUC-Judd jitter seed (default ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--decoder", defaultValue = "REFERENCE_SQRT2",
+            description = "REFERENCE_SQRT2 (parity) or SN3D (corrected); default ${DEFAULT-VALUE}")
+    SphericalHarmonicDecoder decoder;
+
+    @Option(names = "--sample-rate", defaultValue = "16000", description = "required WAV sample rate (default ${DEFAULT-VALUE})")
+    int sampleRate;
+
+    /** Typed options of {@link #run}. */
+    public record Options(Path generated, Path groundTruth, Path out, Path images, Path directions, long seed,
+            SphericalHarmonicDecoder decoder, int sampleRateHz) {
+    }
+
+    /** Runs the evaluation, writes the report (and images), and returns the report. */
+    public static SpatialReport run(Options o, PrintWriter progressOut) {
+        SpatialEvaluation.Options eo = new SpatialEvaluation.Options(o.sampleRateHz(),
+                SpatialEvalConfig.REFERENCE.withDecoder(o.decoder()), o.seed());
+        Map<String, MapIndex> cameras = o.directions() == null ? Map.of() : readDirections(o.directions());
+        if (o.images() != null) {
+            createDirectories(o.images());
+        }
+        int total = SpatialEvaluation.wavs(o.generated()).size();
+        SpatialReport report;
+        try (ProgressBar bar = progressBar(total, progressOut)) {
+            report = SpatialEvaluation.evaluate(o.generated(), o.groundTruth(), eo, (done, n, id) -> bar.stepTo(done),
+                    (id, gen, gt, scores) -> {
+                        if (o.images() != null) {
+                            writePanel(o.images().resolve(id + ".png"), gen, gt, eo.config().grid(), cameras.get(id));
+                        }
+                    });
+        }
+        Path parent = o.out().toAbsolutePath().getParent();
+        if (parent != null) {
+            createDirectories(parent);
+        }
+        report.writeJson(o.out());
+        return report;
+    }
+
+    static ProgressBar progressBar(int total, PrintWriter out) {
+        return new ProgressBarBuilder().setTaskName("clips").setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
+                .setUpdateIntervalMillis(200).continuousUpdate()
+                .setConsumer(new DelegatingProgressBarConsumer(line -> {
+                    out.print('\r' + line);
+                    out.flush();
+                }, 80)).build();
+    }
+
+    /** A panel: whole clip, then one row per second; the ground-truth maps come from its sampled maps. */
+    static void writePanel(Path png, ClipMaps gen, ClipMaps gt, SphereGrid grid, MapIndex camera) {
+        List<String> labels = new ArrayList<>();
+        List<double[]> a = new ArrayList<>();
+        List<double[]> b = new ArrayList<>();
+        labels.add("whole clip");
+        a.add(EqualAreaSampler.toMap(gt.map(), grid));
+        b.add(EqualAreaSampler.toMap(gen.map(), grid));
+        for (int s = 0; s < gt.map1fps().length; s++) {
+            labels.add(String.format(Locale.ROOT, "%d-%d s", s, s + 1));
+            a.add(EqualAreaSampler.toMap(gt.map1fps()[s], grid));
+            b.add(EqualAreaSampler.toMap(gen.map1fps()[s], grid));
+        }
+        EnergyMapImage.writePng(EnergyMapImage.panel(labels, a, b, grid, camera, 2), png);
+    }
+
+    static Map<String, MapIndex> readDirections(Path file) {
+        try {
+            JsonNode root = new ObjectMapper().readTree(file.toFile());
+            Map<String, MapIndex> m = new HashMap<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
+                Map.Entry<String, JsonNode> e = it.next();
+                JsonNode v = e.getValue();
+                if (!v.isArray() || v.size() != 2) {
+                    throw new IllegalArgumentException(file + ": '" + e.getKey()
+                            + "' expected [elevation_idx, azimuth_idx] but found " + v);
+                }
+                m.put(e.getKey(), new MapIndex(v.get(0).asInt(), v.get(1).asInt()));
+            }
+            return m;
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void createDirectories(Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        long t0 = System.nanoTime();
+        SpatialReport r;
+        try {
+            r = run(new Options(generated, groundTruth, out, images, directions, seed, decoder, sampleRate), err);
+        } catch (IllegalArgumentException e) {
+            err.println();
+            err.println("visage evaluate: " + e.getMessage());
+            return 1;
+        }
+        err.println();
+        for (String k : SpatialReport.KEYS) {
+            o.printf(Locale.ROOT, "%-11s %.4f%n", k, r.mean(k));
+        }
+        o.printf(Locale.ROOT, "%d clips in %.1f s; report: %s%n", r.clips().size(), (System.nanoTime() - t0) / 1e9, out);
+        return 0;
+    }
+}

@@ -1,0 +1,15 @@
+package io.visage.eval.report;
+
+/** Progress of a folder run, one call per finished clip. */
+@FunctionalInterface
+public interface ProgressListener {
+    /** Does nothing. */
+    ProgressListener NONE = (done, total, id) -> { };
+
+    /**
+     * @param done  clips finished so far (1..total)
+     * @param total clips in the run
+     * @param id    the clip just finished
+     */
+    void clipDone(int done, int total, String id);
+}

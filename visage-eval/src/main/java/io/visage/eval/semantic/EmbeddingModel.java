@@ -1,0 +1,24 @@
+package io.visage.eval.semantic;
+
+/**
+ * A feature extractor of the semantic evaluation: VGGish embeddings for FAD (128-d per 0.96 s) or
+ * PaSST logits for KLD (527 classes per clip). Implementations are immutable and thread-safe.
+ */
+public interface EmbeddingModel {
+    /** A short name for reports, e.g. {@code "vggish"}. */
+    String name();
+
+    /** The sample rate {@link #embed} expects. */
+    int sampleRateHz();
+
+    /** Width of one embedding row. */
+    int dimension();
+
+    /**
+     * Embeds one mono clip.
+     *
+     * @param mono [N] samples at {@link #sampleRateHz()}
+     * @return [frames][dimension()]
+     */
+    float[][] embed(float[] mono);
+}

@@ -1,0 +1,77 @@
+package io.visage.eval.spatial;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.visage.eval.FoaMetricsFixture;
+import io.visage.nn.testing.TensorAssert;
+import org.junit.jupiter.api.Test;
+
+class SphericalHarmonicDecoderTest {
+    @Test
+    void grid_matchesFixtureAnglesAndShape() {
+        try (FoaMetricsFixture f = new FoaMetricsFixture()) {
+            SphereGrid g = f.grid();
+            assertEquals(f.config.get("grid_shape").get(0).asInt(), g.rows());
+            assertEquals(f.config.get("grid_shape").get(1).asInt(), g.cols());
+            double[] phi = new double[g.cols()];
+            for (int c = 0; c < phi.length; c++) {
+                phi[c] = g.azimuthRad(c);
+            }
+            double[] nu = new double[g.rows()];
+            for (int r = 0; r < nu.length; r++) {
+                nu[r] = g.gridElevationRad(r);
+            }
+            TensorAssert.assertClose("grid.phi", f.io.shape("grid.phi"), f.io.doubles("grid.phi"), phi, 1e-12, 1e-15);
+            TensorAssert.assertClose("grid.nu", f.io.shape("grid.nu"), f.io.doubles("grid.nu"), nu, 1e-12, 1e-15);
+        }
+    }
+
+    @Test
+    void referenceMatrix_matchesFixture() {
+        try (FoaMetricsFixture f = new FoaMetricsFixture()) {
+            double[][] m = SphericalHarmonicDecoder.REFERENCE_SQRT2.matrix(f.grid());
+            double[] flat = new double[m.length * m[0].length];
+            for (int ch = 0; ch < m.length; ch++) {
+                System.arraycopy(m[ch], 0, flat, ch * m[0].length, m[0].length);
+            }
+            double[] expected = f.io.doubles("sh_matrix");
+            TensorAssert.assertClose("sh_matrix", f.io.shape("sh_matrix"), expected, flat, 1e-6, 1e-7);
+        }
+    }
+
+    @Test
+    void referenceGains_matchFixturePlaneWaveDirections() {
+        try (FoaMetricsFixture f = new FoaMetricsFixture()) {
+            for (String c : f.mapCases()) {
+                if (!f.io.contains(c + ".sh")) {
+                    continue;
+                }
+                double[] dir = f.io.doubles(c + ".direction");
+                double[] g = SphericalHarmonicDecoder.REFERENCE_SQRT2.gains(dir[0], dir[1]);
+                TensorAssert.assertClose(c + ".sh", f.io.shape(c + ".sh"), f.io.doubles(c + ".sh"), g, 1e-12, 1e-15);
+            }
+        }
+    }
+
+    @Test
+    void sn3dGains_haveUnitNormDirectionalPart() {
+        for (double az = -3; az <= 3; az += 0.7) {
+            for (double el = -1.5; el <= 1.5; el += 0.4) {
+                double[] g = SphericalHarmonicDecoder.SN3D.gains(az, el);
+                assertEquals(1.0, g[0]);
+                assertEquals(1.0, g[1] * g[1] + g[2] * g[2] + g[3] * g[3], 1e-12);
+                double[] r = SphericalHarmonicDecoder.REFERENCE_SQRT2.gains(az, el);
+                assertEquals(Math.sqrt(2) * g[1], r[1], 1e-12);
+                assertEquals(g[2], r[2], 1e-12);
+            }
+        }
+    }
+
+    @Test
+    void grid_badResolution_throwsNamingValue() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new SphereGrid(7.0));
+        assertTrue(e.getMessage().contains("7.0"), e.getMessage());
+    }
+}
