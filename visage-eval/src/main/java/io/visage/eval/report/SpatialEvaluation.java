@@ -2,6 +2,7 @@ package io.visage.eval.report;
 
 import io.visage.audio.io.AudioBuffer;
 import io.visage.audio.io.Wav;
+import io.visage.audio.resample.Resampler;
 import io.visage.eval.saliency.AucJudd;
 import io.visage.eval.saliency.CorrelationCoefficient;
 import io.visage.eval.saliency.Jitter;
@@ -123,6 +124,23 @@ public final class SpatialEvaluation {
         return a.channels();
     }
 
+    /**
+     * Reads a ground-truth 4-channel FOA WAV and, when its rate differs from {@code sampleRateHz},
+     * resamples it as the reference's {@code prepare_test.py} does (float32 input,
+     * {@code torchaudio.functional.resample} defaults, e.g. 48 kHz → 16 kHz).
+     *
+     * @return [4][N] at {@code sampleRateHz}
+     */
+    public static float[][] readGroundTruthFoa(Path wav, int sampleRateHz) {
+        AudioBuffer a = Wav.read(wav);
+        if (a.channelCount() != 4) {
+            throw new IllegalArgumentException(wav + ": " + a.channelCount()
+                    + " channels, expected 4 (first-order ambisonics W, Y, Z, X)");
+        }
+        return a.sampleRate() == sampleRateHz ? a.channels()
+                : Resampler.torchaudio(a.sampleRate(), sampleRateHz).resample(a.channels());
+    }
+
     /** Top-level {@code *.wav} files of a folder, sorted by name. */
     public static List<Path> wavs(Path dir) {
         if (!Files.isDirectory(dir)) {
@@ -157,7 +175,7 @@ public final class SpatialEvaluation {
         List<Path> out = new ArrayList<>();
         int done = 0;
         for (Path w : wavs) {
-            ClipMaps m = ClipMaps.compute(readFoa(w, o.sampleRateHz()), o.sampleRateHz(), o.config());
+            ClipMaps m = ClipMaps.compute(readGroundTruthFoa(w, o.sampleRateHz()), o.sampleRateHz(), o.config());
             Path f = outDir.resolve(id(w) + ".npz");
             m.writeNpz(f);
             out.add(f);
@@ -179,7 +197,7 @@ public final class SpatialEvaluation {
         }
         Path wav = groundTruthDir.resolve(id + ".wav");
         if (Files.isRegularFile(wav)) {
-            return ClipMaps.compute(readFoa(wav, o.sampleRateHz()), o.sampleRateHz(), o.config());
+            return ClipMaps.compute(readGroundTruthFoa(wav, o.sampleRateHz()), o.sampleRateHz(), o.config());
         }
         throw new IllegalArgumentException("no ground truth for generated clip '" + id + "': neither " + npz
                 + " nor " + wav + " exists");
