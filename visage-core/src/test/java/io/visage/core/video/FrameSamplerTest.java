@@ -168,4 +168,27 @@ class FrameSamplerTest {
             assertEquals(224 * SOURCE_W / SOURCE_H, s.geometry().scaledWidth());
         }
     }
+
+    @Test
+    void readAll_jcodecEncodedClip_frameCountAndBars(@TempDir Path dir) {
+        Path f = dir.resolve("synthetic.mp4");
+        int fps = 10;
+        int frames = 25; // 2.5 s
+        SyntheticVideo.writeColourBars(f, 320, 180, fps, frames);
+        List<RgbImage> out = FrameSampler.readAll(f, 4, 64);
+        assertEquals(Math.round(4.0 * frames / fps), out.size(), "2.5 s at 4 fps");
+        FrameGeometry g = FrameGeometry.of(320, 180, 64);
+        RgbImage first = out.get(0);
+        double sx = (double) g.scaledWidth() / 320;
+        for (int b = 0; b < BAR_COUNT; b++) {
+            double centre = (b + 0.5) * 320 / BAR_COUNT * sx - g.cropX();
+            if (centre < 3 || centre >= 61) {
+                continue;
+            }
+            for (int c = 0; c < 3; c++) {
+                int v = first.get((int) centre, 5, c);
+                assertTrue(Math.abs(v - SyntheticVideo.BARS[b][c]) <= 16, "bar " + b + " channel " + c + ": " + v);
+            }
+        }
+    }
 }
