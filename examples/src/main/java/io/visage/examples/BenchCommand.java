@@ -2,6 +2,7 @@ package io.visage.examples;
 
 import io.visage.examples.bench.AutodiffBench;
 import io.visage.examples.bench.DecodeStepBench;
+import io.visage.examples.bench.FrontEndBench;
 import io.visage.nn.kernel.MatVecs;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Spec;
 /** {@code visage bench ...}: benchmarks that print figures (never pass/fail). */
 @Command(name = "bench", description = "Benchmarks (full-size, random weights); they print figures.",
         mixinStandardHelpOptions = true,
-        subcommands = {BenchCommand.DecodeStep.class, BenchCommand.Autodiff.class})
+        subcommands = {BenchCommand.DecodeStep.class, BenchCommand.Autodiff.class, BenchCommand.FrontEnd.class})
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -75,6 +76,28 @@ public final class BenchCommand implements Callable<Integer> {
             BlasCheck.printHint(spec.commandLine().getErr());
             out.println(AutodiffBench.run(64, 4, 128, 2, 25, iterations));
             out.println(AutodiffBench.run(1024, 16, 4096, 2, 64, iterations));
+            return 0;
+        }
+    }
+
+    @Command(name = "frontend", mixinStandardHelpOptions = true,
+            description = "Video front end on a synthetic 5-s 640x360 clip with full-size random ViT-B/32: frames/s of"
+                    + " decode+resize, CLIP, and the whole features() call.")
+    static final class FrontEnd implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--repeats", defaultValue = "3", description = "timed runs after one warm-up (default ${DEFAULT-VALUE})")
+        int repeats;
+
+        @Option(names = "--batch", defaultValue = "10", description = "frames per CLIP pass (default ${DEFAULT-VALUE})")
+        int batch;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            BlasCheck.printHint(spec.commandLine().getErr());
+            out.println(FrontEndBench.run(repeats, batch, out));
             return 0;
         }
     }

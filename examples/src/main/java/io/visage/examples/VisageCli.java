@@ -1,6 +1,7 @@
 package io.visage.examples;
 
 import io.visage.audio.io.WavFormatException;
+import io.visage.core.video.VideoFormatException;
 import io.visage.nn.CheckpointFormatException;
 import io.visage.nn.ConfigException;
 import java.io.IOException;
@@ -24,8 +25,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "visage", mixinStandardHelpOptions = true, versionProvider = VisageCli.Version.class,
         description = "ViSAGe: silent video + camera direction -> first-order ambisonics (4-channel FOA).",
-        subcommands = {VersionCommand.class, InspectCommand.class, BenchCommand.class, FoaCommand.class,
-            EvaluateCommand.class, PrepareGtCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {VersionCommand.class, InspectCommand.class, FeaturesCommand.class, FoaCommand.class,
+            EvaluateCommand.class, PrepareGtCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:success", "1:failure (e.g. a bad input file)", "2:usage error"},
         footerHeading = "%nEnvironment (read by the ./visage launcher):%n",
@@ -62,6 +63,7 @@ public final class VisageCli implements Callable<Integer> {
     /** Bad input (file, config) is one line on stderr and status 1; anything else is a bug: stack trace. */
     private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) throws Exception {
         if (e instanceof CheckpointFormatException || e instanceof ConfigException || e instanceof WavFormatException
+                || e instanceof VideoFormatException
                 || e instanceof UncheckedIOException || e instanceof IOException) {
             cl.getErr().println(cl.getCommandSpec().qualifiedName() + ": " + e.getMessage());
             cl.getErr().flush();
