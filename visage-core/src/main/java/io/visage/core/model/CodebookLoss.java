@@ -34,8 +34,8 @@ public record CodebookLoss(Tensor total, double[] perHead, boolean[] counted) {
         Tensor total = null;
         double[] per = new double[k];
         boolean[] counted = new boolean[k];
-        long[] col = new long[(int) n];
         for (int j = 0; j < k; j++) {
+            long[] col = new long[(int) n]; // fresh per head: the loss keeps its labels for backward
             Tensor lj = logits.get(j);
             if (lj.rank() != 3 || lj.size(0) != labels.batch() || lj.size(1) != labels.rows()) {
                 throw new ShapeMismatchException("loss: logits of head " + j + " must be [" + labels.batch() + ", "

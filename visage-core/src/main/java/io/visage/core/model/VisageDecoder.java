@@ -79,8 +79,8 @@ public final class VisageDecoder implements Module {
         long l = ids.rows();
         long[] all = ids.values();
         Tensor sum = null;
-        long[] col = new long[(int) (b * l)];
         for (int j = 0; j < k; j++) {
+            long[] col = new long[(int) (b * l)];
             for (int i = 0; i < col.length; i++) {
                 col[i] = all[i * k + j];
             }
