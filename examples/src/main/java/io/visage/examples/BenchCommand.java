@@ -3,6 +3,7 @@ package io.visage.examples;
 import io.visage.examples.bench.AutodiffBench;
 import io.visage.examples.bench.DecodeStepBench;
 import io.visage.examples.bench.FrontEndBench;
+import io.visage.examples.bench.GenerateBench;
 import io.visage.nn.kernel.MatVecs;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -14,7 +15,8 @@ import picocli.CommandLine.Spec;
 /** {@code visage bench ...}: benchmarks that print figures (never pass/fail). */
 @Command(name = "bench", description = "Benchmarks (full-size, random weights); they print figures.",
         mixinStandardHelpOptions = true,
-        subcommands = {BenchCommand.DecodeStep.class, BenchCommand.Autodiff.class, BenchCommand.FrontEnd.class})
+        subcommands = {BenchCommand.DecodeStep.class, BenchCommand.Generate.class, BenchCommand.Autodiff.class,
+            BenchCommand.FrontEnd.class})
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -98,6 +100,31 @@ public final class BenchCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             BlasCheck.printHint(spec.commandLine().getErr());
             out.println(FrontEndBench.run(repeats, batch, out));
+            return 0;
+        }
+    }
+
+    @Command(name = "generate", mixinStandardHelpOptions = true,
+            description = "Full-size ViSAGe generation (random weights), single guidance (2 branches), N steps from an"
+                    + " empty cache: median ms/step, s per 5-s clip, GB/s of weights, peak RSS.")
+    static final class Generate implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--steps", defaultValue = "60", description = "decoder steps (default ${DEFAULT-VALUE}, max 861)")
+        int steps;
+
+        @Option(names = "--threads", description = "worker threads (default: available processors)")
+        Integer threads;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            BlasCheck.printHint(spec.commandLine().getErr());
+            if (MatVecs.bestKind() == MatVecs.Kind.SCALAR) {
+                spec.commandLine().getErr().println("hint: " + MatVecs.HINT);
+            }
+            out.println(GenerateBench.run(steps, threads == null ? Runtime.getRuntime().availableProcessors() : threads, out));
             return 0;
         }
     }

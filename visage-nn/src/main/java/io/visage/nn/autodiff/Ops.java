@@ -21,7 +21,10 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  *   <li>{@link #training(Tape, Random)}: recording plus active dropout drawn from the given RNG.</li>
  * </ul>
  * All ops return new arrays (never modify their inputs). Binary element-wise ops broadcast like
- * numpy/PyTorch; their gradients are summed back to each input's shape.
+ * numpy/PyTorch; their gradients are summed back to each input's shape. Recorded ops keep
+ * references to their input ARRAYS until {@link Tape#backward} (as PyTorch saves tensors for
+ * backward): do not modify an input array in place before then. Java index arrays (labels, ids)
+ * are copied.
  */
 public final class Ops {
     private static final double SQRT2 = Math.sqrt(2.0);
@@ -563,7 +566,8 @@ public final class Ops {
      * @param labels [N], each in [0, V) or {@code ignoreIndex}
      * @return scalar
      */
-    public Tensor crossEntropy(Tensor logits, long[] labels, long ignoreIndex) {
+    public Tensor crossEntropy(Tensor logits, long[] labelsIn, long ignoreIndex) {
+        long[] labels = labelsIn.clone(); // backward runs later; the caller may reuse its array
         if (logits.rank() != 2 || logits.size(0) != labels.length) {
             throw new IllegalArgumentException("crossEntropy: logits " + Arrays.toString(logits.shape())
                     + " must be [N, V] with N = labels.length = " + labels.length);

@@ -1,0 +1,121 @@
+package io.visage.examples.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.visage.core.generate.Conditions;
+import io.visage.core.generate.DecodingSession;
+import io.visage.core.generate.Generator;
+import io.visage.core.generate.Guidance;
+import io.visage.core.generate.Sampler;
+import io.visage.core.model.ModelKind;
+import io.visage.core.model.Visage;
+import io.visage.core.model.VisageConfig;
+import io.visage.core.pattern.CodePattern;
+import io.visage.nn.kernel.MatVecs;
+import io.visage.nn.kernel.MemoryBandwidth;
+import io.visage.nn.kernel.Parallelism;
+import io.visage.nn.kernel.PeakRss;
+import java.io.PrintWriter;
+import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Generation with the full-size ambisonics model (random weights, released {@code config.json}):
+ * single guidance (2 branches as rows of one decoder state), N steps from an empty cache exactly
+ * as {@link Generator#generate} runs them (embedding row, 12 decoder layers, live heads, guidance,
+ * greedy pick). Reports the median step, the extrapolated time of a 5-s clip, the weight bytes
+ * streamed per second (decoder layers + live heads), the machine's bandwidth and peak RSS.
+ */
+public final class GenerateBench {
+    /** Decoder steps of a 5-s clip (2·430 + 1). */
+    public static final int CLIP_STEPS = 861;
+
+    private GenerateBench() {}
+
+    /** Measured figures. */
+    public record Result(int steps, int threads, String kernel, double medianMs, double meanMs, double weightGBps,
+            double copyGBps, double readGBps, long peakRssBytes) {
+        public double clipSeconds() {
+            return medianMs * CLIP_STEPS / 1e3;
+        }
+
+        @Override
+        public String toString() {
+            return String.format("generate: full-size ViSAGe (random weights), single guidance = 2 decoder rows, %d steps"
+                    + " from an empty cache, %d threads%n"
+                    + "  kernel              %s%n"
+                    + "  step time           median %.2f ms, mean %.2f ms%n"
+                    + "  5-s clip            %.1f s extrapolated (%d steps x median)%n"
+                    + "  weights streamed    %.1f GB/s (decoder layers + live heads)%n"
+                    + "  machine bandwidth   copy %.1f GB/s, read %.1f GB/s (same run)%n"
+                    + "  efficiency          %.0f%% of copy bandwidth, %.0f%% of read bandwidth%n"
+                    + "  peak RSS            %s",
+                    steps, threads, kernel, medianMs, meanMs, clipSeconds(), CLIP_STEPS, weightGBps, copyGBps, readGBps,
+                    100 * weightGBps / copyGBps, 100 * weightGBps / readGBps,
+                    peakRssBytes < 0 ? "n/a" : String.format("%.2f GB", peakRssBytes / 1e9));
+        }
+    }
+
+    /** The released {@code cfg/config.json} (the rest are BartConfig defaults). */
+    public static VisageConfig releasedConfig() {
+        ObjectNode n = new ObjectMapper().createObjectNode().put("classifier_free_guidance", true)
+                .put("cfg_dropout_prob", 0.1).put("cfg_guidance_scale", 2.5).put("cfg_spatial_guidance_scale", 2.5)
+                .put("d_clip", 512).put("num_rvq", 9).put("dac_vocab_size", 1024).put("dac_pad_token_id", 1024)
+                .put("max_source_length", 20).put("max_target_length", 861).put("dac_sample_rate", 44100)
+                .put("clip_frame_rate", 4).put("d_model", 1024).put("encoder_layers", 6).put("decoder_layers", 12)
+                .put("_attn_implementation", "flash_attention_2");
+        return VisageConfig.fromJson(n);
+    }
+
+    public static Result run(int steps, int threads, PrintWriter log) {
+        if (steps < 1 || steps > CLIP_STEPS) {
+            throw new IllegalArgumentException("--steps must be in [1, " + CLIP_STEPS + "], got " + steps);
+        }
+        VisageConfig cfg = releasedConfig();
+        log.println("building the full-size model with random weights ...");
+        log.flush();
+        Visage model = Visage.random(cfg, ModelKind.AMBISONICS, 2025, DataType.FLOAT);
+        try (Parallelism par = new Parallelism(threads)) {
+            Generator gen = new Generator(model, par);
+            int clipFrames = cfg.maxSourceLength();
+            Conditions c = new Conditions(Nd4j.rand(DataType.FLOAT, 1, clipFrames, cfg.dClip()),
+                    Nd4j.rand(DataType.FLOAT, 1, clipFrames, VisageConfig.ENERGY_MAP_SIZE),
+                    Nd4j.createFromArray(new float[][] {{0f, 0f, 1f}}));
+            DecodingSession s = gen.start(c, new Guidance.Single(cfg.cfgGuidanceScale()), gen.steps(clipFrames));
+            CodePattern pattern = model.pattern();
+            int frames = cfg.targetFrames(clipFrames);
+            int k = model.codebooks();
+            int v = cfg.dacVocabSize();
+            Sampler greedy = new Sampler.Greedy();
+            double[] ms = new double[steps];
+            long bytes = 0;
+            long[] row = null;
+            log.printf("running %d decoder steps ...%n", steps);
+            log.flush();
+            for (int step = 0; step < steps; step++) {
+                long t0 = System.nanoTime();
+                s.step(row);
+                row = new long[k];
+                Arrays.fill(row, cfg.dacPadTokenId());
+                int[] live = pattern.liveHeads(step, frames);
+                for (int head : live) {
+                    row[head] = greedy.sample(s.guidedLogits(head), 0, v);
+                }
+                ms[step] = (System.nanoTime() - t0) / 1e6;
+                bytes += s.weightBytesPerStep(live.length);
+            }
+            double total = Arrays.stream(ms).sum();
+            double[] sorted = ms.clone();
+            Arrays.sort(sorted);
+            double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
+                    : 0.5 * (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]);
+            log.println("measuring memory bandwidth ...");
+            log.flush();
+            MemoryBandwidth.Result bw = MemoryBandwidth.measure(par);
+            long rss = PeakRss.read().map(PeakRss.Usage::peakBytes).orElse(-1L);
+            return new Result(steps, threads, MatVecs.best(par).name(), median, total / steps, bytes / (total / 1e3) / 1e9,
+                    bw.copyGBps(), bw.readGBps(), rss);
+        }
+    }
+}

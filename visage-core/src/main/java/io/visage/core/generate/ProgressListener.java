@@ -1,0 +1,14 @@
+package io.visage.core.generate;
+
+/** Called after every decoder step of a generation. */
+@FunctionalInterface
+public interface ProgressListener {
+    /** No reporting. */
+    ProgressListener NONE = (done, total) -> { };
+
+    /**
+     * @param done  steps finished (1..total)
+     * @param total decoder steps of this generation
+     */
+    void onStep(int done, int total);
+}

@@ -1,0 +1,5 @@
+/**
+ * Autoregressive generation: guidance branches as rows of one KV-cached decoder state,
+ * guidance formulas, greedy / top-k samplers with explicit RNGs, progress callbacks.
+ */
+package io.visage.core.generate;

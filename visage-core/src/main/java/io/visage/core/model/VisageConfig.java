@@ -1,0 +1,354 @@
+package io.visage.core.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.visage.nn.ConfigException;
+import io.visage.nn.layers.Activation;
+import io.visage.nn.transformer.LayerConfig;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The reference's {@code VisageConfig} (a {@code BartConfig} subclass) as read from a Hugging
+ * Face style {@code config.json}. Keys absent from the file take the reference class defaults
+ * (BartConfig defaults for the transformer, VisageConfig defaults for the rest), so the released
+ * {@code cfg/config.json}, which overrides only a few keys, yields the model of SPEC §1.1.
+ *
+ * <p>Every key the model reads is validated here. Keys that {@code PretrainedConfig} /
+ * {@code BartConfig} write but that do not change this model (generation defaults, token ids of
+ * the deleted text vocabulary, bookkeeping) are listed in {@link #IGNORED_KEYS}; any other key is
+ * rejected with its name, so a typo never silently falls back to a default.
+ *
+ * @param dModel                  {@code d_model}, width D
+ * @param encoderLayers           {@code encoder_layers}
+ * @param decoderLayers           {@code decoder_layers}
+ * @param encoderAttentionHeads   {@code encoder_attention_heads}
+ * @param decoderAttentionHeads   {@code decoder_attention_heads}
+ * @param encoderFfnDim           {@code encoder_ffn_dim}
+ * @param decoderFfnDim           {@code decoder_ffn_dim}
+ * @param activation              {@code activation_function}
+ * @param dropout                 {@code dropout} (embeddings, attention and FFN outputs; training only)
+ * @param attentionDropout        {@code attention_dropout}
+ * @param activationDropout       {@code activation_dropout}
+ * @param initStd                 {@code init_std}, std of fresh Linear/Embedding weights
+ * @param dClip                   {@code d_clip}, width of a CLIP frame feature
+ * @param numRvq                  {@code num_rvq}, DAC residual levels per audio channel
+ * @param dacVocabSize            {@code dac_vocab_size}, codes per codebook V
+ * @param dacPadTokenId           {@code dac_pad_token_id}
+ * @param dacSampleRate           {@code dac_sample_rate} in Hz
+ * @param maxSourceLength         {@code max_source_length}: rows of the encoder position table (CLIP frames)
+ * @param maxTargetLength         {@code max_target_length}: decoder positions (the table has 2 more rows)
+ * @param clipFrameRate           {@code clip_frame_rate}, CLIP frames per second
+ * @param classifierFreeGuidance  {@code classifier_free_guidance}: the null embeddings exist
+ * @param cfgDropoutProb          {@code cfg_dropout_prob}
+ * @param cfgGuidanceScale        {@code cfg_guidance_scale}, default w (single) / w_sem (dual)
+ * @param cfgSpatialGuidanceScale {@code cfg_spatial_guidance_scale}, default w_spa (dual)
+ * @param attnImplementation      {@code _attn_implementation} (all three are the same math)
+ */
+public record VisageConfig(int dModel, int encoderLayers, int decoderLayers, int encoderAttentionHeads,
+        int decoderAttentionHeads, int encoderFfnDim, int decoderFfnDim, Activation activation, double dropout,
+        double attentionDropout, double activationDropout, double initStd, int dClip, int numRvq, int dacVocabSize,
+        int dacPadTokenId, int dacSampleRate, int maxSourceLength, int maxTargetLength, int clipFrameRate,
+        boolean classifierFreeGuidance, double cfgDropoutProb, double cfgGuidanceScale, double cfgSpatialGuidanceScale,
+        String attnImplementation) {
+
+    /** LayerNorm epsilon of every LayerNorm (torch default; not a config key). */
+    public static final double LAYER_NORM_EPS = 1e-5;
+    /** Width of a flattened 7×7 energy map. */
+    public static final int ENERGY_MAP_SIZE = 49;
+    /** Width of the direction vector. */
+    public static final int DIRECTION_SIZE = 3;
+    /** Rows of the unused {@code embed_spatial} table. */
+    public static final int EMBED_SPATIAL_ROWS = 4;
+    /** BART's learned-position offset of the decoder table. */
+    public static final int DECODER_POSITION_OFFSET = 2;
+    /** Label value the loss ignores. */
+    public static final long IGNORE_INDEX = -100;
+
+    /** Keys the model reads (validated). */
+    public static final Set<String> MODEL_KEYS = Set.of("d_model", "encoder_layers", "decoder_layers",
+            "encoder_attention_heads", "decoder_attention_heads", "encoder_ffn_dim", "decoder_ffn_dim",
+            "activation_function", "dropout", "attention_dropout", "activation_dropout", "init_std", "d_clip", "num_rvq",
+            "dac_vocab_size", "dac_pad_token_id", "dac_sample_rate", "max_source_length", "max_target_length",
+            "clip_frame_rate", "classifier_free_guidance", "cfg_dropout_prob", "cfg_guidance_scale",
+            "cfg_spatial_guidance_scale", "_attn_implementation",
+            // read and checked against what this implementation supports
+            "encoder_layerdrop", "decoder_layerdrop", "label_smoothing", "scale_embedding", "tie_word_embeddings",
+            // derived by the reference; checked against the derivation when present
+            "dac_frame_rate", "dac_downsample_rate");
+
+    /**
+     * Keys {@code PretrainedConfig}/{@code BartConfig} save that do not affect this model: the text
+     * vocabulary and its special tokens (deleted by the reference), generation defaults of HF's
+     * {@code generate} (the reference has its own loops), classification heads, bookkeeping.
+     */
+    public static final Set<String> IGNORED_KEYS = Set.of("vocab_size", "max_position_embeddings", "num_hidden_layers",
+            "bos_token_id", "pad_token_id", "eos_token_id", "sep_token_id", "decoder_start_token_id",
+            "forced_bos_token_id", "forced_eos_token_id", "classifier_dropout", "num_labels", "id2label", "label2id",
+            "problem_type", "finetuning_task", "tokenizer_class", "prefix", "task_specific_params", "architectures",
+            "model_type", "name_or_path", "_name_or_path", "transformers_version", "_commit_hash", "torch_dtype",
+            "use_bfloat16", "torchscript", "return_dict", "output_attentions", "output_hidden_states", "use_cache",
+            "is_encoder_decoder", "is_decoder", "add_cross_attention", "cross_attention_hidden_size",
+            "tie_encoder_decoder", "chunk_size_feed_forward", "pruned_heads", "tf_legacy_loss", "gradient_checkpointing",
+            "output_past", "max_length", "min_length", "do_sample", "early_stopping", "num_beams", "num_beam_groups",
+            "diversity_penalty", "temperature", "top_k", "top_p", "typical_p", "repetition_penalty", "length_penalty",
+            "no_repeat_ngram_size", "encoder_no_repeat_ngram_size", "bad_words_ids", "num_return_sequences",
+            "output_scores", "return_dict_in_generate", "remove_invalid_values", "exponential_decay_length_penalty",
+            "suppress_tokens", "begin_suppress_tokens", "_attn_implementation_autoset", "normalize_before",
+            "add_bias_logits", "add_final_layer_norm", "normalize_embedding", "static_position_embeddings");
+
+    private static final Set<String> ATTN_IMPLEMENTATIONS = Set.of("eager", "sdpa", "flash_attention_2");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public VisageConfig {
+        positive("d_model", dModel);
+        positive("encoder_layers", encoderLayers);
+        positive("decoder_layers", decoderLayers);
+        positive("encoder_attention_heads", encoderAttentionHeads);
+        positive("decoder_attention_heads", decoderAttentionHeads);
+        positive("encoder_ffn_dim", encoderFfnDim);
+        positive("decoder_ffn_dim", decoderFfnDim);
+        positive("d_clip", dClip);
+        positive("num_rvq", numRvq);
+        positive("dac_vocab_size", dacVocabSize);
+        positive("dac_sample_rate", dacSampleRate);
+        positive("max_source_length", maxSourceLength);
+        positive("max_target_length", maxTargetLength);
+        positive("clip_frame_rate", clipFrameRate);
+        if (dModel % encoderAttentionHeads != 0 || dModel % decoderAttentionHeads != 0) {
+            throw new ConfigException("d_model " + dModel + " must be divisible by encoder_attention_heads "
+                    + encoderAttentionHeads + " and decoder_attention_heads " + decoderAttentionHeads);
+        }
+        int tableRows = embeddingRows(dacVocabSize); // fields are not assigned yet in a compact constructor
+        if (dacPadTokenId < 0 || dacPadTokenId >= tableRows) {
+            throw new ConfigException("dac_pad_token_id " + dacPadTokenId + " must index a row of the code tables [0, "
+                    + tableRows + ")");
+        }
+        if (dacPadTokenId < dacVocabSize) {
+            throw new ConfigException("dac_pad_token_id " + dacPadTokenId + " collides with a code: it must be >= "
+                    + "dac_vocab_size " + dacVocabSize);
+        }
+        probability("dropout", dropout);
+        probability("attention_dropout", attentionDropout);
+        probability("activation_dropout", activationDropout);
+        probability("cfg_dropout_prob", cfgDropoutProb);
+        if (!(initStd > 0)) {
+            throw new ConfigException("init_std must be > 0, got " + initStd);
+        }
+        if (activation == null) {
+            throw new ConfigException("activation_function is required");
+        }
+        if (!Double.isFinite(cfgGuidanceScale) || !Double.isFinite(cfgSpatialGuidanceScale)) {
+            throw new ConfigException("cfg_guidance_scale / cfg_spatial_guidance_scale must be finite, got "
+                    + cfgGuidanceScale + " / " + cfgSpatialGuidanceScale);
+        }
+        if (!ATTN_IMPLEMENTATIONS.contains(attnImplementation)) {
+            throw new ConfigException("_attn_implementation \"" + attnImplementation + "\" is not one of "
+                    + ATTN_IMPLEMENTATIONS);
+        }
+    }
+
+    /** The reference class defaults (what an empty {@code config.json} means). */
+    public static VisageConfig defaults() {
+        return new VisageConfig(1024, 12, 12, 16, 16, 4096, 4096, Activation.GELU_EXACT, 0.1, 0.0, 0.0, 0.02, 512, 9,
+                1024, 1024, 44100, 80, 861, 4, true, 0.1, 3.0, 3.0, "eager");
+    }
+
+    /** Reads and validates a {@code config.json}. */
+    public static VisageConfig read(Path configJson) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(configJson.toFile());
+        } catch (IOException e) {
+            throw new ConfigException("cannot read " + configJson + ": " + e.getMessage(), e);
+        }
+        try {
+            return fromJson(root);
+        } catch (ConfigException e) {
+            throw new ConfigException(configJson + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Validates a parsed {@code config.json} object. */
+    public static VisageConfig fromJson(JsonNode root) {
+        if (root == null || !root.isObject()) {
+            throw new ConfigException("config must be a JSON object");
+        }
+        List<String> unknown = new ArrayList<>();
+        for (Iterator<String> it = root.fieldNames(); it.hasNext();) {
+            String k = it.next();
+            if (!MODEL_KEYS.contains(k) && !IGNORED_KEYS.contains(k)) {
+                unknown.add(k);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw new ConfigException("unknown config key(s) " + unknown + " (neither read by the model nor known to be"
+                    + " irrelevant)");
+        }
+        VisageConfig d = defaults();
+        Reader r = new Reader(root);
+        String act = r.string("activation_function", d.activation().configName());
+        VisageConfig c = new VisageConfig(r.integer("d_model", d.dModel()), r.integer("encoder_layers", d.encoderLayers()),
+                r.integer("decoder_layers", d.decoderLayers()),
+                r.integer("encoder_attention_heads", d.encoderAttentionHeads()),
+                r.integer("decoder_attention_heads", d.decoderAttentionHeads()),
+                r.integer("encoder_ffn_dim", d.encoderFfnDim()), r.integer("decoder_ffn_dim", d.decoderFfnDim()),
+                Activation.fromConfig(act), r.number("dropout", d.dropout()),
+                r.number("attention_dropout", d.attentionDropout()), r.number("activation_dropout", d.activationDropout()),
+                r.number("init_std", d.initStd()), r.integer("d_clip", d.dClip()), r.integer("num_rvq", d.numRvq()),
+                r.integer("dac_vocab_size", d.dacVocabSize()), r.integer("dac_pad_token_id", d.dacPadTokenId()),
+                r.integer("dac_sample_rate", d.dacSampleRate()), r.integer("max_source_length", d.maxSourceLength()),
+                r.integer("max_target_length", d.maxTargetLength()), r.integer("clip_frame_rate", d.clipFrameRate()),
+                r.bool("classifier_free_guidance", d.classifierFreeGuidance()),
+                r.number("cfg_dropout_prob", d.cfgDropoutProb()), r.number("cfg_guidance_scale", d.cfgGuidanceScale()),
+                r.number("cfg_spatial_guidance_scale", d.cfgSpatialGuidanceScale()),
+                r.string("_attn_implementation", d.attnImplementation()));
+        requireZero(r, "encoder_layerdrop", "LayerDrop is not implemented");
+        requireZero(r, "decoder_layerdrop", "LayerDrop is not implemented");
+        requireZero(r, "label_smoothing", "label smoothing is not implemented");
+        if (r.bool("scale_embedding", false)) {
+            throw new ConfigException("scale_embedding = true is not supported (the reference never scales)");
+        }
+        if (r.bool("tie_word_embeddings", false)) {
+            throw new ConfigException("tie_word_embeddings = true contradicts the reference, which forces it to false");
+        }
+        if (root.has("dac_frame_rate") && r.integer("dac_frame_rate", 0) != c.dacFrameRate()) {
+            throw new ConfigException("dac_frame_rate " + r.integer("dac_frame_rate", 0) + " contradicts dac_sample_rate "
+                    + c.dacSampleRate() + ", which gives " + c.dacFrameRate());
+        }
+        if (root.has("dac_downsample_rate") && r.integer("dac_downsample_rate", 0) != c.dacDownsampleRate()) {
+            throw new ConfigException("dac_downsample_rate " + r.integer("dac_downsample_rate", 0)
+                    + " contradicts dac_sample_rate " + c.dacSampleRate() + ", which gives " + c.dacDownsampleRate());
+        }
+        return c;
+    }
+
+    private static void requireZero(Reader r, String key, String why) {
+        double v = r.number(key, 0.0);
+        if (v != 0.0) {
+            throw new ConfigException(key + " = " + v + " is not supported: " + why);
+        }
+    }
+
+    /** DAC frames per second as the reference uses it: 86 (integer) for 44.1 kHz, else 50. */
+    public int dacFrameRate() {
+        return dacSampleRate == 44100 ? 86 : 50;
+    }
+
+    /** Samples per DAC frame: 512 for 44.1 kHz, else 320. */
+    public int dacDownsampleRate() {
+        return dacSampleRate == 44100 ? 512 : 320;
+    }
+
+    /** Rows of each code embedding table: {@code ceil((V + 1) / 64) · 64}. */
+    public int embeddingRows() {
+        return embeddingRows(dacVocabSize);
+    }
+
+    private static int embeddingRows(int vocab) {
+        return (int) (Math.ceil((vocab + 1) / 64.0) * 64);
+    }
+
+    /** Codebooks (parallel code streams) of a model of this kind: {@code num_rvq} or {@code 4·num_rvq}. */
+    public int numCodebooks(ModelKind kind) {
+        return kind.channels() * numRvq;
+    }
+
+    /** Rows of the decoder position table ({@code max_target_length + 2}). */
+    public int decoderPositionRows() {
+        return maxTargetLength + DECODER_POSITION_OFFSET;
+    }
+
+    /**
+     * Codec frames the decoder generates for {@code clipFrames} CLIP frames:
+     * {@code int(F / clip_frame_rate · dac_frame_rate)} (Python float arithmetic, truncated).
+     */
+    public int targetFrames(int clipFrames) {
+        return (int) ((double) clipFrames / clipFrameRate * dacFrameRate());
+    }
+
+    /**
+     * Codec frames of the audio after generation:
+     * {@code ceil(int(F / clip_frame_rate · dac_sample_rate) / dac_downsample_rate)}; the missing
+     * frames are filled by repeating the last generated one.
+     */
+    public int outputFrames(int clipFrames) {
+        long samples = (long) ((double) clipFrames / clipFrameRate * dacSampleRate);
+        return (int) Math.ceil((double) samples / dacDownsampleRate());
+    }
+
+    /** Hyper-parameters of one encoder layer. */
+    public LayerConfig encoderLayer() {
+        return new LayerConfig(dModel, encoderAttentionHeads, encoderFfnDim, activation, LAYER_NORM_EPS, dropout,
+                attentionDropout, activationDropout, initStd);
+    }
+
+    /** Hyper-parameters of one decoder layer. */
+    public LayerConfig decoderLayer() {
+        return new LayerConfig(dModel, decoderAttentionHeads, decoderFfnDim, activation, LAYER_NORM_EPS, dropout,
+                attentionDropout, activationDropout, initStd);
+    }
+
+    private static void positive(String key, int v) {
+        if (v < 1) {
+            throw new ConfigException(key + " must be >= 1, got " + v);
+        }
+    }
+
+    private static void probability(String key, double p) {
+        if (!(p >= 0 && p < 1)) {
+            throw new ConfigException(key + " must be in [0, 1), got " + p);
+        }
+    }
+
+    /** Typed access to optional keys; a wrong JSON type names the key. */
+    private record Reader(JsonNode root) {
+        int integer(String key, int dflt) {
+            JsonNode n = root.get(key);
+            if (n == null) {
+                return dflt;
+            }
+            if (!n.isIntegralNumber() || !n.canConvertToInt()) {
+                throw new ConfigException(key + " must be an integer, found " + n);
+            }
+            return n.intValue();
+        }
+
+        double number(String key, double dflt) {
+            JsonNode n = root.get(key);
+            if (n == null) {
+                return dflt;
+            }
+            if (!n.isNumber()) {
+                throw new ConfigException(key + " must be a number, found " + n);
+            }
+            return n.doubleValue();
+        }
+
+        boolean bool(String key, boolean dflt) {
+            JsonNode n = root.get(key);
+            if (n == null) {
+                return dflt;
+            }
+            if (!n.isBoolean()) {
+                throw new ConfigException(key + " must be true or false, found " + n);
+            }
+            return n.booleanValue();
+        }
+
+        String string(String key, String dflt) {
+            JsonNode n = root.get(key);
+            if (n == null) {
+                return dflt;
+            }
+            if (!n.isTextual()) {
+                throw new ConfigException(key + " must be a string, found " + n);
+            }
+            return n.textValue();
+        }
+    }
+}
