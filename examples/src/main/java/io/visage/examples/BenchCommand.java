@@ -1,6 +1,7 @@
 package io.visage.examples;
 
 import io.visage.examples.bench.AutodiffBench;
+import io.visage.examples.bench.CodecBench;
 import io.visage.examples.bench.DecodeStepBench;
 import io.visage.nn.kernel.MatVecs;
 import java.io.PrintWriter;
@@ -13,7 +14,7 @@ import picocli.CommandLine.Spec;
 /** {@code visage bench ...}: benchmarks that print figures (never pass/fail). */
 @Command(name = "bench", description = "Benchmarks (full-size, random weights); they print figures.",
         mixinStandardHelpOptions = true,
-        subcommands = {BenchCommand.DecodeStep.class, BenchCommand.Autodiff.class})
+        subcommands = {BenchCommand.DecodeStep.class, BenchCommand.Autodiff.class, BenchCommand.Codec.class})
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -75,6 +76,30 @@ public final class BenchCommand implements Callable<Integer> {
             BlasCheck.printHint(spec.commandLine().getErr());
             out.println(AutodiffBench.run(64, 4, 128, 2, 25, iterations));
             out.println(AutodiffBench.run(1024, 16, 4096, 2, 64, iterations));
+            return 0;
+        }
+    }
+
+    @Command(name = "codec", mixinStandardHelpOptions = true,
+            description = "DAC 44.1 kHz, full size, random weights: decode of 431 frames x 4 FOA channels and encode of 5 s"
+                    + " of one channel; median seconds, real-time factor, peak RSS.")
+    static final class Codec implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--runs", defaultValue = "3", description = "timed runs per case (default ${DEFAULT-VALUE})")
+        int runs;
+
+        @Option(names = "--chunk-frames", defaultValue = "431",
+                description = "decode window in frames (default ${DEFAULT-VALUE}: one pass)")
+        int chunkFrames;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            BlasCheck.printHint(spec.commandLine().getErr());
+            CodecBench.Options d = CodecBench.Options.visage(runs);
+            out.println(CodecBench.run(new CodecBench.Options(d.frames(), d.seconds(), runs, chunkFrames, d.seed()), out));
             return 0;
         }
     }

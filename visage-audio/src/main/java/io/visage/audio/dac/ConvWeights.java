@@ -4,16 +4,26 @@ import io.visage.nn.autodiff.Ops;
 import io.visage.nn.autodiff.Tensor;
 import io.visage.nn.layers.Conv1d;
 import io.visage.nn.layers.ConvTranspose1d;
+import io.visage.nn.layers.Snake;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 import io.visage.nn.module.Module;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Map;
 
 /**
- * Where the codec's layers get the effective weight W = g · v / ‖v‖ of each weight-normalised
+ * How the codec's layers execute. Where they get the effective weight W = g · v / ‖v‖ of each weight-normalised
  * convolution: {@link #live()} recomputes it from {@code weight_g} and {@code weight_v} on every call
  * (differentiable, for training), {@link #fold(Module)} computes it once per convolution and keeps it
  * (inference). A folded set is a snapshot: it does not follow later updates of g and v.
+ *
+ * <p>With folded weights and ops that record no gradients, the layers also take the inference fast
+ * path: Snake as one output array updated in place (instead of four temporaries), residual sums in
+ * place, and intermediate activations freed as soon as they are consumed ({@link #release}). The live
+ * path runs the plain {@link Snake#forward}/{@link Ops} code; tests prove both give the same values.
  */
 public final class ConvWeights {
     private final Map<Module, Tensor> folded; // null: live
@@ -73,5 +83,48 @@ public final class ConvWeights {
     static Tensor conv(Ops ops, ConvWeights w, Conv1d c, Tensor x) {
         return ops.conv1d(x, w.of(ops, c), c.parameters().get("bias"), c.stride(), c.padding(), c.dilation(),
                 c.groups());
+    }
+
+    private boolean fast(Ops ops) {
+        return folded != null && !ops.recordingGradients();
+    }
+
+    /**
+     * Snake y = x + sin²(αx)/(α + 1e-9), α per channel.
+     *
+     * @param x [B, C, T] @return [B, C, T]
+     */
+    Tensor snake(Ops ops, Snake snake, Tensor x) {
+        if (!fast(ops) || x.rank() != 3) {
+            return snake.forward(ops, x);
+        }
+        INDArray xv = x.value();
+        INDArray alpha = snake.alpha().value().reshape(snake.alpha().value().length());
+        INDArray inv = alpha.add(1e-9).rdivi(1.0);
+        INDArray y = Nd4j.createUninitialized(xv.dataType(), xv.shape(), 'c');
+        Nd4j.getExecutioner().exec(new BroadcastMulOp(xv, alpha, y, 1));
+        Transforms.sin(y, false);
+        y.muli(y);
+        Nd4j.getExecutioner().exec(new BroadcastMulOp(y, inv, y, 1));
+        y.addi(xv);
+        return Tensor.constant(y);
+    }
+
+    /** skip + y; on the fast path written into y. Both [B, C, T]. */
+    Tensor residual(Ops ops, Tensor skip, Tensor y) {
+        if (!fast(ops)) {
+            return ops.add(skip, y);
+        }
+        y.value().addi(skip.value());
+        return y;
+    }
+
+    /** Frees intermediate activations that are no longer needed (fast path only; otherwise a no-op). */
+    void release(Ops ops, Tensor... done) {
+        if (fast(ops)) {
+            for (Tensor t : done) {
+                t.value().close();
+            }
+        }
     }
 }

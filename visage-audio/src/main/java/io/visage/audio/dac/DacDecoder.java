@@ -58,9 +58,17 @@ public final class DacDecoder implements Module {
     public Tensor forward(Ops ops, ConvWeights w, Tensor z) {
         Tensor x = ConvWeights.conv(ops, w, first, z);
         for (Block blk : blocks) {
-            x = blk.forward(ops, w, x);
+            Tensor next = blk.forward(ops, w, x);
+            w.release(ops, x);
+            x = next;
         }
-        return ops.tanh(ConvWeights.conv(ops, w, last, snake.forward(ops, x)));
+        Tensor s = w.snake(ops, snake, x);
+        w.release(ops, x);
+        Tensor y = ConvWeights.conv(ops, w, last, s);
+        w.release(ops, s);
+        Tensor audio = ops.tanh(y);
+        w.release(ops, y);
+        return audio;
     }
 
     /**
@@ -154,10 +162,13 @@ public final class DacDecoder implements Module {
 
         /** @param x [B, in, T] @return [B, out, T · stride] (even strides; odd strides give T·stride − 1) */
         public Tensor forward(Ops ops, ConvWeights w, Tensor x) {
-            Tensor y = ops.convTranspose1d(snake.forward(ops, x), w.of(ops, up), up.parameters().get("bias"), stride,
-                    padding(stride), 0, 1, 1);
+            Tensor s = w.snake(ops, snake, x);
+            Tensor y = ops.convTranspose1d(s, w.of(ops, up), up.parameters().get("bias"), stride, padding(stride), 0, 1, 1);
+            w.release(ops, s);
             for (ResidualUnit u : units) {
-                y = u.forward(ops, w, y);
+                Tensor next = u.forward(ops, w, y);
+                w.release(ops, y);
+                y = next;
             }
             return y;
         }

@@ -55,9 +55,15 @@ public final class DacEncoder implements Module {
     public Tensor forward(Ops ops, ConvWeights w, Tensor audio) {
         Tensor x = ConvWeights.conv(ops, w, first, audio);
         for (Block blk : blocks) {
-            x = blk.forward(ops, w, x);
+            Tensor next = blk.forward(ops, w, x);
+            w.release(ops, x);
+            x = next;
         }
-        return ConvWeights.conv(ops, w, last, snake.forward(ops, x));
+        Tensor s = w.snake(ops, snake, x);
+        w.release(ops, x);
+        Tensor z = ConvWeights.conv(ops, w, last, s);
+        w.release(ops, s);
+        return z;
     }
 
     @Override
@@ -102,10 +108,21 @@ public final class DacEncoder implements Module {
 
         /** @param x [B, dim/2, T] @return [B, dim, T / stride] */
         public Tensor forward(Ops ops, ConvWeights w, Tensor x) {
+            Tensor h = x;
             for (ResidualUnit u : units) {
-                x = u.forward(ops, w, x);
+                Tensor next = u.forward(ops, w, h);
+                if (h != x) {
+                    w.release(ops, h);
+                }
+                h = next;
             }
-            return ConvWeights.conv(ops, w, down, snake.forward(ops, x));
+            Tensor s = w.snake(ops, snake, h);
+            if (h != x) {
+                w.release(ops, h);
+            }
+            Tensor out = ConvWeights.conv(ops, w, down, s);
+            w.release(ops, s);
+            return out;
         }
 
         @Override

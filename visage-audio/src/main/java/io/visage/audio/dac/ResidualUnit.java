@@ -43,11 +43,15 @@ public final class ResidualUnit implements Module {
 
     /** @param x [B, C, T] @return [B, C, T] */
     public Tensor forward(Ops ops, ConvWeights w, Tensor x) {
-        Tensor y = ConvWeights.conv(ops, w, conv1, snake1.forward(ops, x));
-        y = ConvWeights.conv(ops, w, conv2, snake2.forward(ops, y));
+        Tensor a = w.snake(ops, snake1, x);
+        Tensor b = ConvWeights.conv(ops, w, conv1, a);
+        w.release(ops, a);
+        Tensor c = w.snake(ops, snake2, b);
+        w.release(ops, b);
+        Tensor y = ConvWeights.conv(ops, w, conv2, c);
+        w.release(ops, c);
         long pad = (x.size(2) - y.size(2)) / 2;
-        Tensor skip = pad > 0 ? ops.narrow(x, 2, pad, y.size(2)) : x;
-        return ops.add(skip, y);
+        return pad > 0 ? ops.add(ops.narrow(x, 2, pad, y.size(2)), y) : w.residual(ops, x, y);
     }
 
     int dilation() {

@@ -8,6 +8,8 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
 import io.visage.nn.ShapeMismatchException;
+import io.visage.nn.autodiff.Ops;
+import io.visage.nn.autodiff.Tensor;
 import io.visage.nn.testing.Fixtures;
 import io.visage.nn.testing.TensorAssert;
 import org.junit.jupiter.api.BeforeAll;
@@ -53,6 +55,23 @@ class DacCodecTest {
         INDArray chunked = codec.decodeChunked(z, chunk);
         assertArrayEquals(one.shape(), chunked.shape());
         TensorAssert.assertClose("chunk " + chunk, one, chunked, 0, 1e-5);
+    }
+
+    @Test
+    void fastInferencePath_equalsGeneralLayerPath() {
+        Dac dac = codec.model();
+        int hop = codec.config().hopLength();
+        INDArray audio = gaussian(6, 0.3, 2, 1, 10L * hop);
+        DacEncoding general = dac.encode(Ops.inference(), ConvWeights.live(), Tensor.constant(audio),
+                codec.config().nCodebooks());
+        DacEncoding fast = codec.encode(audio);
+        TensorAssert.assertExact("codes", general.codes().shape(), general.codes().data().asLong(),
+                fast.codes().data().asLong());
+        TensorAssert.assertClose("z", general.z().value(), fast.z().value(), 1e-5, 1e-6);
+        INDArray z = randomLatent(8, 2, 9);
+        TensorAssert.assertClose("decode", dac.decode(Ops.inference(), ConvWeights.live(), Tensor.constant(z)).value(),
+                codec.decode(z), 1e-5, 1e-6);
+        assertTrue(!z.wasClosed() && !audio.wasClosed(), "the fast path must not free its inputs");
     }
 
     @Test
