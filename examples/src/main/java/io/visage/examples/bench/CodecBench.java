@@ -59,7 +59,7 @@ public final class CodecBench {
     public record Result(Options options, Case decode, Case encode, String peakRss) {
         @Override
         public String toString() {
-            return String.format("DAC 44.1 kHz codec, full size, random weights%n%s%n%s%n  peak RSS %s", decode, encode,
+            return String.format("DAC 44.1 kHz codec, full size, random weights%n%s%n%s%n  %s", decode, encode,
                     peakRss);
         }
     }
