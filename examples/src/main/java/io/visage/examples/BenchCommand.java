@@ -5,6 +5,7 @@ import io.visage.examples.bench.DecodeStepBench;
 import io.visage.examples.bench.FrontEndBench;
 import io.visage.examples.bench.GenerateBench;
 import io.visage.nn.kernel.MatVecs;
+import io.visage.examples.bench.CodecBench;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -15,8 +16,8 @@ import picocli.CommandLine.Spec;
 /** {@code visage bench ...}: benchmarks that print figures (never pass/fail). */
 @Command(name = "bench", description = "Benchmarks (full-size, random weights); they print figures.",
         mixinStandardHelpOptions = true,
-        subcommands = {BenchCommand.DecodeStep.class, BenchCommand.Generate.class, BenchCommand.Autodiff.class,
-            BenchCommand.FrontEnd.class})
+        subcommands = {BenchCommand.DecodeStep.class, BenchCommand.Generate.class, BenchCommand.Codec.class,
+            BenchCommand.FrontEnd.class, BenchCommand.Autodiff.class})
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -125,6 +126,30 @@ public final class BenchCommand implements Callable<Integer> {
                 spec.commandLine().getErr().println("hint: " + MatVecs.HINT);
             }
             out.println(GenerateBench.run(steps, threads == null ? Runtime.getRuntime().availableProcessors() : threads, out));
+            return 0;
+        }
+    }
+
+    @Command(name = "codec", mixinStandardHelpOptions = true,
+            description = "DAC 44.1 kHz, full size, random weights: decode of 431 frames x 4 FOA channels and encode of 5 s"
+                    + " of one channel; median seconds, real-time factor, peak RSS.")
+    static final class Codec implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--runs", defaultValue = "3", description = "timed runs per case (default ${DEFAULT-VALUE})")
+        int runs;
+
+        @Option(names = "--chunk-frames", defaultValue = "431",
+                description = "decode window in frames (default ${DEFAULT-VALUE}: one pass)")
+        int chunkFrames;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            BlasCheck.printHint(spec.commandLine().getErr());
+            CodecBench.Options d = CodecBench.Options.visage(runs);
+            out.println(CodecBench.run(new CodecBench.Options(d.frames(), d.seconds(), runs, chunkFrames, d.seed()), out));
             return 0;
         }
     }

@@ -66,6 +66,17 @@ final class Conv {
         return a.get(idx);
     }
 
+    /**
+     * Frees the off-heap buffers of temporaries that no one else references (column buffers, GEMM
+     * products) right away instead of when the garbage collector notices them: long signals
+     * otherwise pile up gigabytes of dead native memory. Views are left alone by ND4J.
+     */
+    private static void release(INDArray... temporaries) {
+        for (INDArray a : temporaries) {
+            a.close();
+        }
+    }
+
     private static void addBias(INDArray out, INDArray bias) {
         if (bias != null) {
             out.addi(bias.reshape(1, bias.length(), 1));
@@ -87,11 +98,15 @@ final class Conv {
                 INDArray dst = channels(out.get(point(b), all(), all()), 0, (long) grp * cog, cog);
                 for (int t0 = 0; t0 < g.tout(); t0 += step) {
                     int n = Math.min(step, g.tout() - t0);
-                    INDArray cols = im2col(src, g.kernel(), g.stride(), g.dilation(), t0, n)
-                            .reshape('c', (long) cig * g.kernel(), n);
-                    dst.get(all(), interval(t0, t0 + n)).assign(w2.mmul(cols));
+                    INDArray raw = im2col(src, g.kernel(), g.stride(), g.dilation(), t0, n);
+                    INDArray prod = w2.mmul(raw.reshape('c', (long) cig * g.kernel(), n));
+                    dst.get(all(), interval(t0, t0 + n)).assign(prod);
+                    release(prod, raw);
                 }
             }
+        }
+        if (xpad != x) {
+            xpad.close();
         }
         addBias(out, bias);
         return out;
@@ -151,12 +166,14 @@ final class Conv {
                 INDArray dst = channels(full.get(point(b), all(), all()), 0, (long) grp * cog, cog);
                 for (int t0 = 0; t0 < g.tin(); t0 += step) {
                     int n = Math.min(step, g.tin() - t0);
-                    INDArray cols = w2t.mmul(src.get(all(), interval(t0, t0 + n))).reshape('c', cog, g.kernel(), n);
-                    col2im(cols, dst, g.kernel(), g.stride(), g.dilation(), t0, n);
+                    INDArray prod = w2t.mmul(src.get(all(), interval(t0, t0 + n)));
+                    col2im(prod.reshape('c', cog, g.kernel(), n), dst, g.kernel(), g.stride(), g.dilation(), t0, n);
+                    release(prod);
                 }
             }
         }
         INDArray out = full.get(all(), all(), interval(g.padding(), g.padding() + g.tout())).dup('c');
+        full.close();
         addBias(out, bias);
         return out;
     }

@@ -1,0 +1,160 @@
+package io.visage.audio.dac;
+
+import static org.nd4j.linalg.indexing.NDArrayIndex.all;
+import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
+
+import io.visage.nn.ShapeMismatchException;
+import io.visage.nn.autodiff.Ops;
+import io.visage.nn.autodiff.Tensor;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Inference front end of a {@link Dac}: weight norm folded once ({@link ConvWeights#fold}), every call
+ * under {@link Ops#inference()}, float32 ND4J arrays in and out. The folded weights are a snapshot of
+ * the module's g and v at construction. Thread-safe for concurrent calls (holds no mutable state).
+ * Axes: B batch, N samples, D latent_dim, n levels, T frames.
+ */
+public final class DacCodec {
+    /** Frames decoded per window by {@link #decodeChunked} unless told otherwise. */
+    public static final int DEFAULT_CHUNK_FRAMES = 256;
+
+    private final Dac dac;
+    private final ConvWeights weights;
+
+    private DacCodec(Dac dac) {
+        this.dac = dac;
+        this.weights = ConvWeights.fold(dac);
+    }
+
+    /** Folds the weights of {@code dac} (a snapshot). */
+    public static DacCodec of(Dac dac) {
+        return new DacCodec(dac);
+    }
+
+    /** {@link Dac#load(Path)} then {@link #of}. */
+    public static DacCodec load(Path weights) {
+        return of(Dac.load(weights));
+    }
+
+    public DacConfig config() {
+        return dac.config();
+    }
+
+    public Dac model() {
+        return dac;
+    }
+
+    /**
+     * {@code DAC.preprocess}: checks the sample rate and right-pads with zeros to a multiple of the hop
+     * length (no resampling: the caller converts to {@link DacConfig#sampleRateHz()} first).
+     *
+     * @param audio [B, 1, N] @return [B, 1, ceil(N / hop) · hop]
+     */
+    public INDArray preprocess(INDArray audio, int sampleRateHz) {
+        if (sampleRateHz != config().sampleRateHz()) {
+            throw new IllegalArgumentException("DAC.preprocess: audio at " + sampleRateHz + " Hz, but this codec takes "
+                    + config().sampleRateHz() + " Hz; resample first");
+        }
+        if (audio.rank() != 3 || audio.size(1) != 1) {
+            throw new ShapeMismatchException("DAC.preprocess: audio must be [B, 1, N], found " + Arrays.toString(audio.shape()));
+        }
+        long n = audio.size(2);
+        int hop = config().hopLength();
+        long padded = (n + hop - 1) / hop * hop;
+        if (padded == n) {
+            return audio.dup('c');
+        }
+        INDArray out = Nd4j.create(audio.dataType(), audio.size(0), 1, padded);
+        out.get(all(), all(), interval(0, n)).assign(audio);
+        return out;
+    }
+
+    /** The encoder alone (continuous latent before quantisation). @param audio [B, 1, N] @return [B, D, N / hop] */
+    public INDArray encoderOutput(INDArray audio) {
+        dac.checkAudio(audio.shape());
+        return dac.encoder().forward(Ops.inference(), weights, Tensor.constant(audio)).value();
+    }
+
+    /**
+     * {@code DAC.encode(audio, n_quantizers)}.
+     *
+     * @param audio [B, 1, N], N a positive multiple of the hop length
+     */
+    public DacEncoding encode(INDArray audio, int nQuantizers) {
+        return dac.encode(Ops.inference(), weights, Tensor.constant(audio), nQuantizers);
+    }
+
+    /** {@code DAC.encode} with every quantizer level. */
+    public DacEncoding encode(INDArray audio) {
+        return encode(audio, config().nCodebooks());
+    }
+
+    /** {@code quantizer.from_codes}. @param codes [B, n, T] integer */
+    public FromCodes fromCodes(INDArray codes) {
+        return dac.quantizer().fromCodes(Ops.inference(), weights, codes);
+    }
+
+    /** {@code DAC.decode} in one pass. @param z [B, D, T] @return [B, 1, T · Π decoder_rates] */
+    public INDArray decode(INDArray z) {
+        return dac.decode(Ops.inference(), weights, Tensor.constant(z)).value();
+    }
+
+    /** What {@link #forward} returns. @param audio decoded audio cut to the input length [B, 1, N] */
+    public record Forward(INDArray audio, DacEncoding encoding) {}
+
+    /**
+     * {@code DAC.forward}: preprocess, encode, decode, then cut the audio back to the input length.
+     *
+     * @param audio [B, 1, N]
+     */
+    public Forward forward(INDArray audio, int sampleRateHz, int nQuantizers) {
+        long n = audio.size(2);
+        DacEncoding e = encode(preprocess(audio, sampleRateHz), nQuantizers);
+        INDArray decoded = decode(e.z().value());
+        return new Forward(decoded.get(all(), all(), interval(0, n)).dup('c'), e);
+    }
+
+    /**
+     * {@link #decode} over windows of {@code chunkFrames} frames, each widened by
+     * {@link DacDecoder#contextFrames()} frames of real context on both sides and cropped back
+     * (overlap-save). The output equals the one-pass decode (up to float summation order in the
+     * matrix products) while the working memory is bounded by the window, not the stream length.
+     *
+     * @param z [B, D, T] @return [B, 1, T · Π decoder_rates]
+     * @throws IllegalArgumentException when a decoder rate is odd (the output is then not T · Π rates)
+     */
+    public INDArray decodeChunked(INDArray z, int chunkFrames) {
+        if (chunkFrames < 1) {
+            throw new IllegalArgumentException("chunkFrames must be positive, got " + chunkFrames);
+        }
+        for (int r : config().decoderRates()) {
+            if (r % 2 != 0) {
+                throw new IllegalArgumentException("chunked decoding needs even decoder rates, got " + config().decoderRates());
+            }
+        }
+        dac.checkLatent(z.shape());
+        long t = z.size(2);
+        if (t <= chunkFrames) {
+            return decode(z);
+        }
+        int ctx = dac.decoder().contextFrames();
+        int up = config().decoderUpsampling();
+        INDArray out = Nd4j.create(z.dataType(), z.size(0), 1, t * up);
+        for (long s = 0; s < t; s += chunkFrames) {
+            long e = Math.min(t, s + chunkFrames);
+            long a = Math.max(0, s - ctx);
+            long b = Math.min(t, e + ctx);
+            INDArray y = decode(z.get(all(), all(), interval(a, b)).dup('c'));
+            out.get(all(), all(), interval(s * up, e * up)).assign(y.get(all(), all(), interval((s - a) * up, (e - a) * up)));
+        }
+        return out;
+    }
+
+    /** {@link #fromCodes} then {@link #decodeChunked}: generated codes to audio. @param codes [B, n, T] @return [B, 1, T · hop] */
+    public INDArray decodeCodes(INDArray codes, int chunkFrames) {
+        return decodeChunked(fromCodes(codes).z().value(), chunkFrames);
+    }
+}

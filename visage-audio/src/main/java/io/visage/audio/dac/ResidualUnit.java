@@ -1,0 +1,86 @@
+package io.visage.audio.dac;
+
+import io.visage.nn.autodiff.Ops;
+import io.visage.nn.autodiff.Tensor;
+import io.visage.nn.layers.Conv1d;
+import io.visage.nn.layers.Snake;
+import io.visage.nn.module.Module;
+import io.visage.nn.module.ModuleList;
+import io.visage.nn.module.Params;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * DAC's {@code ResidualUnit(dim, dilation)}: {@code block} = Sequential(Snake, WNConv1d(k7, dilation,
+ * padding 3·dilation), Snake, WNConv1d(k1)); the output is x + block(x) (lengths are equal, so the
+ * reference's centre crop never applies, but it is kept).
+ */
+public final class ResidualUnit implements Module {
+    static final int KERNEL = 7;
+
+    private final ModuleList<Module> block;
+    private final Snake snake1;
+    private final Conv1d conv1;
+    private final Snake snake2;
+    private final Conv1d conv2;
+
+    private ResidualUnit(Snake snake1, Conv1d conv1, Snake snake2, Conv1d conv2) {
+        this.snake1 = snake1;
+        this.conv1 = conv1;
+        this.snake2 = snake2;
+        this.conv2 = conv2;
+        this.block = new ModuleList<>(List.of(snake1, conv1, snake2, conv2));
+    }
+
+    static ResidualUnit create(Params p, String path, int dim, int dilation) {
+        String b = Params.join(path, "block");
+        int pad = (KERNEL - 1) * dilation / 2;
+        return new ResidualUnit(Snake.create(p, b + ".0", dim),
+                Conv1d.create(p, b + ".1", dim, dim, KERNEL, 1, pad, dilation, 1, true, true),
+                Snake.create(p, b + ".2", dim),
+                Conv1d.create(p, b + ".3", dim, dim, 1, 1, 0, 1, 1, true, true));
+    }
+
+    /** @param x [B, C, T] @return [B, C, T] */
+    public Tensor forward(Ops ops, ConvWeights w, Tensor x) {
+        Tensor a = w.snake(ops, snake1, x);
+        Tensor b = ConvWeights.conv(ops, w, conv1, a);
+        w.release(ops, a);
+        Tensor c = w.snake(ops, snake2, b);
+        w.release(ops, b);
+        Tensor y = ConvWeights.conv(ops, w, conv2, c);
+        w.release(ops, c);
+        long pad = (x.size(2) - y.size(2)) / 2;
+        return pad > 0 ? ops.add(ops.narrow(x, 2, pad, y.size(2)), y) : w.residual(ops, x, y);
+    }
+
+    int dilation() {
+        return conv1.dilation();
+    }
+
+    Snake snake1() {
+        return snake1;
+    }
+
+    Conv1d conv1() {
+        return conv1;
+    }
+
+    Snake snake2() {
+        return snake2;
+    }
+
+    Conv1d conv2() {
+        return conv2;
+    }
+
+    @Override
+    public Map<String, Tensor> parameters() {
+        return Map.of();
+    }
+
+    @Override
+    public Map<String, Module> children() {
+        return Map.of("block", block);
+    }
+}

@@ -1,0 +1,176 @@
+package io.visage.audio.dac;
+
+import io.visage.nn.ShapeMismatchException;
+import io.visage.nn.autodiff.Ops;
+import io.visage.nn.autodiff.Tensor;
+import io.visage.nn.layers.Conv1d;
+import io.visage.nn.layers.Embedding;
+import io.visage.nn.module.Module;
+import io.visage.nn.module.Params;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * One level of DAC's residual quantizer ({@code VectorQuantize}), factorised and L2-normalised:
+ * {@code in_proj} (WNConv1d k1, D → d) projects to a small code space, the code is the codebook row of
+ * highest cosine similarity (both sides L2-normalised; ties go to the lowest index), and
+ * {@code out_proj} (WNConv1d k1, d → D) maps the RAW (un-normalised) codebook row back.
+ * Axes: B batch, D latent_dim, d codebook_dim, T frames, K codebook_size.
+ */
+public final class VectorQuantize implements Module {
+    private static final double NORM_EPS = 1e-12; // F.normalize's eps
+
+    private final Conv1d inProj;
+    private final Conv1d outProj;
+    private final Embedding codebook;
+
+    private VectorQuantize(Conv1d inProj, Conv1d outProj, Embedding codebook) {
+        this.inProj = inProj;
+        this.outProj = outProj;
+        this.codebook = codebook;
+    }
+
+    static VectorQuantize create(Params p, String path, int inputDim, int codebookSize, int codebookDim) {
+        return new VectorQuantize(
+                Conv1d.create(p, Params.join(path, "in_proj"), inputDim, codebookDim, 1, 1, 0, 1, 1, true, true),
+                Conv1d.create(p, Params.join(path, "out_proj"), codebookDim, inputDim, 1, 1, 0, 1, 1, true, true),
+                Embedding.create(p, Params.join(path, "codebook"), codebookSize, codebookDim, Embedding.NO_PADDING, 1.0));
+    }
+
+    /** What one level produces while encoding. */
+    record Step(Tensor zq, Tensor ze, long[] codes, Tensor commitmentLoss, Tensor codebookLoss) {}
+
+    /**
+     * Quantises a residual. In the forward value {@code zq} = out_proj(codebook[code]); gradients flow
+     * straight through to {@code ze} (the reference's {@code z_e + (z_q - z_e).detach()}).
+     *
+     * @param residual [B, D, T]
+     * @return zq [B, D, T], ze [B, d, T], codes [B·T] (b-major), and the two scalar MSE losses
+     */
+    Step encode(Ops ops, ConvWeights w, Tensor residual) {
+        Tensor ze = ConvWeights.conv(ops, w, inProj, residual);
+        long b = ze.size(0);
+        long t = ze.size(2);
+        long[] codes = nearest(ze.value(), codebook.weight().value());
+        Tensor rows = codebook.forward(ops, codes, b, t); // [B, T, d]
+        Tensor zq = ops.permute(rows, 0, 2, 1);
+        Tensor commitment = ops.mean(ops.square(ops.sub(ze, ops.constant(zq.value()))));
+        Tensor codebookLoss = ops.mean(ops.square(ops.sub(zq, ops.constant(ze.value()))));
+        Tensor straight = ops.add(ze, ops.constant(zq.value().sub(ze.value())));
+        Tensor out = ConvWeights.conv(ops, w, outProj, straight);
+        return new Step(out, ze, codes, commitment, codebookLoss);
+    }
+
+    /**
+     * The codebook rows of {@code codes}, as the reference's {@code decode_code}.
+     *
+     * @param codes [B·T] b-major, each in [0, K)
+     * @return [B, d, T]
+     */
+    Tensor lookup(Ops ops, long[] codes, long batch, long frames) {
+        for (int i = 0; i < codes.length; i++) {
+            if (codes[i] < 0 || codes[i] >= codebookSize()) {
+                throw new IndexOutOfBoundsException("code " + codes[i] + " at batch " + (i / frames) + ", frame "
+                        + (i % frames) + " outside [0, " + codebookSize() + ")");
+            }
+        }
+        return ops.permute(codebook.forward(ops, codes, batch, frames), 0, 2, 1);
+    }
+
+    /** out_proj of codebook vectors. @param zp [B, d, T] @return [B, D, T] */
+    Tensor project(Ops ops, ConvWeights w, Tensor zp) {
+        return ConvWeights.conv(ops, w, outProj, zp);
+    }
+
+    /**
+     * Index of the codebook row nearest to each frame after L2 normalisation of both, with the
+     * reference's distance ‖e‖² − 2e·c + ‖c‖² evaluated in float32.
+     *
+     * @param ze [B, d, T]; @param table [K, d]
+     * @return [B·T], b-major
+     */
+    static long[] nearest(INDArray ze, INDArray table) {
+        if (ze.rank() != 3 || table.rank() != 2 || ze.size(1) != table.size(1)) {
+            throw new ShapeMismatchException("vector quantizer: latents " + Arrays.toString(ze.shape())
+                    + " [B, d, T] do not fit codebook " + Arrays.toString(table.shape()) + " [K, d]");
+        }
+        int b = (int) ze.size(0);
+        int d = (int) ze.size(1);
+        int t = (int) ze.size(2);
+        int k = (int) table.size(0);
+        float[] e = ze.dup('c').data().asFloat();
+        float[] c = table.dup('c').data().asFloat();
+        float[] cn = new float[k * d];
+        float[] c2 = new float[k];
+        for (int j = 0; j < k; j++) {
+            normalize(c, j * d, 1, d, cn, j * d);
+            float s = 0;
+            for (int q = 0; q < d; q++) {
+                s += cn[j * d + q] * cn[j * d + q];
+            }
+            c2[j] = s;
+        }
+        long[] out = new long[b * t];
+        float[] en = new float[d];
+        for (int bi = 0; bi < b; bi++) {
+            for (int ti = 0; ti < t; ti++) {
+                normalize(e, bi * d * t + ti, t, d, en, 0);
+                float e2 = 0;
+                for (int q = 0; q < d; q++) {
+                    e2 += en[q] * en[q];
+                }
+                int best = 0;
+                float bestDist = Float.POSITIVE_INFINITY;
+                for (int j = 0; j < k; j++) {
+                    float dot = 0;
+                    for (int q = 0; q < d; q++) {
+                        dot += en[q] * cn[j * d + q];
+                    }
+                    float dist = e2 - 2 * dot + c2[j];
+                    if (dist < bestDist) { // strict: the first of equal distances wins, as torch.max
+                        bestDist = dist;
+                        best = j;
+                    }
+                }
+                out[bi * t + ti] = best;
+            }
+        }
+        return out;
+    }
+
+    private static void normalize(float[] src, int off, int stride, int d, float[] dst, int dstOff) {
+        double s = 0;
+        for (int q = 0; q < d; q++) {
+            double v = src[off + q * stride];
+            s += v * v;
+        }
+        float norm = (float) Math.max(Math.sqrt(s), NORM_EPS);
+        for (int q = 0; q < d; q++) {
+            dst[dstOff + q] = src[off + q * stride] / norm;
+        }
+    }
+
+    int codebookSize() {
+        return (int) codebook.weight().size(0);
+    }
+
+    int codebookDim() {
+        return (int) codebook.weight().size(1);
+    }
+
+    @Override
+    public Map<String, Tensor> parameters() {
+        return Map.of();
+    }
+
+    @Override
+    public Map<String, Module> children() {
+        Map<String, Module> m = new LinkedHashMap<>();
+        m.put("in_proj", inProj);
+        m.put("out_proj", outProj);
+        m.put("codebook", codebook);
+        return m;
+    }
+}

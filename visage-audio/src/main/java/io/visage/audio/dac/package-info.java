@@ -1,0 +1,14 @@
+/**
+ * The Descript Audio Codec (DAC), 44.1 kHz model and any other configuration of the same
+ * architecture: {@link io.visage.audio.dac.DacConfig} (the {@code DAC(**kwargs)} arguments),
+ * {@link io.visage.audio.dac.Dac} (module tree with the reference's state-dict keys; loads the released
+ * {@code weights.pth} container or safetensors + {@code config.json}, strictly),
+ * {@link io.visage.audio.dac.DacCodec} (inference: preprocess, encode, from_codes, decode, chunked
+ * overlap-save decoding) and {@link io.visage.audio.dac.FoaCodes} (4 FOA channels × n levels ↔ audio).
+ *
+ * <p>Axes: B batch, N samples, D latent_dim, n quantizer levels, d codebook_dim, T latent frames
+ * (T = N / hop). Audio tensors are [B, 1, N] float32 at the codec's sample rate; codes are int64
+ * [B, n, T]; stacked multi-channel codes are [C·n, T] with row c·n + q, FOA channels in ACN order
+ * W, Y, Z, X.
+ */
+package io.visage.audio.dac;
