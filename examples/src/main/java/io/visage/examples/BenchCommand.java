@@ -1,11 +1,11 @@
 package io.visage.examples;
 
 import io.visage.examples.bench.AutodiffBench;
+import io.visage.examples.bench.CodecBench;
 import io.visage.examples.bench.DecodeStepBench;
 import io.visage.examples.bench.FrontEndBench;
 import io.visage.examples.bench.GenerateBench;
 import io.visage.nn.kernel.MatVecs;
-import io.visage.examples.bench.CodecBench;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
