@@ -1,9 +1,11 @@
 package io.visage.examples;
 
 import io.visage.audio.io.WavFormatException;
+import io.visage.core.media.Mp4FormatException;
 import io.visage.core.video.VideoFormatException;
 import io.visage.nn.CheckpointFormatException;
 import io.visage.nn.ConfigException;
+import io.visage.nn.StateDictMismatchException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -25,7 +27,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "visage", mixinStandardHelpOptions = true, versionProvider = VisageCli.Version.class,
         description = "ViSAGe: silent video + camera direction -> first-order ambisonics (4-channel FOA).",
-        subcommands = {VersionCommand.class, InspectCommand.class, FeaturesCommand.class, CodecCommand.class,
+        subcommands = {DemoCommand.class, GenerateCommand.class, VersionCommand.class, InspectCommand.class,
+            FeaturesCommand.class, CodecCommand.class,
             FoaCommand.class, EvaluateCommand.class, PrepareGtCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit status:%n",
@@ -64,7 +67,8 @@ public final class VisageCli implements Callable<Integer> {
     /** Bad input (file, config) is one line on stderr and status 1; anything else is a bug: stack trace. */
     private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) throws Exception {
         if (e instanceof CheckpointFormatException || e instanceof ConfigException || e instanceof WavFormatException
-                || e instanceof VideoFormatException
+                || e instanceof VideoFormatException || e instanceof StateDictMismatchException
+                || e instanceof Mp4FormatException
                 || e instanceof UncheckedIOException || e instanceof IOException) {
             cl.getErr().println(cl.getCommandSpec().qualifiedName() + ": " + e.getMessage());
             cl.getErr().flush();

@@ -56,6 +56,17 @@ public final class FrontEnd {
      * @throws VideoFormatException naming the file when it cannot be decoded or has no frames
      */
     public VideoFeatures features(Path video, CameraDirection direction) {
+        return features(video, direction.vector());
+    }
+
+    /**
+     * Features of a video file with any camera direction vector (e.g.
+     * {@link CameraDirection#vectorFromDegrees} for directions off the 2° grid).
+     *
+     * @param direction the model's direction input [3]
+     * @throws VideoFormatException naming the file when it cannot be decoded or has no frames
+     */
+    public VideoFeatures features(Path video, float[] direction) {
         int size = clip.config().inputResolution();
         Accumulator acc = new Accumulator();
         try (FrameSampler sampler = FrameSampler.open(video, FPS, size)) {
@@ -110,10 +121,14 @@ public final class FrontEnd {
     }
 
     private VideoFeatures finish(Accumulator acc, CameraDirection direction) {
+        return finish(acc, direction.vector());
+    }
+
+    private VideoFeatures finish(Accumulator acc, float[] direction) {
         INDArray pooled = Nd4j.concat(0, acc.pooled.toArray(INDArray[]::new));
         INDArray tokens = Nd4j.concat(0, acc.tokens.toArray(INDArray[]::new));
         EnergyMap map = EnergyMap.compute(tokens, energyConfig);
-        return new VideoFeatures(pooled, map.finalEnergyMapArray(), VideoFeatures.directionArray(direction.vector()));
+        return new VideoFeatures(pooled, map.finalEnergyMapArray(), VideoFeatures.directionArray(direction));
     }
 
     private static final class Accumulator {

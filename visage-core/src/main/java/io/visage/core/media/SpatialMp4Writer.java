@@ -81,7 +81,10 @@ public final class SpatialMp4Writer {
         if (!Files.isRegularFile(inputVideoMp4)) {
             throw new NoSuchFileException(inputVideoMp4.toString(), null, "input video does not exist");
         }
-        Path tmp = Files.createTempFile(dir, "." + out.getFileName() + ".", ".part");
+        // a plain sibling (not createTempFile, whose 0600 mode would stick to the final file)
+        Path tmp = dir.resolve("." + out.getFileName() + "." + ProcessHandle.current().pid() + ".part");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp);
         boolean done = false;
         try {
             Result r = writeTo(inputVideoMp4, foa, frames, sampleRate, tmp, out);

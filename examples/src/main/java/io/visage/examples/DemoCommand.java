@@ -1,0 +1,85 @@
+package io.visage.examples;
+
+import io.visage.core.direction.CameraDirection;
+import io.visage.core.generate.Sampler;
+import io.visage.core.pipeline.Components;
+import io.visage.core.pipeline.DemoModels;
+import io.visage.core.pipeline.PipelineProgress;
+import io.visage.core.video.SyntheticVideo;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code visage demo}: the whole pipeline on a sample video the project makes itself (5 s of
+ * moving colour bars), with small networks of seeded RANDOM weights (no download needed): writes
+ * {@code demo-input.mp4}, {@code demo.wav} (4-channel FOA, 16 kHz), {@code demo.mp4} (the video with
+ * a spatial-audio track), {@code demo-stereo.wav} (preview for the camera view) and
+ * {@code demo-energy.png}. The weights are untrained, so the sound is noise-like; with the official
+ * weights use {@code visage generate}.
+ */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"The whole pipeline on a generated sample video with small UNTRAINED random weights:",
+            "writes demo-input.mp4, demo.wav, demo.mp4, demo-stereo.wav and demo-energy.png."})
+public final class DemoCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--out", defaultValue = ".", paramLabel = "DIR", description = "output folder (default: the working folder)")
+    Path out;
+
+    @Option(names = "--seconds", defaultValue = "5", description = "length of the sample video (default ${DEFAULT-VALUE})")
+    int seconds;
+
+    @Option(names = "--camera-index", defaultValue = "45,90", paramLabel = "ELEV,AZIM",
+            description = "camera direction, ambi.json indices (default ${DEFAULT-VALUE}: front, horizon)")
+    String cameraIndex;
+
+    @Option(names = "--seed", defaultValue = "2025", description = "seed of the random weights and of sampling (default ${DEFAULT-VALUE})")
+    long seed;
+
+    /** Runs the demo into {@code dir}. */
+    static GenerateCommand.Result run(Path dir, int seconds, CameraDirection camera, long seed, PipelineProgress progress) {
+        if (!Files.isDirectory(dir)) {
+            throw new UncheckedIOException(new IOException(dir + ": output folder does not exist"));
+        }
+        if (seconds < 1 || seconds > 60) {
+            throw new IllegalArgumentException("--seconds must be in [1, 60], got " + seconds);
+        }
+        Path video = dir.resolve("demo-input.mp4");
+        SyntheticVideo.writeColourBars(video, 320, 240, 12, 12 * seconds);
+        Components c = DemoModels.create(seed);
+        GenerateCommand.Options o = new GenerateCommand.Options(video, GenerateCommand.CameraSpec.ofIndex(camera),
+                dir.resolve("demo.wav"), dir.resolve("demo.mp4"), dir.resolve("demo-stereo.wav"),
+                dir.resolve("demo-energy.png"), null, new Sampler.TopK(256, 1.0, new SplittableRandom(seed)), 16000);
+        return GenerateCommand.run(c, o, progress);
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        BlasCheck.printHint(err);
+        err.println("demo: the networks have small RANDOM, UNTRAINED weights (no download needed): the pipeline runs end"
+                + " to end, but the sound is meaningless. Use `visage generate --weights DIR` with the official weights.");
+        GenerateCommand.Result r;
+        try (GenerateCommand.Bars bars = new GenerateCommand.Bars(err)) {
+            r = run(out, seconds, CameraDirection.parse(cameraIndex), seed, bars);
+        }
+        PrintWriter o = spec.commandLine().getOut();
+        o.println("wrote " + out.resolve("demo-input.mp4") + " (sample video)");
+        for (Path p : r.written()) {
+            o.println("wrote " + p);
+        }
+        o.printf("FOA: %d channels x %d samples at %d Hz (%.2f s), %d window(s)%n", r.channels(), r.samples(), r.rateHz(),
+                (double) r.samples() / r.rateHz(), r.windows());
+        return 0;
+    }
+}

@@ -1,0 +1,234 @@
+package io.visage.examples;
+
+import io.visage.audio.foa.Direction;
+import io.visage.audio.foa.ReferenceMonoDecode;
+import io.visage.core.direction.CameraDirection;
+import io.visage.core.generate.Guidance;
+import io.visage.core.generate.Sampler;
+import io.visage.core.pipeline.Components;
+import io.visage.core.pipeline.PipelineProgress;
+import io.visage.core.pipeline.SpatialAudioGenerator;
+import io.visage.core.pipeline.WeightsDirectory;
+import io.visage.eval.spatial.MapIndex;
+import io.visage.nn.ConfigException;
+import io.visage.nn.kernel.Parallelism;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.DelegatingProgressBarConsumer;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code visage generate --video in.mp4 (--camera-index E,A | --yaw DEG --pitch DEG) --weights DIR
+ * --out out.wav [--mp4 out.mp4] [--preview stereo.wav] [--png map.png] [--guidance W |
+ * --dual-guidance WSEM,WSPA] [--top-k K] [--temperature T] [--seed N] [--greedy] [--rate HZ]}.
+ */
+@Command(name = "generate", mixinStandardHelpOptions = true,
+        description = {"Video + camera direction -> 4-channel first-order ambisonics WAV (ambiX: W, Y, Z, X).",
+            "Videos longer than 5 s are generated in 5-s windows (no overlap; see SpatialAudioGenerator)."})
+public final class GenerateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--video", required = true, paramLabel = "MP4", description = "input video (MP4/MOV, H.264)")
+    Path video;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    Camera camera;
+
+    static final class Camera {
+        @Option(names = "--camera-index", paramLabel = "ELEV,AZIM",
+                description = "ambi.json grid indices: elevation 0..90, azimuth 0..180 (2 degrees per unit)")
+        String index;
+
+        @ArgGroup(exclusive = false)
+        Angles angles;
+    }
+
+    static final class Angles {
+        @Option(names = "--yaw", required = true, paramLabel = "DEG", description = "camera yaw psi in degrees (= 2a - 179)")
+        double yaw;
+
+        @Option(names = "--pitch", required = true, paramLabel = "DEG", description = "camera pitch theta in degrees (= 89 - 2e)")
+        double pitch;
+    }
+
+    @Option(names = "--weights", required = true, paramLabel = "DIR",
+            description = "folder with ViSAGe config.json + pytorch_model.bin (or model.safetensors), DAC weights.pth, CLIP ViT-B-32.pt")
+    Path weights;
+
+    @Option(names = "--out", required = true, paramLabel = "WAV", description = "output FOA WAV (32-bit float)")
+    Path out;
+
+    @Option(names = "--mp4", paramLabel = "MP4", description = "also write the video with the FOA as a spatial-audio track (SA3D)")
+    Path mp4;
+
+    @Option(names = "--preview", paramLabel = "WAV", description = "also write a stereo preview for the camera view")
+    Path preview;
+
+    @Option(names = "--png", paramLabel = "PNG", description = "also write the energy map of the generated FOA")
+    Path png;
+
+    @Option(names = "--guidance", paramLabel = "W", description = "single guidance scale (default: the model's cfg_guidance_scale, 2.5)")
+    Double guidance;
+
+    @Option(names = "--dual-guidance", paramLabel = "WSEM,WSPA", description = "dual guidance (semantic, spatial) instead of single")
+    String dualGuidance;
+
+    @Option(names = "--top-k", defaultValue = "256", description = "top-k sampling (default ${DEFAULT-VALUE})")
+    int topK;
+
+    @Option(names = "--temperature", defaultValue = "1.0", description = "sampling temperature (default ${DEFAULT-VALUE})")
+    double temperature;
+
+    @Option(names = "--greedy", description = "argmax decoding instead of sampling")
+    boolean greedy;
+
+    @Option(names = "--seed", defaultValue = "1115", description = "sampling seed (default ${DEFAULT-VALUE}, the reference's)")
+    long seed;
+
+    @Option(names = "--rate", defaultValue = "16000", description = "output sample rate (default ${DEFAULT-VALUE} as the reference; 44100 = codec rate)")
+    int rate;
+
+    /** The camera, as the model sees it and as the preview/picture use it. */
+    record CameraSpec(float[] vector, Direction ambisonic, MapIndex mapCell) {
+        static CameraSpec ofIndex(CameraDirection d) {
+            return new CameraSpec(d.vector(), ReferenceMonoDecode.cameraDirection(d.elevationIndex(), d.azimuthIndex()),
+                    new MapIndex(d.elevationIndex(), Math.min(d.azimuthIndex(), 179)));
+        }
+
+        static CameraSpec ofAngles(double yawDeg, double pitchDeg) {
+            if (!(pitchDeg >= -91 && pitchDeg <= 89) || !(yawDeg >= -179 && yawDeg <= 181)) {
+                throw new ConfigException("camera pitch must be in [-91, 89] and yaw in [-179, 181] degrees, got pitch "
+                        + pitchDeg + ", yaw " + yawDeg);
+            }
+            int e = (int) Math.round((89 - pitchDeg) / 2);
+            int a = (int) Math.round((yawDeg + 179) / 2);
+            return new CameraSpec(CameraDirection.vectorFromDegrees(pitchDeg, yawDeg), Direction.ofDegrees(yawDeg, pitchDeg),
+                    new MapIndex(Math.min(e, 89), Math.min(a, 179)));
+        }
+    }
+
+    /** What was written. */
+    public record Result(List<Path> written, int channels, int samples, int rateHz, int windows, boolean randomWeights) {}
+
+    /** Options of {@link #run}; null paths are skipped. */
+    record Options(Path video, CameraSpec camera, Path out, Path mp4, Path preview, Path png, Guidance guidance,
+            Sampler sampler, int rate) {}
+
+    /** Generates with the given networks and writes the outputs. */
+    static Result run(Components components, Options o, PipelineProgress progress) {
+        if (!Files.isRegularFile(o.video())) {
+            throw new java.io.UncheckedIOException(new java.nio.file.NoSuchFileException(o.video() + ": video file not found"));
+        }
+        SpatialOutputs.Targets targets = new SpatialOutputs.Targets(o.out(), o.mp4(), o.preview(), o.png(),
+                o.camera().ambisonic(), o.camera().mapCell());
+        SpatialOutputs.checkFolders(targets);
+        SpatialAudioGenerator.Result r;
+        try (Parallelism par = new Parallelism()) {
+            SpatialAudioGenerator gen = new SpatialAudioGenerator(components, par, 8, 256);
+            r = gen.generate(o.video(), o.camera().vector(),
+                    new SpatialAudioGenerator.Options(o.guidance(), o.sampler(), o.rate()), progress);
+        }
+        List<Path> written = SpatialOutputs.write(targets, r.foa(), r.outputRateHz(), o.video());
+        return new Result(written, r.foa().length, r.foa()[0].length, r.outputRateHz(), r.codes().size(),
+                components.random());
+    }
+
+    Guidance parseGuidance() {
+        if (dualGuidance != null) {
+            if (guidance != null) {
+                throw new ConfigException("give either --guidance or --dual-guidance, not both");
+            }
+            String[] p = dualGuidance.split(",");
+            if (p.length != 2) {
+                throw new ConfigException("--dual-guidance takes WSEM,WSPA, got '" + dualGuidance + "'");
+            }
+            return new Guidance.Dual(Double.parseDouble(p[0].trim()), Double.parseDouble(p[1].trim()));
+        }
+        return guidance == null ? null : new Guidance.Single(guidance);
+    }
+
+    Sampler parseSampler() {
+        return greedy ? new Sampler.Greedy() : new Sampler.TopK(topK, temperature, new SplittableRandom(seed));
+    }
+
+    CameraSpec parseCamera() {
+        return camera.index != null ? CameraSpec.ofIndex(CameraDirection.parse(camera.index))
+                : CameraSpec.ofAngles(camera.angles.yaw, camera.angles.pitch);
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        BlasCheck.printHint(err);
+        Options o = new Options(video, parseCamera(), out, mp4, preview, png, parseGuidance(), parseSampler(), rate);
+        SpatialOutputs.checkFolders(new SpatialOutputs.Targets(out, mp4, preview, png, null, null));
+        Components c = WeightsDirectory.load(weights);
+        Result r;
+        try (Bars bars = new Bars(err)) {
+            r = run(c, o, bars);
+        }
+        for (Path p : r.written()) {
+            spec.commandLine().getOut().println("wrote " + p);
+        }
+        return 0;
+    }
+
+    /** One progress bar per pipeline stage, on stderr; a stage's bar is closed when the next one starts. */
+    static final class Bars implements PipelineProgress, AutoCloseable {
+        private final PrintWriter out;
+        private Stage stage;
+        private ProgressBar bar;
+
+        Bars(PrintWriter out) {
+            this.out = out;
+        }
+
+        @Override
+        public void update(Stage s, long done, long total) {
+            if (s != stage) {
+                close();
+                stage = s;
+                bar = new ProgressBarBuilder().setTaskName(label(s)).setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
+                        .setUpdateIntervalMillis(250).continuousUpdate()
+                        .setConsumer(new DelegatingProgressBarConsumer(line -> {
+                            out.print('\r' + line);
+                            out.flush();
+                        }, 90)).build();
+            }
+            if (total >= 0) {
+                bar.maxHint(total);
+            }
+            bar.stepTo(done);
+        }
+
+        private static String label(Stage s) {
+            return switch (s) {
+                case FRAMES -> "frames+CLIP";
+                case DECODER_STEPS -> "decoder steps";
+                case AUDIO -> "DAC decode";
+            };
+        }
+
+        @Override
+        public void close() {
+            if (bar != null) {
+                bar.close();
+                bar = null;
+                out.println();
+                out.flush();
+            }
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.visage.core.pipeline;
+
+import io.visage.audio.dac.Dac;
+import io.visage.audio.dac.DacCodec;
+import io.visage.audio.dac.DacConfig;
+import io.visage.core.clip.ClipVisionConfig;
+import io.visage.core.clip.ClipVisionTransformer;
+import io.visage.core.model.ModelKind;
+import io.visage.core.model.Visage;
+import io.visage.core.model.VisageConfig;
+import io.visage.nn.layers.Activation;
+import io.visage.nn.module.RandomParams;
+import java.util.Collections;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * Small networks with seeded RANDOM weights and the real architectures' interfaces (224-px CLIP
+ * with 32-px patches, 36 code streams of a 1024-entry 9-level codec at 44.1 kHz with hop 512,
+ * 20-frame windows, 861 decoder rows per 5 s): the whole pipeline runs in seconds, without the
+ * 2 GB of official weights. What they generate is noise-like and carries no meaning.
+ */
+public final class DemoModels {
+    private DemoModels() {}
+
+    public static VisageConfig modelConfig() {
+        VisageConfig d = VisageConfig.defaults();
+        return new VisageConfig(64, 2, 2, 4, 4, 128, 128, Activation.GELU_EXACT, 0.1, 0.0, 0.0, 0.02, 64, 9, 1024, 1024,
+                44100, 20, 861, 4, true, 0.1, 2.5, 2.5, d.attnImplementation());
+    }
+
+    public static ClipVisionConfig clipConfig() {
+        return new ClipVisionConfig(224, 32, 64, 2, 2, 64);
+    }
+
+    public static DacConfig codecConfig() {
+        return new DacConfig(4, List.of(2, 4, 8, 8), 64, 32, List.of(8, 8, 4, 2), 1024, Collections.nCopies(9, 8), 0.0,
+                44100);
+    }
+
+    /** The three networks from one seed. */
+    public static Components create(long seed) {
+        ClipVisionTransformer clip;
+        try (RandomParams p = new RandomParams(seed)) {
+            clip = ClipVisionTransformer.create(p, "", clipConfig());
+        }
+        Visage model = Visage.random(modelConfig(), ModelKind.AMBISONICS, seed + 1, DataType.FLOAT);
+        DacCodec codec = DacCodec.of(Dac.random(codecConfig(), seed + 2));
+        return new Components(clip, model, codec, true);
+    }
+}

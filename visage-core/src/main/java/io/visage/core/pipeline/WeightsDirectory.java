@@ -1,0 +1,55 @@
+package io.visage.core.pipeline;
+
+import io.visage.audio.dac.DacCodec;
+import io.visage.core.clip.ClipVisionTransformer;
+import io.visage.core.clip.ClipWeights;
+import io.visage.core.model.ModelKind;
+import io.visage.core.model.Visage;
+import io.visage.nn.CheckpointFormatException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The official weights, as downloaded, in one folder:
+ * <ul>
+ *   <li>ViSAGe: {@code config.json} + {@code pytorch_model.bin} or {@code model.safetensors}
+ *       (Hugging Face {@code jaeyeonkim99/visage});</li>
+ *   <li>DAC 44.1 kHz: {@code weights.pth} (descript-audio-codec release 0.0.1, the
+ *       {@code {'state_dict', 'metadata'}} container), or a {@code dac/} sub-folder holding it;</li>
+ *   <li>CLIP ViT-B/32: {@code ViT-B-32.pt} (OpenAI), or a {@code clip/} sub-folder with the
+ *       Hugging Face {@code openai/clip-vit-base-patch32} files.</li>
+ * </ul>
+ * A missing or corrupt file is named in the error together with what was expected there.
+ */
+public final class WeightsDirectory {
+    /** DAC file names looked for, in order. */
+    public static final List<String> DAC_FILES = List.of("weights.pth", "dac/weights.pth", "dac/weights.safetensors");
+
+    private WeightsDirectory() {}
+
+    /** Loads all three networks. */
+    public static Components load(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            throw new CheckpointFormatException(dir, "weights folder does not exist (expected the ViSAGe config.json +"
+                    + " pytorch_model.bin, the DAC weights.pth and CLIP ViT-B-32.pt)");
+        }
+        if (!Files.isRegularFile(dir.resolve("config.json"))) {
+            throw new CheckpointFormatException(dir.resolve("config.json"), "missing: the ViSAGe config.json (Hugging Face"
+                    + " jaeyeonkim99/visage) is expected next to pytorch_model.bin or model.safetensors");
+        }
+        Visage model = Visage.loadPretrained(dir, ModelKind.AMBISONICS);
+        Path dacFile = DAC_FILES.stream().map(dir::resolve).filter(Files::isRegularFile).findFirst()
+                .orElseThrow(() -> new CheckpointFormatException(dir.resolve("weights.pth"), "missing: the DAC 44.1 kHz"
+                        + " weights (descript-audio-codec release 0.0.1 weights.pth; looked for " + DAC_FILES + ")"));
+        DacCodec codec = DacCodec.load(dacFile);
+        Path clipFile = Files.isRegularFile(dir.resolve("ViT-B-32.pt")) ? dir.resolve("ViT-B-32.pt")
+                : Files.isDirectory(dir.resolve("clip")) ? dir.resolve("clip") : null;
+        if (clipFile == null) {
+            throw new CheckpointFormatException(dir.resolve("ViT-B-32.pt"), "missing: the CLIP ViT-B/32 weights (OpenAI"
+                    + " ViT-B-32.pt, or a clip/ folder with Hugging Face openai/clip-vit-base-patch32)");
+        }
+        ClipVisionTransformer clip = ClipWeights.load(clipFile);
+        return new Components(clip, model, codec, false);
+    }
+}
