@@ -27,9 +27,9 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "visage", mixinStandardHelpOptions = true, versionProvider = VisageCli.Version.class,
         description = "ViSAGe: silent video + camera direction -> first-order ambisonics (4-channel FOA).",
-        subcommands = {DemoCommand.class, GenerateCommand.class, VersionCommand.class, InspectCommand.class,
-            FeaturesCommand.class, CodecCommand.class,
-            FoaCommand.class, EvaluateCommand.class, PrepareGtCommand.class, BenchCommand.class,
+        subcommands = {DemoCommand.class, GenerateCommand.class, FeaturesCommand.class, PrepareCommand.class,
+            TrainCommand.class, EvaluateCommand.class, PrepareGtCommand.class, CodecCommand.class, FoaCommand.class,
+            InspectCommand.class, VersionCommand.class, BenchCommand.class,
             CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:success", "1:failure (e.g. a bad input file)", "2:usage error"},

@@ -1,0 +1,150 @@
+package io.visage.examples;
+
+import io.visage.audio.dac.Dac;
+import io.visage.audio.dac.DacCodec;
+import io.visage.audio.dac.DacConfig;
+import io.visage.core.clip.ClipVisionConfig;
+import io.visage.core.clip.ClipVisionTransformer;
+import io.visage.core.clip.ClipWeights;
+import io.visage.core.data.DatasetLayout;
+import io.visage.core.data.DatasetPreparer;
+import io.visage.core.data.SplitRule;
+import io.visage.core.frontend.FrontEnd;
+import io.visage.nn.module.RandomParams;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code visage prepare --videos DIR --foa DIR --ambi-json FILE --out DIR [--weights DIR]}: the
+ * reference's training layout computed in Java (see {@link DatasetPreparer}). With
+ * {@code --weights} CLIP comes from the folder's CLIP file and DAC from its {@code weights.pth};
+ * without, both are random (stderr says so): CLIP from {@code --clip-config} or a random
+ * ViT-B/32, the codec from {@code --codec-config} (DAC kwargs JSON) or {@link #RANDOM_CODEC}.
+ */
+@Command(name = "prepare", mixinStandardHelpOptions = true,
+        description = {"FoV videos + FOA recordings -> dac/, dac_rotated/, clip/, energy_map/ .npy, ambi.json and "
+            + "train/valid/test.csv.",
+            "Splits are by video (id without its _<second> suffix), hashed with --split-seed."})
+public final class PrepareCommand implements Callable<Integer> {
+    /** The random codec used without weights: 44.1 kHz, hop 512, 9 levels of 1024 codes (the official code shape). */
+    public static final DacConfig RANDOM_CODEC = new DacConfig(4, List.of(8, 8, 8), 32, 32, List.of(8, 8, 8), 1024,
+            Collections.nCopies(9, 8), 0.0, 44100);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--videos", required = true, paramLabel = "DIR", description = "<id>.mp4 field-of-view videos")
+    Path videos;
+
+    @Option(names = "--foa", required = true, paramLabel = "DIR", description = "<id>.wav 4-channel ambiX recordings")
+    Path foa;
+
+    @Option(names = "--ambi-json", required = true, paramLabel = "FILE", description = "clip id -> [elevation_idx, azimuth_idx]")
+    Path ambiJson;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "dataset folder to write")
+    Path out;
+
+    @Option(names = "--weights", paramLabel = "DIR", description = "folder with DAC weights.pth and the CLIP checkpoint")
+    Path weights;
+
+    @Option(names = "--clip-config", paramLabel = "FILE", description = "CLIP vision config JSON for the random CLIP")
+    Path clipConfig;
+
+    @Option(names = "--codec-config", paramLabel = "FILE", description = "DAC kwargs JSON for the random codec")
+    Path codecConfig;
+
+    @Option(names = "--seed", defaultValue = "0", description = "seed of random CLIP/codec (default ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--split-seed", defaultValue = "1115", description = "seed of the split hash (default ${DEFAULT-VALUE})")
+    long splitSeed;
+
+    @Option(names = "--valid-fraction", defaultValue = "0.1", description = "share of videos in valid (default ${DEFAULT-VALUE})")
+    double validFraction;
+
+    @Option(names = "--test-fraction", defaultValue = "0.1", description = "share of videos in test (default ${DEFAULT-VALUE})")
+    double testFraction;
+
+    /** What was written. */
+    public record Result(DatasetPreparer.Result dataset, boolean randomClip, boolean randomCodec) {}
+
+    /** Runs the command; null {@code weights} means random CLIP and codec (reported on {@code err}). */
+    public static Result run(Path videos, Path foa, Path ambiJson, Path out, Path weights, Path clipConfig,
+            Path codecConfig, long seed, SplitRule split, PrintWriter err, DatasetPreparer.Progress progress) {
+        Path parent = out.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            throw new IllegalArgumentException("output folder's parent " + parent + " does not exist");
+        }
+        ClipVisionTransformer clip;
+        DacCodec codec;
+        if (weights == null) {
+            ClipVisionConfig cc = clipConfig == null ? ClipVisionConfig.VIT_B_32 : ClipVisionConfig.fromJson(clipConfig);
+            DacConfig dc = codecConfig == null ? RANDOM_CODEC : DacConfig.fromJson(codecConfig);
+            err.println("prepare: no --weights: RANDOM, UNTRAINED CLIP and DAC codec (seed " + seed
+                    + "); the features and codes only exercise the pipeline");
+            try (RandomParams p = new RandomParams(seed)) {
+                clip = ClipVisionTransformer.create(p, "", cc);
+            }
+            codec = DacCodec.of(Dac.random(dc, seed + 1));
+        } else {
+            if (!Files.isDirectory(weights)) {
+                throw new IllegalArgumentException("weights folder " + weights + " does not exist");
+            }
+            Path dac = weights.resolve("weights.pth");
+            if (!Files.isRegularFile(dac)) {
+                throw new IllegalArgumentException("weights folder " + weights + " has no DAC weights.pth (the 44.1 kHz "
+                        + "codec, release 0.0.1)");
+            }
+            clip = ClipWeights.load(weights);
+            codec = DacCodec.load(dac);
+        }
+        DatasetPreparer.Result r = new DatasetPreparer(new FrontEnd(clip, 8), codec, split)
+                .prepare(videos, foa, ambiJson, new DatasetLayout(out), progress);
+        return new Result(r, weights == null, weights == null);
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        BlasCheck.printHint(err);
+        Result r;
+        try (ProgressBar bar = EvaluateCommand.progressBar(countMp4(), err)) {
+            r = run(videos, foa, ambiJson, out, weights, clipConfig, codecConfig, seed,
+                    new SplitRule(validFraction, testFraction, splitSeed), err, (done, n, id) -> {
+                        bar.maxHint(n);
+                        bar.stepTo(done);
+                    });
+        } catch (RuntimeException e) {
+            err.println();
+            err.println("visage prepare: " + e.getMessage());
+            return 1;
+        }
+        err.println();
+        r.dataset().skipped().forEach((id, why) -> err.println("prepare: skipped " + id + ": " + why));
+        PrintWriter o = spec.commandLine().getOut();
+        o.printf("prepare: %d clips -> %s (train %d, valid %d, test %d; %d CLIP frames, %d codec frames per clip)%n",
+                r.dataset().prepared(), out, r.dataset().splits().get("train").size(),
+                r.dataset().splits().get("valid").size(), r.dataset().splits().get("test").size(),
+                r.dataset().clipFrames(), r.dataset().codeFrames());
+        o.flush();
+        return 0;
+    }
+
+    private int countMp4() {
+        try (var s = Files.list(videos)) {
+            return (int) s.filter(p -> p.toString().endsWith(".mp4")).count();
+        } catch (java.io.IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+}

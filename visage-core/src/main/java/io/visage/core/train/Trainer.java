@@ -1,0 +1,274 @@
+package io.visage.core.train;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.visage.core.data.TrainingData;
+import io.visage.core.model.CodebookLoss;
+import io.visage.core.model.ModelKind;
+import io.visage.core.model.Visage;
+import io.visage.core.model.VisageConfig;
+import io.visage.nn.CheckpointFormatException;
+import io.visage.nn.ConfigException;
+import io.visage.nn.autodiff.Gradients;
+import io.visage.nn.autodiff.Ops;
+import io.visage.nn.autodiff.Tape;
+import io.visage.nn.autodiff.Tensor;
+import io.visage.nn.module.StateDicts;
+import io.visage.nn.optim.AdamW;
+import io.visage.nn.optim.GradClip;
+import io.visage.nn.optim.LrSchedule;
+import io.visage.nn.optim.OptimizerCheckpoint;
+import io.visage.nn.optim.SplitMixRandom;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * The reference's ambisonics fine-tuning loop ({@code train_ambi.py}, SPEC §4) on a prepared
+ * dataset: per step, {@code batchSize} items in a seeded per-epoch order (batches run on across
+ * epoch boundaries), rotation augmentation and crops per item, CFG dropout per batch
+ * ({@link GuidanceDropout}), dropout in the layers, the summed per-codebook loss, global gradient
+ * clipping, then AdamW with the reference's no-decay rule and a constant learning rate.
+ *
+ * <p>Every random choice comes from one {@link SplitMixRandom} whose state is saved in each
+ * checkpoint, and the data order of an epoch is a function of (seed, epoch), so
+ * {@link #resume} continues exactly where {@link #save} left off: the same losses, bit for bit.
+ * Checkpoints are folders {@code checkpoint-<step>/} holding {@code model.safetensors} (PyTorch
+ * state-dict names, loadable by {@link Visage#loadPretrained}), {@code config.json},
+ * {@code optimizer.safetensors} and {@code trainer_state.json}; each is assembled in a hidden
+ * temporary folder and renamed into place.
+ */
+public final class Trainer {
+    public static final String MODEL_FILE = "model.safetensors";
+    public static final String OPTIMIZER_FILE = "optimizer.safetensors";
+    public static final String CONFIG_FILE = "config.json";
+    public static final String CHECKPOINT_PREFIX = "checkpoint-";
+    private static final long GOLDEN = 0x9E3779B97F4A7C15L;
+
+    private final Visage model;
+    private final String configJson;
+    private final TrainConfig train;
+    private final TrainingData data;
+    private final AdamW optimizer;
+    private final SplitMixRandom rng;
+    private final GuidanceDropout guidanceDropout;
+    private final ClipWindow window;
+    private long epoch;
+    private int position;
+    private int[] order;
+
+    /** One optimizer step's figures. @param perHead loss per codebook (0 where not counted) */
+    public record StepResult(long step, double loss, double[] perHead, boolean[] counted, double gradNorm, double lr,
+            List<String> ids) {
+    }
+
+    private Trainer(Visage model, String configJson, TrainConfig train, TrainingData data, TrainerState state) {
+        if (model.kind() != ModelKind.AMBISONICS) {
+            throw new ConfigException("training needs the ambisonics model, got " + model.kind());
+        }
+        VisageConfig cfg = model.config();
+        this.model = model;
+        this.configJson = configJson;
+        this.train = train;
+        this.data = data;
+        this.window = new ClipWindow(train.seconds(), cfg.dacFrameRate(), cfg.clipFrameRate());
+        if (window.clipFrames() > cfg.maxSourceLength()) {
+            throw new ConfigException(train.seconds() + " s windows have " + window.clipFrames()
+                    + " CLIP frames but max_source_length is " + cfg.maxSourceLength());
+        }
+        int rows = model.pattern().rows(window.codeFrames());
+        if (rows > cfg.maxTargetLength()) {
+            throw new ConfigException(train.seconds() + " s windows need " + rows + " decoder rows but max_target_length is "
+                    + cfg.maxTargetLength());
+        }
+        this.optimizer = AdamW.withDefaults(model.stateDict(), LrSchedule.constant(train.learningRate()),
+                train.weightDecay());
+        this.rng = new SplitMixRandom(train.seed());
+        this.rng.restore(state.rngState());
+        this.guidanceDropout = new GuidanceDropout(cfg.classifierFreeGuidance() ? cfg.cfgDropoutProb() : 0.0);
+        this.epoch = state.epoch();
+        this.position = state.position();
+        this.order = order(train.seed(), epoch, data.size());
+    }
+
+    /**
+     * A fresh run.
+     *
+     * @param configJson the model's {@code config.json} text, written into every checkpoint
+     */
+    public static Trainer start(Visage model, String configJson, TrainConfig train, TrainingData data) {
+        return new Trainer(model, configJson, train, data, new TrainerState(0, train.seed(), 0, 0, train.seed()));
+    }
+
+    /**
+     * Continues from a checkpoint folder written by {@link #save}. Learning rate, decay, clip,
+     * batch size, window and rotation probability come from {@code train}; the seed from the
+     * checkpoint.
+     *
+     * @throws CheckpointFormatException naming the file that is missing or inconsistent
+     */
+    public static Trainer resume(Path checkpoint, TrainConfig train, TrainingData data) {
+        for (String f : List.of(MODEL_FILE, OPTIMIZER_FILE, CONFIG_FILE, TrainerState.FILE)) {
+            if (!Files.isRegularFile(checkpoint.resolve(f))) {
+                throw new CheckpointFormatException(checkpoint.resolve(f), "missing: a training checkpoint holds "
+                        + List.of(MODEL_FILE, OPTIMIZER_FILE, CONFIG_FILE, TrainerState.FILE));
+            }
+        }
+        String json;
+        try {
+            json = Files.readString(checkpoint.resolve(CONFIG_FILE));
+        } catch (IOException e) {
+            throw new UncheckedIOException(checkpoint.resolve(CONFIG_FILE) + ": " + e.getMessage(), e);
+        }
+        VisageConfig cfg = VisageConfig.read(checkpoint.resolve(CONFIG_FILE));
+        TrainerState state = TrainerState.read(checkpoint.resolve(TrainerState.FILE));
+        Visage model = Visage.load(checkpoint.resolve(MODEL_FILE), cfg, ModelKind.AMBISONICS, DataType.FLOAT);
+        Trainer t = new Trainer(model, json, train.withSeed(state.seed()), data, state);
+        OptimizerCheckpoint.load(t.optimizer, checkpoint.resolve(OPTIMIZER_FILE));
+        if (t.optimizer.stepCount() != state.step()) {
+            throw new CheckpointFormatException(checkpoint.resolve(OPTIMIZER_FILE), "optimizer is at step "
+                    + t.optimizer.stepCount() + " but " + TrainerState.FILE + " says " + state.step());
+        }
+        return t;
+    }
+
+    /** The model's config parsed from its JSON text. */
+    public static VisageConfig parseConfig(String json, String where) {
+        try {
+            return VisageConfig.fromJson(new ObjectMapper().readTree(json));
+        } catch (IOException e) {
+            throw new ConfigException(where + ": not readable JSON: " + e.getMessage());
+        }
+    }
+
+    /** Permutation of [0, n) for an epoch (Fisher–Yates driven by SplitMix64 of seed and epoch). */
+    static int[] order(long seed, long epoch, int n) {
+        SplitMixRandom r = new SplitMixRandom(seed ^ ((epoch + 1) * GOLDEN));
+        int[] o = new int[n];
+        for (int i = 0; i < n; i++) {
+            o[i] = i;
+        }
+        for (int i = n - 1; i > 0; i--) {
+            int j = r.nextInt(i + 1);
+            int t = o[i];
+            o[i] = o[j];
+            o[j] = t;
+        }
+        return o;
+    }
+
+    public Visage model() {
+        return model;
+    }
+
+    public long stepCount() {
+        return optimizer.stepCount();
+    }
+
+    public TrainerState state() {
+        return new TrainerState(optimizer.stepCount(), rng.state(), epoch, position, train.seed());
+    }
+
+    /** Runs one optimizer step on the next batch. */
+    public StepResult step() {
+        VisageConfig cfg = model.config();
+        List<TrainingData.Item> items = new ArrayList<>(train.batchSize());
+        while (items.size() < train.batchSize()) {
+            if (position == order.length) {
+                epoch++;
+                position = 0;
+                order = order(train.seed(), epoch, data.size());
+            }
+            items.add(data.item(order[position++], window, model.pattern(), cfg.dClip(), train.rotationProbability(), rng));
+        }
+        TrainingData.Batch b = TrainingData.stack(items, cfg.dClip());
+        Tape tape = new Tape();
+        Ops ops = Ops.training(tape, rng);
+        GuidanceDropout.Inputs in = guidanceDropout.apply(ops, model, Tensor.constant(b.clip()),
+                Tensor.constant(b.energy()), Tensor.constant(b.direction()), rng);
+        Visage.Output out = model.forward(ops, in.clip(), in.energy(), in.direction(), b.decoderInputs());
+        CodebookLoss loss = model.loss(ops, out, b.labels());
+        Gradients g = tape.backward(loss.total());
+        List<INDArray> grads = new ArrayList<>();
+        for (Tensor p : model.stateDict().values()) {
+            INDArray gp = g.get(p);
+            if (gp != null) {
+                grads.add(gp);
+            }
+        }
+        double norm = GradClip.clipGlobalNorm(grads, train.maxGradNorm());
+        double lr = optimizer.step(g);
+        return new StepResult(optimizer.stepCount(), loss.value(), loss.perHead(), loss.counted(), norm, lr, b.ids());
+    }
+
+    /**
+     * Writes {@code <outDir>/checkpoint-<step>/} atomically (replacing one of the same step).
+     *
+     * @return the checkpoint folder
+     */
+    public Path save(Path outDir) {
+        long step = optimizer.stepCount();
+        Path dir = outDir.resolve(CHECKPOINT_PREFIX + step);
+        Path tmp = outDir.resolve("." + CHECKPOINT_PREFIX + step + ".tmp");
+        try {
+            deleteTree(tmp);
+            Files.createDirectories(tmp);
+            OptimizerCheckpoint.writeAtomically(tmp.resolve(MODEL_FILE), StateDicts.arrays(model.stateDict()),
+                    Map.of("format", "pt"));
+            Files.writeString(tmp.resolve(CONFIG_FILE), configJson);
+            OptimizerCheckpoint.save(optimizer, tmp.resolve(OPTIMIZER_FILE));
+            state().write(tmp.resolve(TrainerState.FILE));
+            if (Files.exists(dir)) {
+                Path old = outDir.resolve("." + CHECKPOINT_PREFIX + step + ".old");
+                deleteTree(old);
+                Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
+                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+                deleteTree(old);
+            } else {
+                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
+        } finally {
+            try {
+                deleteTree(tmp);
+            } catch (IOException ignored) {
+                // the hidden temporary folder is never read
+            }
+        }
+        return dir;
+    }
+
+    /** The {@code checkpoint-<step>} folder with the highest step in {@code outDir}, or null. */
+    public static Path latestCheckpoint(Path outDir) {
+        if (!Files.isDirectory(outDir)) {
+            return null;
+        }
+        try (Stream<Path> s = Files.list(outDir)) {
+            return s.filter(p -> Files.isDirectory(p) && p.getFileName().toString().matches(CHECKPOINT_PREFIX + "\\d+"))
+                    .max(Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString()
+                            .substring(CHECKPOINT_PREFIX.length())))).orElse(null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(outDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(p)) {
+            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(q);
+            }
+        }
+    }
+}
