@@ -7,18 +7,26 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.visage.audio.dac.Dac;
+import io.visage.audio.dac.DacCodec;
 import io.visage.audio.dac.DacConfig;
 import io.visage.audio.io.AudioBuffer;
 import io.visage.audio.io.SampleFormat;
 import io.visage.audio.io.Wav;
+import io.visage.core.clip.ClipVisionConfig;
+import io.visage.core.clip.ClipVisionTransformer;
 import io.visage.core.data.AmbiIndex;
 import io.visage.core.data.SplitRule;
 import io.visage.core.direction.CameraDirection;
+import io.visage.core.generate.Sampler;
 import io.visage.core.model.ModelKind;
 import io.visage.core.model.Visage;
+import io.visage.core.pipeline.Components;
+import io.visage.core.pipeline.PipelineProgress;
 import io.visage.core.train.LossLog;
 import io.visage.core.train.TrainConfig;
 import io.visage.core.video.SyntheticVideo;
+import io.visage.nn.module.RandomParams;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -97,6 +105,22 @@ class PrepareTrainCommandTest {
                 straight.checkpoints());
         Visage trained = Visage.loadPretrained(dir.resolve("straight/checkpoint-4"), ModelKind.AMBISONICS);
         assertEquals(4 * LEVELS, trained.codebooks());
+
+        // generate from the saved checkpoint (CLIP and codec of the same tiny configurations)
+        Components nets;
+        try (RandomParams rp = new RandomParams(5)) {
+            nets = new Components(ClipVisionTransformer.create(rp, "", ClipVisionConfig.fromJson(in[3])), trained,
+                    DacCodec.of(Dac.random(DacConfig.fromJson(in[4]), 6)), true);
+        }
+        GenerateCommand.Result g = GenerateCommand.run(nets, new GenerateCommand.Options(
+                in[0].resolve("aaaaaaaaaaa_0.mp4"), GenerateCommand.CameraSpec.ofIndex(new CameraDirection(10, 0)),
+                dir.resolve("generated.wav"), null, null, null, null, new Sampler.Greedy(), 16000), PipelineProgress.NONE);
+        int frames = 4; // 1 s at 4 fps
+        int hop = nets.codec().config().hopLength();
+        long codecFrames = (long) Math.ceil((double) (long) (frames / 4.0 * 44100) / hop);
+        assertEquals(4, g.channels());
+        assertEquals((long) Math.ceil(codecFrames * hop * 160 / 441.0), g.samples());
+        assertEquals(g.samples(), Wav.read(dir.resolve("generated.wav")).channels()[3].length);
 
         Path split = dir.resolve("split");
         TrainCommand.run(opts(data, in[5], split, 2, false), new PrintWriter(err, true), s -> { });
