@@ -22,6 +22,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** The OpenBLAS core hint and, when the Vector API is absent, the kernel hint. */
+    static void printHints(PrintWriter err) {
+        BlasCheck.printHint(err);
+        if (MatVecs.bestKind() == MatVecs.Kind.SCALAR) {
+            err.println("hint: " + MatVecs.HINT);
+        }
+    }
+
     @Override
     public Integer call() {
         spec.commandLine().usage(spec.commandLine().getOut());
@@ -51,10 +59,7 @@ public final class BenchCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            BlasCheck.printHint(spec.commandLine().getErr());
-            if (MatVecs.bestKind() == MatVecs.Kind.SCALAR) {
-                spec.commandLine().getErr().println("hint: " + MatVecs.HINT);
-            }
+            printHints(spec.commandLine().getErr());
             DecodeStepBench.Options o = DecodeStepBench.Options.visage(steps,
                     threads == null ? Runtime.getRuntime().availableProcessors() : threads);
             o = new DecodeStepBench.Options(o.layers(), o.dModel(), o.heads(), o.ffn(), o.batch(), o.sourceLength(), cached,
@@ -76,7 +81,7 @@ public final class BenchCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            BlasCheck.printHint(spec.commandLine().getErr());
+            printHints(spec.commandLine().getErr());
             out.println(AutodiffBench.run(64, 4, 128, 2, 25, iterations));
             out.println(AutodiffBench.run(1024, 16, 4096, 2, 64, iterations));
             return 0;
@@ -99,7 +104,7 @@ public final class BenchCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            BlasCheck.printHint(spec.commandLine().getErr());
+            printHints(spec.commandLine().getErr());
             out.println(FrontEndBench.run(repeats, batch, out));
             return 0;
         }
@@ -121,10 +126,7 @@ public final class BenchCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            BlasCheck.printHint(spec.commandLine().getErr());
-            if (MatVecs.bestKind() == MatVecs.Kind.SCALAR) {
-                spec.commandLine().getErr().println("hint: " + MatVecs.HINT);
-            }
+            printHints(spec.commandLine().getErr());
             out.println(GenerateBench.run(steps, threads == null ? Runtime.getRuntime().availableProcessors() : threads, out));
             return 0;
         }
@@ -147,7 +149,7 @@ public final class BenchCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            BlasCheck.printHint(spec.commandLine().getErr());
+            printHints(spec.commandLine().getErr());
             CodecBench.Options d = CodecBench.Options.visage(runs);
             out.println(CodecBench.run(new CodecBench.Options(d.frames(), d.seconds(), runs, chunkFrames, d.seed()), out));
             return 0;
