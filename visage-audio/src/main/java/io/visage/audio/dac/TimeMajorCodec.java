@@ -1,0 +1,228 @@
+package io.visage.audio.dac;
+
+import static org.nd4j.linalg.indexing.NDArrayIndex.all;
+import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
+import static org.nd4j.linalg.indexing.NDArrayIndex.point;
+
+import io.visage.nn.autodiff.Ops;
+import io.visage.nn.kernel.Parallelism;
+import io.visage.nn.layers.Conv1d;
+import io.visage.nn.layers.ConvTranspose1d;
+import java.util.ArrayList;
+import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
+
+/**
+ * The DAC encoder and decoder for inference on time-major activations [T, C] (one batch item at a
+ * time): every convolution is a {@link TapConv} (a few large GEMMs on shifted row blocks), every
+ * Snake a fused {@link SnakeKernel} pass that writes straight into the zero-padded input buffer of
+ * the convolution after it, and residual sums are accumulated by the 1×1 convolution's GEMM into
+ * the skip activation itself. Intermediate buffers are closed as soon as they are consumed, so
+ * native memory stays at a few activations. Numerically the same computation as
+ * {@link Dac#decode}/{@link DacEncoder#forward} on the {@link Ops} path, up to float summation
+ * order. Built from folded weights (a snapshot); immutable and safe for concurrent calls.
+ */
+final class TimeMajorCodec {
+    private final Parallelism par;
+    private final TapConv decFirst;
+    private final List<UpBlock> decBlocks;
+    private final SnakeKernel decSnake;
+    private final TapConv decLast;
+    private final TapConv encFirst;
+    private final List<DownBlock> encBlocks;
+    private final SnakeKernel encSnake;
+    private final TapConv encLast;
+
+    private record Unit(SnakeKernel snake1, TapConv conv1, SnakeKernel snake2, TapConv conv2) {}
+
+    private record UpBlock(SnakeKernel snake, TapConv up, List<Unit> units) {}
+
+    private record DownBlock(List<Unit> units, SnakeKernel snake, TapConv down) {}
+
+    private TimeMajorCodec(Parallelism par, Dac dac, ConvWeights w) {
+        this.par = par;
+        Ops ops = Ops.inference();
+        DacDecoder d = dac.decoder();
+        decFirst = conv(ops, w, d.first());
+        List<UpBlock> ups = new ArrayList<>();
+        for (DacDecoder.Block b : d.blocks()) {
+            ConvTranspose1d u = b.up();
+            TapConv up = TapConv.transposed(w.of(ops, u).value(), bias(u.parameters().get("bias")), u.stride(),
+                    u.padding(), u.outputPadding(), u.dilation());
+            ups.add(new UpBlock(SnakeKernel.of(b.snake()), up, units(ops, w, b.units())));
+        }
+        decBlocks = List.copyOf(ups);
+        decSnake = SnakeKernel.of(d.snake());
+        decLast = conv(ops, w, d.last());
+        DacEncoder e = dac.encoder();
+        encFirst = conv(ops, w, e.first());
+        List<DownBlock> downs = new ArrayList<>();
+        for (DacEncoder.Block b : e.blocks()) {
+            downs.add(new DownBlock(units(ops, w, b.units()), SnakeKernel.of(b.snake()), conv(ops, w, b.down())));
+        }
+        encBlocks = List.copyOf(downs);
+        encSnake = SnakeKernel.of(e.snake());
+        encLast = conv(ops, w, e.last());
+    }
+
+    /**
+     * Whether every convolution of {@code dac} has a geometry {@link TapConv} handles (always true for
+     * DAC configs: stride-1 convolutions and kernel = 2·stride resampling).
+     */
+    static boolean supports(Dac dac) {
+        List<Conv1d> convs = new ArrayList<>();
+        List<ConvTranspose1d> ups = new ArrayList<>();
+        DacDecoder d = dac.decoder();
+        convs.add(d.first());
+        convs.add(d.last());
+        for (DacDecoder.Block b : d.blocks()) {
+            ups.add(b.up());
+            b.units().forEach(u -> {
+                convs.add(u.conv1());
+                convs.add(u.conv2());
+            });
+        }
+        DacEncoder e = dac.encoder();
+        convs.add(e.first());
+        convs.add(e.last());
+        for (DacEncoder.Block b : e.blocks()) {
+            convs.add(b.down());
+            b.units().forEach(u -> {
+                convs.add(u.conv1());
+                convs.add(u.conv2());
+            });
+        }
+        return convs.stream().allMatch(c -> TapConv.supportsConv(kernel(c.parameters()), c.stride(), c.dilation(), c.groups()))
+                && ups.stream().allMatch(c -> TapConv.supportsTransposed(kernel(c.parameters()), c.stride(), c.dilation(),
+                        c.groups()));
+    }
+
+    private static int kernel(java.util.Map<String, io.visage.nn.autodiff.Tensor> params) {
+        io.visage.nn.autodiff.Tensor v = params.containsKey("weight_v") ? params.get("weight_v") : params.get("weight");
+        return (int) v.value().size(2);
+    }
+
+    /** Prepares the tap matrices of every convolution from folded weights. */
+    static TimeMajorCodec of(Parallelism par, Dac dac, ConvWeights folded) {
+        if (!folded.isFolded()) {
+            throw new IllegalArgumentException("TimeMajorCodec needs folded weights (ConvWeights.fold)");
+        }
+        return new TimeMajorCodec(par, dac, folded);
+    }
+
+    private static TapConv conv(Ops ops, ConvWeights w, Conv1d c) {
+        return TapConv.conv(w.of(ops, c).value(), bias(c.parameters().get("bias")), c.stride(), c.padding(), c.dilation());
+    }
+
+    private static INDArray bias(io.visage.nn.autodiff.Tensor b) {
+        return b == null ? null : b.value();
+    }
+
+    private static List<Unit> units(Ops ops, ConvWeights w, List<ResidualUnit> units) {
+        List<Unit> out = new ArrayList<>();
+        for (ResidualUnit u : units) {
+            out.add(new Unit(SnakeKernel.of(u.snake1()), conv(ops, w, u.conv1()), SnakeKernel.of(u.snake2()),
+                    conv(ops, w, u.conv2())));
+        }
+        return List.copyOf(out);
+    }
+
+    /** {@code DAC.decode}. @param z [B, D, T] @return [B, 1, N] */
+    INDArray decode(INDArray z) {
+        int t = (int) z.size(2);
+        int b = (int) z.size(0);
+        INDArray out = null;
+        for (int i = 0; i < b; i++) {
+            INDArray xp = decFirst.newPaddedInput(t);
+            xp.get(interval(decFirst.leftPad(), decFirst.leftPad() + t), all())
+                    .assign(z.get(point(i), all(), all()).castTo(DataType.FLOAT).transpose());
+            INDArray x = decFirst.conv(xp, t, null);
+            xp.close();
+            for (UpBlock blk : decBlocks) {
+                INDArray s = Nd4j.createUninitialized(DataType.FLOAT, x.size(0), x.size(1));
+                blk.snake().apply(par, x, s, 0);
+                x.close();
+                x = blk.up().transposed(s);
+                s.close();
+                for (Unit u : blk.units()) {
+                    residual(u, x);
+                }
+            }
+            INDArray y = snakeConv(decSnake, decLast, x, null);
+            x.close();
+            Transforms.tanh(y, false);
+            if (out == null) {
+                out = Nd4j.create(DataType.FLOAT, b, 1, y.size(0));
+            }
+            out.get(point(i), point(0), all()).assign(y.reshape(-1));
+            y.close();
+        }
+        return out;
+    }
+
+    /** The encoder. @param audio [B, 1, N] @return z [B, D, N / hop] */
+    INDArray encode(INDArray audio) {
+        int n = (int) audio.size(2);
+        int b = (int) audio.size(0);
+        INDArray out = null;
+        for (int i = 0; i < b; i++) {
+            INDArray xp = encFirst.newPaddedInput(n);
+            xp.get(interval(encFirst.leftPad(), encFirst.leftPad() + n), all())
+                    .assign(audio.get(point(i), point(0), all()).castTo(DataType.FLOAT).reshape(n, 1));
+            INDArray x = encFirst.conv(xp, n, null);
+            xp.close();
+            for (DownBlock blk : encBlocks) {
+                for (Unit u : blk.units()) {
+                    residual(u, x);
+                }
+                INDArray next = snakeConv(blk.snake(), blk.down(), x, null);
+                x.close();
+                x = next;
+            }
+            INDArray z = snakeConv(encSnake, encLast, x, null);
+            x.close();
+            if (out == null) {
+                out = Nd4j.create(DataType.FLOAT, b, z.size(1), z.size(0));
+            }
+            out.get(point(i), all(), all()).assign(z.transpose());
+            z.close();
+        }
+        return out;
+    }
+
+    /** conv(snake(x)) with the Snake written into the convolution's padded input. @param x [T, C] */
+    private INDArray snakeConv(SnakeKernel snake, TapConv conv, INDArray x, INDArray dst) {
+        int t = (int) x.size(0);
+        INDArray xp = conv.newPaddedInput(t);
+        snake.apply(par, x, xp, conv.leftPad());
+        INDArray y = conv.conv(xp, t, dst);
+        xp.close();
+        return y;
+    }
+
+    /** conv(snake(x)) for an unpadded convolution, the Snake overwriting x (which the caller gives up). */
+    private INDArray snakeConvInPlace(SnakeKernel snake, TapConv conv, INDArray x, INDArray dst) {
+        int t = (int) x.size(0);
+        if (conv.leftPad() != 0 || conv.paddedRows(t) != t) {
+            return snakeConv(snake, conv, x, dst);
+        }
+        snake.apply(par, x, x, 0);
+        return conv.conv(x, t, dst);
+    }
+
+    /** x += conv2(snake2(conv1(snake1(x)))), in place. @param x [T, C] */
+    private void residual(Unit u, INDArray x) {
+        INDArray h = snakeConv(u.snake1(), u.conv1(), x, null);
+        if (h.size(0) != x.size(0)) {
+            throw new IllegalStateException("residual unit changed the length: " + x.size(0) + " -> " + h.size(0));
+        }
+        INDArray c = snakeConvInPlace(u.snake2(), u.conv2(), h, x);
+        h.close();
+        if (c != x) {
+            throw new IllegalStateException("residual accumulation must land in the skip activation");
+        }
+    }
+}
