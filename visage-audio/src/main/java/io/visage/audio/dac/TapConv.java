@@ -167,55 +167,79 @@ final class TapConv {
         return Nd4j.create(DataType.FLOAT, paddedRows(length), cin);
     }
 
+    /** Zeroes the rows of a reused padded input that lie outside the signal [leftPad, leftPad + length). */
+    void zeroPadding(INDArray xp, int length) {
+        int rows = paddedRows(length);
+        requireShape("padded input", xp, rows, cin);
+        if (padding > 0) {
+            xp.get(interval(0, padding), all()).assign(0);
+        }
+        if (padding + length < rows) {
+            xp.get(interval(padding + length, rows), all()).assign(0);
+        }
+    }
+
     /**
      * Convolution of a signal of {@code length} samples stored at rows [leftPad, leftPad + length)
-     * of the zero-padded {@code xp}.
+     * of the zero-padded {@code xp}, into {@code dst} (bias included).
      *
-     * @param xp  [paddedRows(length), Cin] row-major contiguous, zero outside the signal
-     * @param dst null to allocate [T_out, Cout]; otherwise a [T_out, Cout] array the result is added to
-     * @return [T_out, Cout] (dst when given), bias included
+     * @param xp         [paddedRows(length), Cin] row-major contiguous, zero outside the signal
+     * @param dst        [T_out, Cout] row-major contiguous, not overlapping xp
+     * @param accumulate add the result to dst (a residual sum) instead of overwriting it
+     * @return dst
      */
-    INDArray conv(INDArray xp, int length, INDArray dst) {
+    INDArray conv(INDArray xp, int length, INDArray dst, boolean accumulate) {
         if (transposed) {
             throw new IllegalStateException("TapConv: this is a transposed convolution");
         }
         int tout = outputLength(length);
         int rows = paddedRows(length);
         requireShape("padded input", xp, rows, cin);
-        INDArray y = dst == null ? Nd4j.createUninitialized(DataType.FLOAT, tout, cout) : requireShape("destination", dst, tout, cout);
+        requireShape("destination", dst, tout, cout);
         INDArray x = stride == 1 ? xp : xp.reshape('c', rows / stride, (long) stride * cin);
         for (int j = 0; j < taps.length; j++) {
             long r = (long) j * dilation;
-            boolean overwrite = j == 0 && dst == null;
-            Nd4j.gemm(x.get(interval(r, r + tout), all()), taps[j], y, false, false, 1.0, overwrite ? 0.0 : 1.0);
+            boolean overwrite = j == 0 && !accumulate;
+            Nd4j.gemm(x.get(interval(r, r + tout), all()), taps[j], dst, false, false, 1.0, overwrite ? 0.0 : 1.0);
         }
         if (bias != null) {
-            y.addiRowVector(bias);
+            dst.addiRowVector(bias);
         }
-        return y;
+        return dst;
+    }
+
+    /** Rows (samples) of the full buffer {@link #transposed} takes for an input of {@code length} samples. */
+    int fullRows(int length) {
+        int tout = outputLength(length);
+        long rows = Math.max(length + taps.length - 1L, ((long) padding + tout + stride - 1) / stride);
+        return (int) (rows * stride);
     }
 
     /**
      * Transposed convolution.
      *
-     * @param x [T, Cin] row-major contiguous
-     * @return a new [T_out, Cout], bias included
+     * @param x    [T, Cin] row-major contiguous
+     * @param full scratch [fullRows(T), Cout] row-major contiguous (any content; overwritten)
+     * @return the output [T_out, Cout], bias included: a row-range view of {@code full}
      */
-    INDArray transposed(INDArray x) {
+    INDArray transposed(INDArray x, INDArray full) {
         if (!transposed) {
             throw new IllegalStateException("TapConv: this is not a transposed convolution");
         }
         int t = (int) x.size(0);
         requireShape("input", x, t, cin);
         int tout = outputLength(t);
-        long fullRows = Math.max(t + taps.length - 1L, ((long) padding + tout + stride - 1) / stride);
-        INDArray full = Nd4j.create(DataType.FLOAT, fullRows * stride, cout);
-        INDArray f = full.reshape('c', fullRows, (long) stride * cout);
-        for (int j = 0; j < taps.length; j++) {
-            Nd4j.gemm(x, taps[j], f.get(interval(j, j + t), all()), false, false, 1.0, 1.0);
+        int rows = fullRows(t);
+        requireShape("full output", full, rows, cout);
+        long fr = rows / stride;
+        INDArray f = full.reshape('c', fr, (long) stride * cout);
+        if (t < fr) {
+            f.get(interval(t, fr), all()).assign(0); // rows the first tap does not write
         }
-        INDArray y = full.get(interval(padding, padding + tout), all()).dup('c');
-        full.close();
+        for (int j = 0; j < taps.length; j++) {
+            Nd4j.gemm(x, taps[j], f.get(interval(j, j + t), all()), false, false, 1.0, j == 0 ? 0.0 : 1.0);
+        }
+        INDArray y = full.get(interval(padding, padding + tout), all());
         if (bias != null) {
             y.addiRowVector(bias);
         }

@@ -135,30 +135,33 @@ final class TimeMajorCodec {
         int t = (int) z.size(2);
         int b = (int) z.size(0);
         INDArray out = null;
-        for (int i = 0; i < b; i++) {
-            INDArray xp = decFirst.newPaddedInput(t);
-            xp.get(interval(decFirst.leftPad(), decFirst.leftPad() + t), all())
-                    .assign(z.get(point(i), all(), all()).castTo(DataType.FLOAT).transpose());
-            INDArray x = decFirst.conv(xp, t, null);
-            xp.close();
-            for (UpBlock blk : decBlocks) {
-                INDArray s = Nd4j.createUninitialized(DataType.FLOAT, x.size(0), x.size(1));
-                blk.snake().apply(par, x, s, 0);
-                x.close();
-                x = blk.up().transposed(s);
-                s.close();
-                for (Unit u : blk.units()) {
-                    residual(u, x);
+        try (Workspace ws = new Workspace()) {
+            for (int i = 0; i < b; i++) {
+                INDArray xp = ws.matrix(Workspace.PADDED, decFirst.paddedRows(t), decFirst.inChannels());
+                decFirst.zeroPadding(xp, t);
+                xp.get(interval(decFirst.leftPad(), decFirst.leftPad() + t), all())
+                        .assign(z.get(point(i), all(), all()).castTo(DataType.FLOAT).transpose());
+                int cur = Workspace.ACT0;
+                INDArray x = decFirst.conv(xp, t, ws.matrix(cur, decFirst.outputLength(t), decFirst.outChannels()), false);
+                for (UpBlock blk : decBlocks) {
+                    int len = (int) x.size(0);
+                    INDArray s = ws.matrix(Workspace.PADDED, len, x.size(1));
+                    blk.snake().apply(par, x, s, 0);
+                    cur = Workspace.other(cur);
+                    x = blk.up().transposed(s, ws.matrix(cur, blk.up().fullRows(len), blk.up().outChannels()));
+                    for (Unit u : blk.units()) {
+                        residual(ws, u, x);
+                    }
                 }
+                int len = (int) x.size(0);
+                INDArray y = snakeConv(ws, decSnake, decLast, x,
+                        ws.matrix(Workspace.HIDDEN, decLast.outputLength(len), decLast.outChannels()));
+                Transforms.tanh(y, false);
+                if (out == null) {
+                    out = Nd4j.create(DataType.FLOAT, b, 1, y.size(0));
+                }
+                out.get(point(i), point(0), all()).assign(y.reshape(-1));
             }
-            INDArray y = snakeConv(decSnake, decLast, x, null);
-            x.close();
-            Transforms.tanh(y, false);
-            if (out == null) {
-                out = Nd4j.create(DataType.FLOAT, b, 1, y.size(0));
-            }
-            out.get(point(i), point(0), all()).assign(y.reshape(-1));
-            y.close();
         }
         return out;
     }
@@ -168,61 +171,96 @@ final class TimeMajorCodec {
         int n = (int) audio.size(2);
         int b = (int) audio.size(0);
         INDArray out = null;
-        for (int i = 0; i < b; i++) {
-            INDArray xp = encFirst.newPaddedInput(n);
-            xp.get(interval(encFirst.leftPad(), encFirst.leftPad() + n), all())
-                    .assign(audio.get(point(i), point(0), all()).castTo(DataType.FLOAT).reshape(n, 1));
-            INDArray x = encFirst.conv(xp, n, null);
-            xp.close();
-            for (DownBlock blk : encBlocks) {
-                for (Unit u : blk.units()) {
-                    residual(u, x);
+        try (Workspace ws = new Workspace()) {
+            for (int i = 0; i < b; i++) {
+                INDArray xp = ws.matrix(Workspace.PADDED, encFirst.paddedRows(n), encFirst.inChannels());
+                encFirst.zeroPadding(xp, n);
+                xp.get(interval(encFirst.leftPad(), encFirst.leftPad() + n), all())
+                        .assign(audio.get(point(i), point(0), all()).castTo(DataType.FLOAT).reshape(n, 1));
+                int cur = Workspace.ACT0;
+                INDArray x = encFirst.conv(xp, n, ws.matrix(cur, encFirst.outputLength(n), encFirst.outChannels()), false);
+                for (DownBlock blk : encBlocks) {
+                    for (Unit u : blk.units()) {
+                        residual(ws, u, x);
+                    }
+                    int len = (int) x.size(0);
+                    cur = Workspace.other(cur);
+                    x = snakeConv(ws, blk.snake(), blk.down(), x,
+                            ws.matrix(cur, blk.down().outputLength(len), blk.down().outChannels()));
                 }
-                INDArray next = snakeConv(blk.snake(), blk.down(), x, null);
-                x.close();
-                x = next;
+                int len = (int) x.size(0);
+                INDArray zt = snakeConv(ws, encSnake, encLast, x,
+                        ws.matrix(Workspace.HIDDEN, encLast.outputLength(len), encLast.outChannels()));
+                if (out == null) {
+                    out = Nd4j.create(DataType.FLOAT, b, zt.size(1), zt.size(0));
+                }
+                out.get(point(i), all(), all()).assign(zt.transpose());
             }
-            INDArray z = snakeConv(encSnake, encLast, x, null);
-            x.close();
-            if (out == null) {
-                out = Nd4j.create(DataType.FLOAT, b, z.size(1), z.size(0));
-            }
-            out.get(point(i), all(), all()).assign(z.transpose());
-            z.close();
         }
         return out;
     }
 
-    /** conv(snake(x)) with the Snake written into the convolution's padded input. @param x [T, C] */
-    private INDArray snakeConv(SnakeKernel snake, TapConv conv, INDArray x, INDArray dst) {
+    /**
+     * dst = conv(snake(x)), the Snake written into the convolution's zero-padded input (workspace
+     * slot {@link Workspace#PADDED}, which must not hold x). @param x [T, C] @return dst
+     */
+    private INDArray snakeConv(Workspace ws, SnakeKernel snake, TapConv conv, INDArray x, INDArray dst) {
         int t = (int) x.size(0);
-        INDArray xp = conv.newPaddedInput(t);
+        INDArray xp = ws.matrix(Workspace.PADDED, conv.paddedRows(t), conv.inChannels());
+        conv.zeroPadding(xp, t);
         snake.apply(par, x, xp, conv.leftPad());
-        INDArray y = conv.conv(xp, t, dst);
-        xp.close();
-        return y;
-    }
-
-    /** conv(snake(x)) for an unpadded convolution, the Snake overwriting x (which the caller gives up). */
-    private INDArray snakeConvInPlace(SnakeKernel snake, TapConv conv, INDArray x, INDArray dst) {
-        int t = (int) x.size(0);
-        if (conv.leftPad() != 0 || conv.paddedRows(t) != t) {
-            return snakeConv(snake, conv, x, dst);
-        }
-        snake.apply(par, x, x, 0);
-        return conv.conv(x, t, dst);
+        return conv.conv(xp, t, dst, false);
     }
 
     /** x += conv2(snake2(conv1(snake1(x)))), in place. @param x [T, C] */
-    private void residual(Unit u, INDArray x) {
-        INDArray h = snakeConv(u.snake1(), u.conv1(), x, null);
-        if (h.size(0) != x.size(0)) {
-            throw new IllegalStateException("residual unit changed the length: " + x.size(0) + " -> " + h.size(0));
+    private void residual(Workspace ws, Unit u, INDArray x) {
+        int t = (int) x.size(0);
+        if (u.conv1().outputLength(t) != t || u.conv2().outputLength(t) != t || u.conv2().paddedRows(t) != t
+                || u.conv2().leftPad() != 0) {
+            throw new IllegalStateException("TimeMajorCodec: a residual unit must keep the length (" + t
+                    + " samples) and end with an unpadded 1x1 convolution");
         }
-        INDArray c = snakeConvInPlace(u.snake2(), u.conv2(), h, x);
-        h.close();
-        if (c != x) {
-            throw new IllegalStateException("residual accumulation must land in the skip activation");
+        INDArray h = snakeConv(ws, u.snake1(), u.conv1(), x, ws.matrix(Workspace.HIDDEN, t, u.conv1().outChannels()));
+        u.snake2().apply(par, h, h, 0);
+        u.conv2().conv(h, t, x, true);
+    }
+
+    /**
+     * Flat float buffers reused across the layers of one call, one per role, grown on demand (the old
+     * buffer is freed at once): two activation slots used in turn, the padded convolution input and
+     * the residual hidden state. Owned by one call; closes everything at the end.
+     */
+    private static final class Workspace implements AutoCloseable {
+        static final int ACT0 = 0;
+        static final int ACT1 = 1;
+        static final int PADDED = 2;
+        static final int HIDDEN = 3;
+
+        private final INDArray[] flat = new INDArray[4];
+
+        static int other(int act) {
+            return act == ACT0 ? ACT1 : ACT0;
+        }
+
+        /** A [rows, cols] row-major view at the start of slot {@code slot}; previous content is undefined. */
+        INDArray matrix(int slot, long rows, long cols) {
+            long n = rows * cols;
+            if (flat[slot] == null || flat[slot].length() < n) {
+                if (flat[slot] != null) {
+                    flat[slot].close();
+                }
+                flat[slot] = Nd4j.createUninitialized(DataType.FLOAT, Math.max(1, n));
+            }
+            return Nd4j.create(flat[slot].data(), new long[] {rows, cols}, new long[] {cols, 1}, 0, 'c');
+        }
+
+        @Override
+        public void close() {
+            for (INDArray a : flat) {
+                if (a != null) {
+                    a.close();
+                }
+            }
         }
     }
 }
