@@ -135,7 +135,7 @@ final class TimeMajorCodec {
         int t = (int) z.size(2);
         int b = (int) z.size(0);
         INDArray out = null;
-        try (Workspace ws = new Workspace()) {
+        try (Workspace ws = new Workspace(decodeSizes(t))) {
             for (int i = 0; i < b; i++) {
                 INDArray xp = ws.matrix(Workspace.PADDED, decFirst.paddedRows(t), decFirst.inChannels());
                 decFirst.zeroPadding(xp, t);
@@ -171,7 +171,7 @@ final class TimeMajorCodec {
         int n = (int) audio.size(2);
         int b = (int) audio.size(0);
         INDArray out = null;
-        try (Workspace ws = new Workspace()) {
+        try (Workspace ws = new Workspace(encodeSizes(n))) {
             for (int i = 0; i < b; i++) {
                 INDArray xp = ws.matrix(Workspace.PADDED, encFirst.paddedRows(n), encFirst.inChannels());
                 encFirst.zeroPadding(xp, n);
@@ -200,6 +200,54 @@ final class TimeMajorCodec {
         return out;
     }
 
+    /** Elements each workspace slot needs to decode T frames (walks the layers as {@link #decode} does). */
+    private long[] decodeSizes(int t) {
+        long[] n = new long[4];
+        need(n, Workspace.PADDED, (long) decFirst.paddedRows(t) * decFirst.inChannels());
+        int len = decFirst.outputLength(t);
+        long act = (long) len * decFirst.outChannels();
+        for (UpBlock blk : decBlocks) {
+            need(n, Workspace.PADDED, (long) len * blk.up().inChannels());
+            act = Math.max(act, (long) blk.up().fullRows(len) * blk.up().outChannels());
+            len = blk.up().outputLength(len);
+            for (Unit u : blk.units()) {
+                need(n, Workspace.PADDED, (long) u.conv1().paddedRows(len) * u.conv1().inChannels());
+                need(n, Workspace.HIDDEN, (long) len * u.conv1().outChannels());
+            }
+        }
+        need(n, Workspace.PADDED, (long) decLast.paddedRows(len) * decLast.inChannels());
+        need(n, Workspace.HIDDEN, (long) decLast.outputLength(len) * decLast.outChannels());
+        n[Workspace.ACT0] = act;
+        n[Workspace.ACT1] = act;
+        return n;
+    }
+
+    /** Elements each workspace slot needs to encode N samples (walks the layers as {@link #encode} does). */
+    private long[] encodeSizes(int samples) {
+        long[] n = new long[4];
+        need(n, Workspace.PADDED, (long) encFirst.paddedRows(samples) * encFirst.inChannels());
+        int len = encFirst.outputLength(samples);
+        long act = (long) len * encFirst.outChannels();
+        for (DownBlock blk : encBlocks) {
+            for (Unit u : blk.units()) {
+                need(n, Workspace.PADDED, (long) u.conv1().paddedRows(len) * u.conv1().inChannels());
+                need(n, Workspace.HIDDEN, (long) len * u.conv1().outChannels());
+            }
+            need(n, Workspace.PADDED, (long) blk.down().paddedRows(len) * blk.down().inChannels());
+            len = blk.down().outputLength(len);
+            act = Math.max(act, (long) len * blk.down().outChannels());
+        }
+        need(n, Workspace.PADDED, (long) encLast.paddedRows(len) * encLast.inChannels());
+        need(n, Workspace.HIDDEN, (long) encLast.outputLength(len) * encLast.outChannels());
+        n[Workspace.ACT0] = act;
+        n[Workspace.ACT1] = act;
+        return n;
+    }
+
+    private static void need(long[] sizes, int slot, long elements) {
+        sizes[slot] = Math.max(sizes[slot], elements);
+    }
+
     /**
      * dst = conv(snake(x)), the Snake written into the convolution's zero-padded input (workspace
      * slot {@link Workspace#PADDED}, which must not hold x). @param x [T, C] @return dst
@@ -226,8 +274,8 @@ final class TimeMajorCodec {
     }
 
     /**
-     * Flat float buffers reused across the layers of one call, one per role, grown on demand (the old
-     * buffer is freed at once): two activation slots used in turn, the padded convolution input and
+     * Flat float buffers reused across the layers and batch items of one call, one per role, sized
+     * up front by a walk over the layers (grown on demand should a layer need more): two activation slots used in turn, the padded convolution input and
      * the residual hidden state. Owned by one call; closes everything at the end.
      */
     private static final class Workspace implements AutoCloseable {
@@ -237,6 +285,13 @@ final class TimeMajorCodec {
         static final int HIDDEN = 3;
 
         private final INDArray[] flat = new INDArray[4];
+
+        /** Allocates every slot at its planned size up front (one allocation per slot and call). */
+        Workspace(long[] sizes) {
+            for (int i = 0; i < flat.length; i++) {
+                flat[i] = Nd4j.createUninitialized(DataType.FLOAT, Math.max(1, sizes[i]));
+            }
+        }
 
         static int other(int act) {
             return act == ACT0 ? ACT1 : ACT0;
