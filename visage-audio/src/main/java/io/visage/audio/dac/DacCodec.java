@@ -25,14 +25,23 @@ public final class DacCodec {
     /** Frames decoded per window by {@link #decodeChunked} unless told otherwise. */
     public static final int DEFAULT_CHUNK_FRAMES = 256;
 
+    /** How the encoder and decoder execute. */
+    public enum ExecutionPath {
+        /** Time-major GEMM path (the default); falls back to {@link #GENERAL} for unsupported geometries. */
+        TIME_MAJOR,
+        /** The general layer code on {@link Ops} with folded weights (reference, for comparison). */
+        GENERAL
+    }
+
     private final Dac dac;
     private final ConvWeights weights;
-    private final TimeMajorCodec fast; // null when a convolution geometry is not supported: Ops path
+    private final TimeMajorCodec fast; // null: Ops path
 
-    private DacCodec(Dac dac, Parallelism par) {
+    private DacCodec(Dac dac, Parallelism par, ExecutionPath path) {
         this.dac = dac;
         this.weights = ConvWeights.fold(dac);
-        this.fast = TimeMajorCodec.supports(dac) ? TimeMajorCodec.of(par, dac, weights) : null;
+        this.fast = path == ExecutionPath.TIME_MAJOR && TimeMajorCodec.supports(dac)
+                ? TimeMajorCodec.of(par, dac, weights) : null;
     }
 
     /**
@@ -40,12 +49,22 @@ public final class DacCodec {
      * a worker pool of one thread per available processor (daemon threads, idle-parked).
      */
     public static DacCodec of(Dac dac) {
-        return new DacCodec(dac, new Parallelism());
+        return new DacCodec(dac, new Parallelism(), ExecutionPath.TIME_MAJOR);
     }
 
     /** {@link #of(Dac)} with the worker pool for the Snake passes given (the caller closes it after use). */
     public static DacCodec of(Dac dac, Parallelism par) {
-        return new DacCodec(dac, par);
+        return new DacCodec(dac, par, ExecutionPath.TIME_MAJOR);
+    }
+
+    /** {@link #of(Dac, Parallelism)} on a chosen execution path. */
+    public static DacCodec of(Dac dac, Parallelism par, ExecutionPath path) {
+        return new DacCodec(dac, par, path);
+    }
+
+    /** The path this codec runs: {@link ExecutionPath#GENERAL} when asked for or when the fast path does not apply. */
+    public ExecutionPath path() {
+        return fast == null ? ExecutionPath.GENERAL : ExecutionPath.TIME_MAJOR;
     }
 
     /** {@link Dac#load(Path)} then {@link #of}. */
@@ -117,11 +136,25 @@ public final class DacCodec {
 
     /** {@code DAC.decode} in one pass. @param z [B, D, T] @return [B, 1, T · Π decoder_rates] */
     public INDArray decode(INDArray z) {
-        if (fast == null) {
+        dac.checkLatent(z.shape());
+        if (fast != null) {
+            return fast.decode(z);
+        }
+        if (z.size(0) == 1) {
             return dac.decode(Ops.inference(), weights, Tensor.constant(z)).value();
         }
-        dac.checkLatent(z.shape());
-        return fast.decode(z);
+        // one batch item at a time: the general path's working memory grows with the batch
+        INDArray out = null;
+        for (long b = 0; b < z.size(0); b++) {
+            INDArray y = dac.decode(Ops.inference(), weights, Tensor.constant(z.get(interval(b, b + 1), all(), all()).dup('c')))
+                    .value();
+            if (out == null) {
+                out = Nd4j.create(y.dataType(), z.size(0), 1, y.size(2));
+            }
+            out.get(interval(b, b + 1), all(), all()).assign(y);
+            y.close();
+        }
+        return out;
     }
 
     /** What {@link #forward} returns. @param audio decoded audio cut to the input length [B, 1, N] */
