@@ -5,11 +5,13 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 import static org.nd4j.linalg.indexing.NDArrayIndex.point;
 
 import io.visage.nn.autodiff.Ops;
+import io.visage.nn.autodiff.Tensor;
 import io.visage.nn.kernel.Parallelism;
 import io.visage.nn.layers.Conv1d;
 import io.visage.nn.layers.ConvTranspose1d;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -23,7 +25,7 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * the skip activation itself. Intermediate buffers are closed as soon as they are consumed, so
  * native memory stays at a few activations. Numerically the same computation as
  * {@link Dac#decode}/{@link DacEncoder#forward} on the {@link Ops} path, up to float summation
- * order. Built from folded weights (a snapshot); immutable and safe for concurrent calls.
+ * order. Built from the weights at construction (a snapshot); immutable and safe for concurrent calls.
  */
 final class TimeMajorCodec {
     private final Parallelism par;
@@ -42,30 +44,32 @@ final class TimeMajorCodec {
 
     private record DownBlock(List<Unit> units, SnakeKernel snake, TapConv down) {}
 
-    private TimeMajorCodec(Parallelism par, Dac dac, ConvWeights w) {
+    private TimeMajorCodec(Parallelism par, Dac dac) {
         this.par = par;
         Ops ops = Ops.inference();
         DacDecoder d = dac.decoder();
-        decFirst = conv(ops, w, d.first());
+        decFirst = conv(ops, d.first());
         List<UpBlock> ups = new ArrayList<>();
         for (DacDecoder.Block b : d.blocks()) {
             ConvTranspose1d u = b.up();
-            TapConv up = TapConv.transposed(w.of(ops, u).value(), bias(u.parameters().get("bias")), u.stride(),
-                    u.padding(), u.outputPadding(), u.dilation());
-            ups.add(new UpBlock(SnakeKernel.of(b.snake()), up, units(ops, w, b.units())));
+            INDArray weight = u.effectiveWeight(ops).value();
+            TapConv up = TapConv.transposed(weight, bias(u.parameters().get("bias")), u.stride(), u.padding(),
+                    u.outputPadding(), u.dilation());
+            release(u.parameters(), weight);
+            ups.add(new UpBlock(SnakeKernel.of(b.snake()), up, units(ops, b.units())));
         }
         decBlocks = List.copyOf(ups);
         decSnake = SnakeKernel.of(d.snake());
-        decLast = conv(ops, w, d.last());
+        decLast = conv(ops, d.last());
         DacEncoder e = dac.encoder();
-        encFirst = conv(ops, w, e.first());
+        encFirst = conv(ops, e.first());
         List<DownBlock> downs = new ArrayList<>();
         for (DacEncoder.Block b : e.blocks()) {
-            downs.add(new DownBlock(units(ops, w, b.units()), SnakeKernel.of(b.snake()), conv(ops, w, b.down())));
+            downs.add(new DownBlock(units(ops, b.units()), SnakeKernel.of(b.snake()), conv(ops, b.down())));
         }
         encBlocks = List.copyOf(downs);
         encSnake = SnakeKernel.of(e.snake());
-        encLast = conv(ops, w, e.last());
+        encLast = conv(ops, e.last());
     }
 
     /**
@@ -100,32 +104,43 @@ final class TimeMajorCodec {
                         c.groups()));
     }
 
-    private static int kernel(java.util.Map<String, io.visage.nn.autodiff.Tensor> params) {
-        io.visage.nn.autodiff.Tensor v = params.containsKey("weight_v") ? params.get("weight_v") : params.get("weight");
+    private static int kernel(Map<String, Tensor> params) {
+        Tensor v = params.containsKey("weight_v") ? params.get("weight_v") : params.get("weight");
         return (int) v.value().size(2);
     }
 
-    /** Prepares the tap matrices of every convolution from folded weights. */
-    static TimeMajorCodec of(Parallelism par, Dac dac, ConvWeights folded) {
-        if (!folded.isFolded()) {
-            throw new IllegalArgumentException("TimeMajorCodec needs folded weights (ConvWeights.fold)");
+    /**
+     * Prepares the tap matrices of every convolution from the current weights (weight norm folded,
+     * one convolution at a time, so that no full second copy of the weights is ever held).
+     */
+    static TimeMajorCodec of(Parallelism par, Dac dac) {
+        return new TimeMajorCodec(par, dac);
+    }
+
+    private static TapConv conv(Ops ops, Conv1d c) {
+        INDArray weight = c.effectiveWeight(ops).value();
+        TapConv t = TapConv.conv(weight, bias(c.parameters().get("bias")), c.stride(), c.padding(), c.dilation());
+        release(c.parameters(), weight);
+        return t;
+    }
+
+    /** Frees a folded weight right after its taps were copied out (never a parameter itself). */
+    private static void release(Map<String, Tensor> params, INDArray weight) {
+        boolean isParameter = params.values().stream().anyMatch(p -> p.value() == weight);
+        if (!isParameter) {
+            weight.close();
         }
-        return new TimeMajorCodec(par, dac, folded);
     }
 
-    private static TapConv conv(Ops ops, ConvWeights w, Conv1d c) {
-        return TapConv.conv(w.of(ops, c).value(), bias(c.parameters().get("bias")), c.stride(), c.padding(), c.dilation());
-    }
-
-    private static INDArray bias(io.visage.nn.autodiff.Tensor b) {
+    private static INDArray bias(Tensor b) {
         return b == null ? null : b.value();
     }
 
-    private static List<Unit> units(Ops ops, ConvWeights w, List<ResidualUnit> units) {
+    private static List<Unit> units(Ops ops, List<ResidualUnit> units) {
         List<Unit> out = new ArrayList<>();
         for (ResidualUnit u : units) {
-            out.add(new Unit(SnakeKernel.of(u.snake1()), conv(ops, w, u.conv1()), SnakeKernel.of(u.snake2()),
-                    conv(ops, w, u.conv2())));
+            out.add(new Unit(SnakeKernel.of(u.snake1()), conv(ops, u.conv1()), SnakeKernel.of(u.snake2()),
+                    conv(ops, u.conv2())));
         }
         return List.copyOf(out);
     }
