@@ -18,7 +18,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 final class SnakeKernel {
     private static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
-    /** Rows per parallel task. */
+    /** Elements per parallel task, at least (tasks hold whole rows). */
     private static final int GRAIN_ELEMENTS = 1 << 15;
 
     private final float[] alpha;
