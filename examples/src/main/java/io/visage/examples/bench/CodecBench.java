@@ -4,6 +4,7 @@ import io.visage.audio.dac.Dac;
 import io.visage.audio.dac.DacCodec;
 import io.visage.audio.dac.DacConfig;
 import io.visage.audio.dac.FoaCodes;
+import io.visage.nn.kernel.Parallelism;
 import io.visage.nn.kernel.PeakRss;
 import java.io.PrintWriter;
 import java.util.Arrays;
@@ -22,16 +23,19 @@ public final class CodecBench {
     private CodecBench() {}
 
     /** What to run. @param chunkFrames decode window (frames); ≥ frames decodes in one pass */
-    public record Options(int frames, double seconds, int runs, int chunkFrames, long seed) {
+    public record Options(int frames, double seconds, int runs, int chunkFrames, long seed, DacCodec.ExecutionPath path) {
         public Options {
             if (frames < 1 || seconds <= 0 || runs < 1 || chunkFrames < 1) {
                 throw new IllegalArgumentException("codec benchmark: frames, seconds, runs and chunk must be positive");
             }
+            if (path == null) {
+                throw new IllegalArgumentException("codec benchmark: path must be given");
+            }
         }
 
-        /** One ViSAGe clip: 431 frames (5 s) to decode per channel, 5 s to encode. */
+        /** One ViSAGe clip: 431 frames (5 s) to decode per channel, 5 s to encode, on the default path. */
         public static Options visage(int runs) {
-            return new Options(431, 5.0, runs, 431, 1);
+            return new Options(431, 5.0, runs, 431, 1, DacCodec.ExecutionPath.TIME_MAJOR);
         }
     }
 
@@ -59,14 +63,15 @@ public final class CodecBench {
     public record Result(Options options, Case decode, Case encode, String peakRss) {
         @Override
         public String toString() {
-            return String.format("DAC 44.1 kHz codec, full size, random weights%n%s%n%s%n  %s", decode, encode,
-                    peakRss);
+            return String.format("DAC 44.1 kHz codec, full size, random weights, %s path%n%s%n%s%n  %s", options.path(),
+                    decode, encode, peakRss);
         }
     }
 
     public static Result run(Options o, PrintWriter log) {
         DacConfig config = DacConfig.dac44k();
-        DacCodec codec = DacCodec.of(Dac.random(config, o.seed()));
+        Parallelism par = new Parallelism();
+        DacCodec codec = DacCodec.of(Dac.random(config, o.seed()), par, o.path());
         Random r = new Random(o.seed());
         INDArray codes = Nd4j.create(DataType.LONG, (long) FoaCodes.FOA_CHANNELS * config.nCodebooks(), o.frames());
         for (long i = 0; i < codes.length(); i++) {
@@ -82,6 +87,7 @@ public final class CodecBench {
                 () -> FoaCodes.decodeFoa(codec, codes, o.chunkFrames()));
         Case encode = time(String.format("encode %.1f s x 1 channel", o.seconds()), o.seconds(), o.runs(), log,
                 () -> FoaCodes.encode(codec, mono, config.sampleRateHz(), config.nCodebooks()));
+        par.close();
         String rss = PeakRss.read().map(Object::toString).orElse("unavailable");
         return new Result(o, decode, encode, rss);
     }

@@ -6,6 +6,7 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 import io.visage.nn.ShapeMismatchException;
 import io.visage.nn.autodiff.Ops;
 import io.visage.nn.autodiff.Tensor;
+import io.visage.nn.kernel.Parallelism;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -14,24 +15,64 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Inference front end of a {@link Dac}: weight norm folded once ({@link ConvWeights#fold}), every call
  * under {@link Ops#inference()}, float32 ND4J arrays in and out. The folded weights are a snapshot of
- * the module's g and v at construction. Thread-safe for concurrent calls (holds no mutable state).
- * Axes: B batch, N samples, D latent_dim, n levels, T frames.
+ * the module's g and v at construction. The encoder and decoder run on the time-major GEMM path
+ * ({@code TimeMajorCodec}: convolutions as large GEMMs over shifted row blocks, fused Snake); the
+ * general {@link Dac#decode}/{@link Dac#encode} on {@link Ops} stays the reference that tests compare
+ * it with. The quantizer runs on the Ops path. Thread-safe for concurrent calls (no mutable state;
+ * the worker pool it owns is shared safely). Axes: B batch, N samples, D latent_dim, n levels, T frames.
  */
 public final class DacCodec {
-    /** Frames decoded per window by {@link #decodeChunked} unless told otherwise. */
-    public static final int DEFAULT_CHUNK_FRAMES = 256;
+    /**
+     * Frames decoded per window by {@link #decodeChunked} unless told otherwise: a 5 s ViSAGe clip
+     * (431 frames) in one window; at full size the fast path's working buffers for 512 frames are
+     * about 0.4 GB.
+     */
+    public static final int DEFAULT_CHUNK_FRAMES = 512;
+
+    /** How the encoder and decoder execute. */
+    public enum ExecutionPath {
+        /** Time-major GEMM path (the default); falls back to {@link #GENERAL} for unsupported geometries. */
+        TIME_MAJOR,
+        /** The general layer code on {@link Ops} with folded weights (reference, for comparison). */
+        GENERAL
+    }
 
     private final Dac dac;
     private final ConvWeights weights;
+    private final TimeMajorCodec fast; // null: Ops path
 
-    private DacCodec(Dac dac) {
+    private DacCodec(Dac dac, Parallelism par, ExecutionPath path) {
         this.dac = dac;
-        this.weights = ConvWeights.fold(dac);
+        if (path == ExecutionPath.TIME_MAJOR && TimeMajorCodec.supports(dac)) {
+            this.fast = TimeMajorCodec.of(par, dac);
+            this.weights = ConvWeights.fold(dac.quantizer()); // the quantizer stays on the Ops path
+        } else {
+            this.fast = null;
+            this.weights = ConvWeights.fold(dac);
+        }
     }
 
-    /** Folds the weights of {@code dac} (a snapshot). */
+    /**
+     * Folds the weights of {@code dac} (a snapshot) and prepares the fast path, whose Snake passes use
+     * a worker pool of one thread per available processor (daemon threads, idle-parked).
+     */
     public static DacCodec of(Dac dac) {
-        return new DacCodec(dac);
+        return new DacCodec(dac, new Parallelism(), ExecutionPath.TIME_MAJOR);
+    }
+
+    /** {@link #of(Dac)} with the worker pool for the Snake passes given (the caller closes it after use). */
+    public static DacCodec of(Dac dac, Parallelism par) {
+        return new DacCodec(dac, par, ExecutionPath.TIME_MAJOR);
+    }
+
+    /** {@link #of(Dac, Parallelism)} on a chosen execution path. */
+    public static DacCodec of(Dac dac, Parallelism par, ExecutionPath path) {
+        return new DacCodec(dac, par, path);
+    }
+
+    /** The path this codec runs: {@link ExecutionPath#GENERAL} when asked for or when the fast path does not apply. */
+    public ExecutionPath path() {
+        return fast == null ? ExecutionPath.GENERAL : ExecutionPath.TIME_MAJOR;
     }
 
     /** {@link Dac#load(Path)} then {@link #of}. */
@@ -75,7 +116,8 @@ public final class DacCodec {
     /** The encoder alone (continuous latent before quantisation). @param audio [B, 1, N] @return [B, D, N / hop] */
     public INDArray encoderOutput(INDArray audio) {
         dac.checkAudio(audio.shape());
-        return dac.encoder().forward(Ops.inference(), weights, Tensor.constant(audio)).value();
+        return fast != null ? fast.encode(audio)
+                : dac.encoder().forward(Ops.inference(), weights, Tensor.constant(audio)).value();
     }
 
     /**
@@ -84,7 +126,10 @@ public final class DacCodec {
      * @param audio [B, 1, N], N a positive multiple of the hop length
      */
     public DacEncoding encode(INDArray audio, int nQuantizers) {
-        return dac.encode(Ops.inference(), weights, Tensor.constant(audio), nQuantizers);
+        if (fast == null) {
+            return dac.encode(Ops.inference(), weights, Tensor.constant(audio), nQuantizers);
+        }
+        return dac.quantizer().encode(Ops.inference(), weights, Tensor.constant(encoderOutput(audio)), nQuantizers);
     }
 
     /** {@code DAC.encode} with every quantizer level. */
@@ -99,7 +144,25 @@ public final class DacCodec {
 
     /** {@code DAC.decode} in one pass. @param z [B, D, T] @return [B, 1, T · Π decoder_rates] */
     public INDArray decode(INDArray z) {
-        return dac.decode(Ops.inference(), weights, Tensor.constant(z)).value();
+        dac.checkLatent(z.shape());
+        if (fast != null) {
+            return fast.decode(z);
+        }
+        if (z.size(0) == 1) {
+            return dac.decode(Ops.inference(), weights, Tensor.constant(z)).value();
+        }
+        // one batch item at a time: the general path's working memory grows with the batch
+        INDArray out = null;
+        for (long b = 0; b < z.size(0); b++) {
+            INDArray y = dac.decode(Ops.inference(), weights, Tensor.constant(z.get(interval(b, b + 1), all(), all()).dup('c')))
+                    .value();
+            if (out == null) {
+                out = Nd4j.create(y.dataType(), z.size(0), 1, y.size(2));
+            }
+            out.get(interval(b, b + 1), all(), all()).assign(y);
+            y.close();
+        }
+        return out;
     }
 
     /** What {@link #forward} returns. @param audio decoded audio cut to the input length [B, 1, N] */

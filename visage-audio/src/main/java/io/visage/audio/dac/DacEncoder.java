@@ -66,6 +66,22 @@ public final class DacEncoder implements Module {
         return z;
     }
 
+    Conv1d first() {
+        return first;
+    }
+
+    List<Block> blocks() {
+        return blocks;
+    }
+
+    Snake snake() {
+        return snake;
+    }
+
+    Conv1d last() {
+        return last;
+    }
+
     @Override
     public Map<String, Tensor> parameters() {
         return Map.of();
@@ -123,6 +139,18 @@ public final class DacEncoder implements Module {
             Tensor out = ConvWeights.conv(ops, w, down, s);
             w.release(ops, s);
             return out;
+        }
+
+        List<ResidualUnit> units() {
+            return units;
+        }
+
+        Snake snake() {
+            return snake;
+        }
+
+        Conv1d down() {
+            return down;
         }
 
         @Override

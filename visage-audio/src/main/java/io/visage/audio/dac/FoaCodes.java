@@ -55,7 +55,7 @@ public final class FoaCodes {
     }
 
     /**
-     * Decodes stacked code streams channel by channel ({@code from_codes} then the decoder, in windows
+     * Decodes stacked code streams, the channels as one batch ({@code from_codes} then the decoder, in windows
      * of {@code chunkFrames} frames, see {@link DacCodec#decodeChunked}).
      *
      * @param codes    [C·n, T] integer, row c·n + q
@@ -72,10 +72,11 @@ public final class FoaCodes {
         long levels = codes.size(0) / channels;
         long t = codes.size(1);
         INDArray perChannel = codes.dup('c').reshape('c', channels, levels, t);
+        // the channels go through the decoder as one batch (one set of working buffers for all)
+        INDArray audio = codec.decodeCodes(perChannel, chunkFrames);
         float[][] out = new float[channels][];
         for (int c = 0; c < channels; c++) {
-            INDArray one = perChannel.get(interval(c, c + 1), all(), all()).dup('c');
-            out[c] = codec.decodeCodes(one, chunkFrames).reshape(-1).toFloatVector();
+            out[c] = audio.get(interval(c, c + 1), all(), all()).dup('c').reshape(-1).toFloatVector();
         }
         return out;
     }

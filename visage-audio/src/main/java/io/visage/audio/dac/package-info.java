@@ -10,5 +10,11 @@
  * (T = N / hop). Audio tensors are [B, 1, N] float32 at the codec's sample rate; codes are int64
  * [B, n, T]; stacked multi-channel codes are [C·n, T] with row c·n + q, FOA channels in ACN order
  * W, Y, Z, X.
+ *
+ * <p>Execution: the layer classes run on {@link io.visage.nn.autodiff.Ops} (training and the
+ * reference); {@code DacCodec} runs the encoder and decoder on a time-major [T, C] fast path
+ * ({@code TimeMajorCodec}: convolutions as GEMMs over shifted row blocks in {@code TapConv}, a fused
+ * vector Snake in {@code SnakeKernel}, buffers reused from a per-call workspace), which tests prove
+ * equal to the Ops path.
  */
 package io.visage.audio.dac;

@@ -10,6 +10,7 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 import io.visage.nn.ShapeMismatchException;
 import io.visage.nn.autodiff.Ops;
 import io.visage.nn.autodiff.Tensor;
+import io.visage.nn.kernel.Parallelism;
 import io.visage.nn.testing.Fixtures;
 import io.visage.nn.testing.TensorAssert;
 import org.junit.jupiter.api.BeforeAll;
@@ -72,6 +73,22 @@ class DacCodecTest {
         TensorAssert.assertClose("decode", dac.decode(Ops.inference(), ConvWeights.live(), Tensor.constant(z)).value(),
                 codec.decode(z), 1e-5, 1e-6);
         assertTrue(!z.wasClosed() && !audio.wasClosed(), "the fast path must not free its inputs");
+    }
+
+    @Test
+    void generalPath_batchedDecodeAndEncode_equalTimeMajorPath() {
+        try (Parallelism par = new Parallelism(2)) {
+            DacCodec general = DacCodec.of(codec.model(), par, DacCodec.ExecutionPath.GENERAL);
+            DacCodec fast = DacCodec.of(codec.model(), par, DacCodec.ExecutionPath.TIME_MAJOR);
+            assertEquals(DacCodec.ExecutionPath.GENERAL, general.path());
+            assertEquals(DacCodec.ExecutionPath.TIME_MAJOR, fast.path());
+            INDArray z = randomLatent(12, 3, 7);
+            TensorAssert.assertClose("batched decode", general.decode(z), fast.decode(z), 1e-5, 1e-6);
+            INDArray audio = gaussian(13, 0.3, 3, 1, 4L * codec.config().hopLength());
+            DacEncoding e = general.encode(audio);
+            DacEncoding f = fast.encode(audio);
+            TensorAssert.assertExact("codes", e.codes().shape(), e.codes().data().asLong(), f.codes().data().asLong());
+        }
     }
 
     @Test
