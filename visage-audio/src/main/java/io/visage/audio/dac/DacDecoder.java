@@ -92,8 +92,7 @@ public final class DacDecoder implements Module {
     }
 
     private static int halfWidth(Conv1d c) {
-        long k = c.parameters().get("weight_v") != null ? c.parameters().get("weight_v").size(2)
-                : c.parameters().get("weight").size(2);
+        long k = c.kernelSize();
         return (int) Math.max(c.padding(), c.dilation() * (k - 1) - c.padding());
     }
 

@@ -52,6 +52,11 @@ public final class Conv1d implements Module {
         return stride;
     }
 
+    /** Kernel size K. */
+    public int kernelSize() {
+        return weights.kernelSize();
+    }
+
     public int padding() {
         return padding;
     }

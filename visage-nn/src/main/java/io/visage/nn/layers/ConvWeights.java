@@ -54,6 +54,11 @@ final class ConvWeights {
         return bias;
     }
 
+    /** Kernel size: the last axis of the (normalised) weight. */
+    int kernelSize() {
+        return (int) (weight != null ? weight : weightV).size(2);
+    }
+
     Map<String, Tensor> parameters() {
         Map<String, Tensor> m = new LinkedHashMap<>();
         if (weight != null) {
