@@ -127,6 +127,7 @@ public final class SpatialAudioGenerator {
                     (done, total) -> progress.update(PipelineProgress.Stage.DECODER_STEPS, base + done, stepsTotal));
             stepsBefore[0] += 2L * targetFrames(cfg, w[1] - w[0]) + 1;
             codes.add(c);
+            progress.update(PipelineProgress.Stage.AUDIO, i, windows.size());
             float[][] a = audio.decode(c);
             if (i < windows.size() - 1) {
                 a = cut(a, (int) ((long) (w[1] - w[0]) * audio.sampleRateHz() / cfg.clipFrameRate()));
