@@ -31,6 +31,9 @@ public final class OpenAiClipKeys {
                     "mlp.c_proj.bias", "ln_2.weight", "ln_2.bias")) {
                 k.add(b + leaf);
             }
+            // the causal mask the text blocks hold as a plain tensor attribute: not in state_dict(), but
+            // present among the module attributes of the TorchScript archive (ViT-B-32.pt)
+            k.add(b + "attn_mask");
         }
         return k;
     }

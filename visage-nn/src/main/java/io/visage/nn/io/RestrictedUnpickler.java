@@ -50,15 +50,49 @@ final class RestrictedUnpickler {
     /** A tensor view of a storage, from {@code _rebuild_tensor_v2}. Offset and strides are in elements. */
     record TensorRef(StorageRef storage, long offset, long[] size, long[] stride) {}
 
+    /**
+     * A TorchScript class ({@code __torch__.*} global of a {@code torch.jit.save} archive such as
+     * OpenAI's CLIP {@code ViT-B-32.pt}): only ever instantiated as an inert attribute bag by NEWOBJ;
+     * its code (under {@code code/} in the archive) is never read.
+     */
+    record ScriptClass(String qualified) {}
+
+    /** An instance of a {@link ScriptClass}: the attributes BUILD gave it (modules, tensors, flags). */
+    static final class ScriptObject {
+        private final String type;
+        private final Map<String, Object> attributes = new LinkedHashMap<>();
+
+        ScriptObject(String type) {
+            this.type = type;
+        }
+
+        String type() {
+            return type;
+        }
+
+        Map<String, Object> attributes() {
+            return attributes;
+        }
+    }
+
     static final PyGlobal ORDERED_DICT = new PyGlobal("collections", "OrderedDict");
     static final PyGlobal REBUILD_TENSOR_V2 = new PyGlobal("torch._utils", "_rebuild_tensor_v2");
     static final PyGlobal REBUILD_PARAMETER = new PyGlobal("torch._utils", "_rebuild_parameter");
+    /** TorchScript pickler helpers: they only restore a value's static type ({@code (value, type)} → value). */
+    static final PyGlobal RESTORE_TYPE_TAG = new PyGlobal("torch.jit._pickle", "restore_type_tag");
+    static final List<PyGlobal> BUILD_LISTS = List.of(new PyGlobal("torch.jit._pickle", "build_intlist"),
+            new PyGlobal("torch.jit._pickle", "build_doublelist"), new PyGlobal("torch.jit._pickle", "build_boollist"),
+            new PyGlobal("torch.jit._pickle", "build_tensorlist"));
+    private static final String TORCHSCRIPT_PREFIX = "__torch__";
 
     private static final Map<String, PyGlobal> ALLOWED = new HashMap<>();
     private static final Map<PyGlobal, DType> STORAGE_TYPES = new HashMap<>();
 
     static {
-        for (PyGlobal g : List.of(ORDERED_DICT, REBUILD_TENSOR_V2, REBUILD_PARAMETER)) {
+        for (PyGlobal g : List.of(ORDERED_DICT, REBUILD_TENSOR_V2, REBUILD_PARAMETER, RESTORE_TYPE_TAG)) {
+            ALLOWED.put(g.qualified(), g);
+        }
+        for (PyGlobal g : BUILD_LISTS) {
             ALLOWED.put(g.qualified(), g);
         }
         for (DType d : DType.values()) {
@@ -166,6 +200,18 @@ final class RestrictedUnpickler {
                     push(reduce(callable, args));
                 }
                 case 'b' -> build(pop(), top()); // BUILD
+                case 0x81 -> { // NEWOBJ: cls.__new__(cls, *args), only for TorchScript classes with no args
+                    Object args = pop();
+                    Object cls = pop();
+                    if (!(cls instanceof ScriptClass sc)) {
+                        throw fail("NEWOBJ on a " + typeName(cls) + " (only TorchScript __torch__ classes are"
+                                + " instantiated, as inert attribute holders)");
+                    }
+                    if (!(args instanceof PyTuple t) || !t.items().isEmpty()) {
+                        throw fail("NEWOBJ of " + sc.qualified() + " with arguments " + describe(args));
+                    }
+                    push(new ScriptObject(sc.qualified()));
+                }
                 case 's' -> { // SETITEM
                     Object v = pop();
                     Object k = pop();
@@ -232,6 +278,18 @@ final class RestrictedUnpickler {
             }
             return data;
         }
+        if (g.equals(RESTORE_TYPE_TAG)) {
+            if (a.size() != 2 || !(a.get(1) instanceof String)) {
+                throw fail("torch.jit._pickle.restore_type_tag expects (value, str) but got " + describe(a));
+            }
+            return a.get(0);
+        }
+        if (BUILD_LISTS.contains(g)) {
+            if (a.size() != 1 || !(a.get(0) instanceof List)) {
+                throw fail(g.qualified() + " expects (list,) but got " + describe(a));
+            }
+            return a.get(0);
+        }
         throw fail("REDUCE of " + g.qualified() + " is not allowed (a storage class is never called)");
     }
 
@@ -282,6 +340,20 @@ final class RestrictedUnpickler {
     }
 
     private void build(Object state, Object target) {
+        if (target instanceof ScriptObject obj) {
+            if (!(state instanceof Map<?, ?> attrs)) {
+                throw fail("BUILD of TorchScript object " + obj.type() + " with a " + typeName(state)
+                        + " state (only attribute dicts are read)");
+            }
+            for (Map.Entry<?, ?> e : attrs.entrySet()) {
+                if (!(e.getKey() instanceof String name)) {
+                    throw fail("TorchScript object " + obj.type() + " has a non-string attribute name "
+                            + describe(e.getKey()));
+                }
+                obj.attributes().put(name, e.getValue());
+            }
+            return;
+        }
         // torch.save gives the state dict an `_metadata` attribute this way; it is not needed to read
         // tensors, so the state is checked to be plain data and dropped.
         if (!(target instanceof Map)) {
@@ -313,12 +385,16 @@ final class RestrictedUnpickler {
         return seen != null ? seen : ref;
     }
 
-    private PyGlobal global(String module, String name) {
+    private Object global(String module, String name) {
+        if (module.equals(TORCHSCRIPT_PREFIX) || module.startsWith(TORCHSCRIPT_PREFIX + ".")) {
+            return new ScriptClass(module + "." + name);
+        }
         PyGlobal g = ALLOWED.get(module + "." + name);
         if (g == null || !g.module().equals(module)) {
             throw fail("global '" + module + "." + name + "' is not allowed (a state-dict checkpoint only uses"
-                    + " collections.OrderedDict, torch._utils._rebuild_tensor_v2, torch._utils._rebuild_parameter and"
-                    + " torch.*Storage; nothing is executed)");
+                    + " collections.OrderedDict, torch._utils._rebuild_tensor_v2, torch._utils._rebuild_parameter,"
+                    + " torch.*Storage, and in TorchScript archives __torch__.* classes and torch.jit._pickle type"
+                    + " tags; nothing is executed)");
         }
         return g;
     }
@@ -488,6 +564,12 @@ final class RestrictedUnpickler {
         }
         if (o instanceof List) {
             return "list";
+        }
+        if (o instanceof ScriptObject so) {
+            return "TorchScript object " + so.type();
+        }
+        if (o instanceof ScriptClass sc) {
+            return "TorchScript class " + sc.qualified();
         }
         if (o instanceof PyGlobal g) {
             return "global " + g.qualified();

@@ -90,7 +90,7 @@ public final class TensorFiles {
     public static String formatName(TensorSource source) {
         return source instanceof Safetensors ? "safetensors"
                 : source instanceof TorchCheckpoint t ? (t.isDacContainer() ? "PyTorch zip checkpoint (DAC container)"
-                        : "PyTorch zip checkpoint")
+                        : t.isTorchScript() ? "PyTorch TorchScript archive" : "PyTorch zip checkpoint")
                 : source instanceof Npz ? "NumPy .npz"
                 : source instanceof Npy ? "NumPy .npy"
                 : source.getClass().getSimpleName();

@@ -47,7 +47,9 @@ import java.util.zip.ZipFile;
  *       state-dict keys, unprefixed, and {@link #metadata()} is the container's {@code metadata}.</li>
  * </ul>
  * The {@code _metadata} attribute torch attaches to state dicts (module versions) is ignored. The
- * legacy pre-1.6 (non-zip) format and TorchScript archives are rejected with a clear message.
+ * legacy pre-1.6 (non-zip) format is rejected with a clear message. TorchScript archives
+ * ({@code torch.jit.save}) are read for their tensors: module objects become inert attribute bags and
+ * their tensor attributes are named by dotted path; the archive's code is never read or run.
  */
 public final class TorchCheckpoint extends AbstractTensorSource {
     /** A {@code data.pkl} above this size is rejected as absurd before it is read. */
@@ -62,9 +64,10 @@ public final class TorchCheckpoint extends AbstractTensorSource {
     private final Map<String, TensorRef> refs;
     private final Map<String, Object> metadata;
     private final boolean dacContainer;
+    private final boolean torchScript;
 
     private TorchCheckpoint(Path file, List<TensorInfo> tensors, ZipFile zip, String prefix, ByteOrder byteOrder,
-            Map<String, TensorRef> refs, Map<String, Object> metadata, boolean dacContainer) {
+            Map<String, TensorRef> refs, Map<String, Object> metadata, boolean dacContainer, boolean torchScript) {
         super(file, tensors);
         this.zip = zip;
         this.prefix = prefix;
@@ -72,6 +75,7 @@ public final class TorchCheckpoint extends AbstractTensorSource {
         this.refs = refs;
         this.metadata = metadata;
         this.dacContainer = dacContainer;
+        this.torchScript = torchScript;
     }
 
     /**
@@ -104,10 +108,6 @@ public final class TorchCheckpoint extends AbstractTensorSource {
     private static TorchCheckpoint read(Path file, ZipFile zip) throws IOException {
         String pkl = findDataPkl(file, zip);
         String prefix = pkl.substring(0, pkl.length() - "data.pkl".length());
-        if (zip.getEntry(prefix + "constants.pkl") != null) {
-            throw new CheckpointFormatException(file, "this is a TorchScript archive (torch.jit.save), not a"
-                    + " torch.save state-dict checkpoint");
-        }
         ByteOrder order = readByteOrder(file, zip, prefix);
         ZipEntry pe = zip.getEntry(pkl);
         if (pe.getSize() > MAX_PICKLE_BYTES) {
@@ -130,11 +130,14 @@ public final class TorchCheckpoint extends AbstractTensorSource {
         Map<String, TensorRef> refs = new LinkedHashMap<>();
         Map<String, Object> metadata;
         boolean container = false;
-        if (!(root instanceof Map<?, ?> top)) {
+        if (root instanceof RestrictedUnpickler.ScriptObject module) {
+            // torch.jit.save archive: the module tree's tensor attributes are the state dict
+            s.flattenScript(module, "", refs, 0);
+            metadata = Map.of("torchscript_type", module.type());
+        } else if (!(root instanceof Map<?, ?> top)) {
             throw new CheckpointFormatException(file, pkl + " holds a " + RestrictedUnpickler.typeName(root)
                     + ", not a dict of tensors (state_dict)");
-        }
-        if (top.get("state_dict") instanceof Map<?, ?> sd) {
+        } else if (top.get("state_dict") instanceof Map<?, ?> sd) {
             container = true;
             s.flatten(sd, "", refs, null, 0);
             Object md = top.get("metadata");
@@ -155,7 +158,8 @@ public final class TorchCheckpoint extends AbstractTensorSource {
             checkStorage(file, zip, prefix, r.storage(), e.getKey());
             infos.add(new TensorInfo(e.getKey(), r.storage().dtype(), r.size()));
         }
-        return new TorchCheckpoint(file, infos, zip, prefix, order, refs, metadata, container);
+        return new TorchCheckpoint(file, infos, zip, prefix, order, refs, metadata, container,
+                root instanceof RestrictedUnpickler.ScriptObject);
     }
 
     /** The format's first bytes: a zip local header, or a clear message for legacy or foreign files. */
@@ -255,6 +259,11 @@ public final class TorchCheckpoint extends AbstractTensorSource {
         return metadata.get("kwargs") instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
     }
 
+    /** True for a {@code torch.jit.save} archive (e.g. OpenAI's CLIP {@code ViT-B-32.pt}). */
+    public boolean isTorchScript() {
+        return torchScript;
+    }
+
     /** True for the released-DAC container layout ({@code {'state_dict': ..., 'metadata': ...}}). */
     public boolean isDacContainer() {
         return dacContainer;
@@ -311,6 +320,7 @@ public final class TorchCheckpoint extends AbstractTensorSource {
         private final Path file;
         private final String pkl;
         private final Set<Object> path = Collections.newSetFromMap(new IdentityHashMap<>());
+        private final Set<Object> scriptPath = Collections.newSetFromMap(new IdentityHashMap<>());
         private int nodes;
 
         Structure(Path file, String pkl) {
@@ -361,6 +371,38 @@ public final class TorchCheckpoint extends AbstractTensorSource {
                 }
             }
             leave(dict);
+        }
+
+        /**
+         * Tensors of a TorchScript module tree by dotted attribute path (the names {@code state_dict()}
+         * gives, plus any plain tensor attributes); non-tensor attributes (flags, None, lists) are skipped.
+         */
+        void flattenScript(RestrictedUnpickler.ScriptObject obj, String prefix, Map<String, TensorRef> refs, int depth) {
+            enterScript(obj, prefix, depth);
+            for (Map.Entry<String, Object> e : obj.attributes().entrySet()) {
+                String name = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
+                if (e.getValue() instanceof TensorRef t) {
+                    if (refs.put(name, t) != null) {
+                        throw new CheckpointFormatException(file, "duplicate tensor name '" + name + "'");
+                    }
+                } else if (e.getValue() instanceof RestrictedUnpickler.ScriptObject child) {
+                    flattenScript(child, name, refs, depth + 1);
+                }
+            }
+            scriptPath.remove(obj);
+        }
+
+        private void enterScript(RestrictedUnpickler.ScriptObject o, String where, int depth) {
+            if (depth > MAX_DEPTH) {
+                throw new CheckpointFormatException(file, pkl + ": module nesting deeper than " + MAX_DEPTH + " at '"
+                        + where + "'");
+            }
+            if (++nodes > MAX_NODES) {
+                throw new CheckpointFormatException(file, pkl + ": more than " + MAX_NODES + " objects (absurd)");
+            }
+            if (!scriptPath.add(o)) {
+                throw new CheckpointFormatException(file, pkl + ": recursive module structure at '" + where + "'");
+            }
         }
 
         Map<String, Object> plainMap(Map<?, ?> m, String where, int depth) {
