@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -68,8 +69,9 @@ public final class ClipWeights {
                 return t;
             }
             case OPENAI_FULL -> {
-                LoadedParams p = new LoadedParams(source, DataType.FLOAT, k -> k,
-                        Set.copyOf(OpenAiClipKeys.unusedByImageTower(OpenAiClipKeys.TEXT_LAYERS)));
+                Set<String> unused = new HashSet<>(OpenAiClipKeys.unusedByImageTower(OpenAiClipKeys.TEXT_LAYERS));
+                unused.addAll(OpenAiClipKeys.torchScriptOnlyAttributes(OpenAiClipKeys.TEXT_LAYERS));
+                LoadedParams p = new LoadedParams(source, DataType.FLOAT, k -> k, unused);
                 ClipVisionTransformer t = ClipVisionTransformer.create(p, OpenAiClipKeys.VISUAL_PREFIX, config);
                 p.verify();
                 return t;

@@ -31,9 +31,18 @@ public final class OpenAiClipKeys {
                     "mlp.c_proj.bias", "ln_2.weight", "ln_2.bias")) {
                 k.add(b + leaf);
             }
-            // the causal mask the text blocks hold as a plain tensor attribute: not in state_dict(), but
-            // present among the module attributes of the TorchScript archive (ViT-B-32.pt)
-            k.add(b + "attn_mask");
+        }
+        return k;
+    }
+
+    /**
+     * Tensor attributes of the TorchScript archive ({@code ViT-B-32.pt}) that are not in
+     * {@code state_dict()}: the causal mask each text block holds as a plain attribute.
+     */
+    public static List<String> torchScriptOnlyAttributes(int textLayers) {
+        List<String> k = new ArrayList<>();
+        for (int i = 0; i < textLayers; i++) {
+            k.add("transformer.resblocks." + i + ".attn_mask");
         }
         return k;
     }
