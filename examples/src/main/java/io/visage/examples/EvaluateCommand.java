@@ -23,10 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -86,7 +83,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         int total = SpatialEvaluation.wavs(o.generated()).size();
         SpatialReport report;
-        try (ProgressBar bar = progressBar(total, progressOut)) {
+        try (ProgressBar bar = ProgressBars.ascii("clips", total, progressOut)) {
             report = SpatialEvaluation.evaluate(o.generated(), o.groundTruth(), eo, (done, n, id) -> bar.stepTo(done),
                     (id, gen, gt, scores) -> {
                         if (o.images() != null) {
@@ -100,15 +97,6 @@ public final class EvaluateCommand implements Callable<Integer> {
         }
         report.writeJson(o.out());
         return report;
-    }
-
-    static ProgressBar progressBar(int total, PrintWriter out) {
-        return new ProgressBarBuilder().setTaskName("clips").setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
-                .setUpdateIntervalMillis(200).continuousUpdate()
-                .setConsumer(new DelegatingProgressBarConsumer(line -> {
-                    out.print('\r' + line);
-                    out.flush();
-                }, 80)).build();
     }
 
     /** A panel: whole clip, then one row per second; the ground-truth maps come from its sampled maps. */

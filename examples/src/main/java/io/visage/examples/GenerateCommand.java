@@ -18,10 +18,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.DelegatingProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -200,12 +197,7 @@ public final class GenerateCommand implements Callable<Integer> {
             if (s != stage) {
                 close();
                 stage = s;
-                bar = new ProgressBarBuilder().setTaskName(label(s)).setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
-                        .setUpdateIntervalMillis(250).continuousUpdate()
-                        .setConsumer(new DelegatingProgressBarConsumer(line -> {
-                            out.print('\r' + line);
-                            out.flush();
-                        }, 90)).build();
+                bar = ProgressBars.ascii(label(s), total, out);
             }
             if (total >= 0) {
                 bar.maxHint(total);

@@ -118,7 +118,7 @@ public final class PrepareCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         BlasCheck.printHint(err);
         Result r;
-        try (ProgressBar bar = EvaluateCommand.progressBar(countMp4(), err)) {
+        try (ProgressBar bar = ProgressBars.ascii("clips", countMp4(), err)) {
             r = run(videos, foa, ambiJson, out, weights, clipConfig, codecConfig, seed,
                     new SplitRule(validFraction, testFraction, splitSeed), err, (done, n, id) -> {
                         bar.maxHint(n);

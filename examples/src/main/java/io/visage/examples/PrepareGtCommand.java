@@ -44,7 +44,7 @@ public final class PrepareGtCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         List<Path> files;
-        try (ProgressBar bar = EvaluateCommand.progressBar(SpatialEvaluation.wavs(wavs).size(), err)) {
+        try (ProgressBar bar = ProgressBars.ascii("clips", SpatialEvaluation.wavs(wavs).size(), err)) {
             files = run(wavs, out, decoder, sampleRate, (done, n, id) -> bar.stepTo(done));
         } catch (IllegalArgumentException e) {
             err.println();

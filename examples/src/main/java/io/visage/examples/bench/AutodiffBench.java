@@ -8,7 +8,6 @@ import io.visage.nn.module.RandomParams;
 import io.visage.nn.transformer.BartEncoderLayer;
 import io.visage.nn.transformer.LayerConfig;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,7 +81,7 @@ public final class AutodiffBench {
         for (String k : names) {
             gradDiff = Math.max(gradDiff, tapeGrads.get(k).sub(sdGrads.get(k)).amaxNumber().doubleValue());
         }
-        return new Result(d, batch, seq, median(tf), median(tt), median(sf), median(st),
+        return new Result(d, batch, seq, Stats.median(tf), Stats.median(tt), Stats.median(sf), Stats.median(st),
                 tapeOut.sub(sdOut).amaxNumber().doubleValue(), gradDiff);
     }
 
@@ -131,12 +130,6 @@ public final class AutodiffBench {
             ms[i] = (System.nanoTime() - t0) / 1e6;
         }
         return ms;
-    }
-
-    static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]);
     }
 
 }

@@ -42,9 +42,7 @@ public final class CodecBench {
     /** One timed case. */
     public record Case(String name, double audioSeconds, double[] seconds) {
         public double median() {
-            double[] s = seconds.clone();
-            Arrays.sort(s);
-            return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+            return Stats.median(seconds);
         }
 
         public double realTimeFactor() {

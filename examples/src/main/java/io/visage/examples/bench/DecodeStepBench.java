@@ -132,7 +132,7 @@ public final class DecodeStepBench {
                 step.run();
                 ms[i] = (System.nanoTime() - t0) / 1e6;
             }
-            double median = median(ms);
+            double median = Stats.median(ms);
             double min = Arrays.stream(ms).min().orElse(Double.NaN);
             long bytes = dec.weightBytesPerStep();
             log.println("measuring memory bandwidth ...");
@@ -148,11 +148,5 @@ public final class DecodeStepBench {
         for (int i = 0; i < h.length; i++) {
             h[i] = (float) rng.nextGaussian();
         }
-    }
-
-    static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : 0.5 * (s[s.length / 2 - 1] + s[s.length / 2]);
     }
 }

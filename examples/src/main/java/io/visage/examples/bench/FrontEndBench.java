@@ -16,7 +16,6 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -78,7 +77,7 @@ public final class FrontEndBench {
                             (t2 - t1) / 1e9, (t3 - t2) / 1e9);
                 }
             }
-            return new Result(frames, median(dec), median(cl), median(tot), batch);
+            return new Result(frames, Stats.median(dec), Stats.median(cl), Stats.median(tot), batch);
         } finally {
             try {
                 Files.deleteIfExists(clipFile);
@@ -87,11 +86,5 @@ public final class FrontEndBench {
                 out.println("frontend bench: could not delete " + dir + ": " + e.getMessage());
             }
         }
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s[s.length / 2];
     }
 }

@@ -106,10 +106,7 @@ public final class GenerateBench {
                 bytes += s.weightBytesPerStep(live.length);
             }
             double total = Arrays.stream(ms).sum();
-            double[] sorted = ms.clone();
-            Arrays.sort(sorted);
-            double median = sorted.length % 2 == 1 ? sorted[sorted.length / 2]
-                    : 0.5 * (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]);
+            double median = Stats.median(ms);
             log.println("measuring memory bandwidth ...");
             log.flush();
             MemoryBandwidth.Result bw = MemoryBandwidth.measure(par);
