@@ -81,7 +81,7 @@ public final class ConvWeights {
 
     /** {@code conv(x)} with this weight source. @param x [B, in, T] @return [B, out, T'] */
     static Tensor conv(Ops ops, ConvWeights w, Conv1d c, Tensor x) {
-        return ops.conv1d(x, w.of(ops, c), c.parameters().get("bias"), c.stride(), c.padding(), c.dilation(),
+        return ops.conv1d(x, w.of(ops, c), c.bias(), c.stride(), c.padding(), c.dilation(),
                 c.groups());
     }
 

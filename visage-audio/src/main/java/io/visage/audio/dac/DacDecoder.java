@@ -131,13 +131,11 @@ public final class DacDecoder implements Module {
         private final Snake snake;
         private final ConvTranspose1d up;
         private final List<ResidualUnit> units;
-        private final int stride;
 
-        private Block(Snake snake, ConvTranspose1d up, List<ResidualUnit> units, int stride) {
+        private Block(Snake snake, ConvTranspose1d up, List<ResidualUnit> units) {
             this.snake = snake;
             this.up = up;
             this.units = List.copyOf(units);
-            this.stride = stride;
             List<Module> all = new ArrayList<>();
             all.add(snake);
             all.add(up);
@@ -152,7 +150,7 @@ public final class DacDecoder implements Module {
                     1, true, true);
             List<ResidualUnit> units = List.of(ResidualUnit.create(p, b + ".2", out, 1),
                     ResidualUnit.create(p, b + ".3", out, 3), ResidualUnit.create(p, b + ".4", out, 9));
-            return new Block(snake, up, units, stride);
+            return new Block(snake, up, units);
         }
 
         static int padding(int stride) {
@@ -162,7 +160,8 @@ public final class DacDecoder implements Module {
         /** @param x [B, in, T] @return [B, out, T · stride] (even strides; odd strides give T·stride − 1) */
         public Tensor forward(Ops ops, ConvWeights w, Tensor x) {
             Tensor s = w.snake(ops, snake, x);
-            Tensor y = ops.convTranspose1d(s, w.of(ops, up), up.parameters().get("bias"), stride, padding(stride), 0, 1, 1);
+            Tensor y = ops.convTranspose1d(s, w.of(ops, up), up.bias(), up.stride(), up.padding(), up.outputPadding(),
+                    up.dilation(), up.groups());
             w.release(ops, s);
             for (ResidualUnit u : units) {
                 Tensor next = u.forward(ops, w, y);
@@ -173,11 +172,11 @@ public final class DacDecoder implements Module {
         }
 
         int stride() {
-            return stride;
+            return up.stride();
         }
 
         int kernel() {
-            return 2 * stride;
+            return up.kernelSize();
         }
 
         Snake snake() {

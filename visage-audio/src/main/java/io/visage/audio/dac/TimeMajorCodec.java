@@ -53,7 +53,7 @@ final class TimeMajorCodec {
         for (DacDecoder.Block b : d.blocks()) {
             ConvTranspose1d u = b.up();
             INDArray weight = u.effectiveWeight(ops).value();
-            TapConv up = TapConv.transposed(weight, bias(u.parameters().get("bias")), u.stride(), u.padding(),
+            TapConv up = TapConv.transposed(weight, bias(u.bias()), u.stride(), u.padding(),
                     u.outputPadding(), u.dilation());
             release(u.parameters(), weight);
             ups.add(new UpBlock(SnakeKernel.of(b.snake()), up, units(ops, b.units())));
@@ -119,7 +119,7 @@ final class TimeMajorCodec {
 
     private static TapConv conv(Ops ops, Conv1d c) {
         INDArray weight = c.effectiveWeight(ops).value();
-        TapConv t = TapConv.conv(weight, bias(c.parameters().get("bias")), c.stride(), c.padding(), c.dilation());
+        TapConv t = TapConv.conv(weight, bias(c.bias()), c.stride(), c.padding(), c.dilation());
         release(c.parameters(), weight);
         return t;
     }

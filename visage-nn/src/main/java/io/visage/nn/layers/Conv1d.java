@@ -52,6 +52,11 @@ public final class Conv1d implements Module {
         return stride;
     }
 
+    /** The bias [out], or null. */
+    public Tensor bias() {
+        return weights.bias();
+    }
+
     /** Kernel size K. */
     public int kernelSize() {
         return weights.kernelSize();
