@@ -15,10 +15,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code visage bench ...}: benchmarks that print figures (never pass/fail). */
-@Command(name = "bench", description = "Benchmarks (full-size, random weights); they print figures.",
+@Command(
+        name = "bench",
+        description = "Benchmarks (full-size, random weights); they print figures.",
         mixinStandardHelpOptions = true,
-        subcommands = {BenchCommand.DecodeStep.class, BenchCommand.Generate.class, BenchCommand.Codec.class,
-            BenchCommand.FrontEnd.class, BenchCommand.Autodiff.class})
+        subcommands = {
+            BenchCommand.DecodeStep.class,
+            BenchCommand.Generate.class,
+            BenchCommand.Codec.class,
+            BenchCommand.FrontEnd.class,
+            BenchCommand.Autodiff.class
+        })
 public final class BenchCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -37,7 +44,9 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    @Command(name = "decode-step", mixinStandardHelpOptions = true,
+    @Command(
+            name = "decode-step",
+            mixinStandardHelpOptions = true,
             description = "One decoder step of the full-size ViSAGe decoder (12 layers, d=1024, batch 2, KV cache of"
                     + " 430 positions): median ms, GB/s of weights, machine bandwidth.")
     static final class DecodeStep implements Callable<Integer> {
@@ -47,36 +56,56 @@ public final class BenchCommand implements Callable<Integer> {
         @Option(names = "--steps", defaultValue = "30", description = "measured steps (default ${DEFAULT-VALUE})")
         int steps;
 
-        @Option(names = "--cached", defaultValue = "430", description = "positions already cached (default ${DEFAULT-VALUE})")
+        @Option(
+                names = "--cached",
+                defaultValue = "430",
+                description = "positions already cached (default ${DEFAULT-VALUE})")
         int cached;
 
         @Option(names = "--threads", description = "worker threads (default: available processors)")
         Integer threads;
 
-        @Option(names = "--path", defaultValue = "KERNEL",
-                description = "KERNEL (the generation path) or GENERAL (plain ND4J layer ops, for comparison); default ${DEFAULT-VALUE}")
+        @Option(
+                names = "--path",
+                defaultValue = "KERNEL",
+                description =
+                        "KERNEL (the generation path) or GENERAL (plain ND4J layer ops, for comparison); default ${DEFAULT-VALUE}")
         DecodeStepBench.Path path;
 
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             printHints(spec.commandLine().getErr());
-            DecodeStepBench.Options o = DecodeStepBench.Options.visage(steps,
-                    threads == null ? Runtime.getRuntime().availableProcessors() : threads);
-            o = new DecodeStepBench.Options(o.layers(), o.dModel(), o.heads(), o.ffn(), o.batch(), o.sourceLength(), cached,
-                    o.steps(), o.threads(), path);
+            DecodeStepBench.Options o = DecodeStepBench.Options.visage(
+                    steps, threads == null ? Runtime.getRuntime().availableProcessors() : threads);
+            o = new DecodeStepBench.Options(
+                    o.layers(),
+                    o.dModel(),
+                    o.heads(),
+                    o.ffn(),
+                    o.batch(),
+                    o.sourceLength(),
+                    cached,
+                    o.steps(),
+                    o.threads(),
+                    path);
             out.println(DecodeStepBench.run(o, out));
             return 0;
         }
     }
 
-    @Command(name = "autodiff", mixinStandardHelpOptions = true,
+    @Command(
+            name = "autodiff",
+            mixinStandardHelpOptions = true,
             description = "One BART encoder layer forward and forward+backward: the project's tape vs SameDiff.")
     static final class Autodiff implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--iterations", defaultValue = "10", description = "timed iterations (default ${DEFAULT-VALUE})")
+        @Option(
+                names = "--iterations",
+                defaultValue = "10",
+                description = "timed iterations (default ${DEFAULT-VALUE})")
         int iterations;
 
         @Override
@@ -89,14 +118,19 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "frontend", mixinStandardHelpOptions = true,
+    @Command(
+            name = "frontend",
+            mixinStandardHelpOptions = true,
             description = "Video front end on a synthetic 5-s 640x360 clip with full-size random ViT-B/32: frames/s of"
                     + " decode+resize, CLIP, and the whole features() call.")
     static final class FrontEnd implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--repeats", defaultValue = "3", description = "timed runs after one warm-up (default ${DEFAULT-VALUE})")
+        @Option(
+                names = "--repeats",
+                defaultValue = "3",
+                description = "timed runs after one warm-up (default ${DEFAULT-VALUE})")
         int repeats;
 
         @Option(names = "--batch", defaultValue = "10", description = "frames per CLIP pass (default ${DEFAULT-VALUE})")
@@ -111,14 +145,19 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "generate", mixinStandardHelpOptions = true,
+    @Command(
+            name = "generate",
+            mixinStandardHelpOptions = true,
             description = "Full-size ViSAGe generation (random weights), single guidance (2 branches), N steps from an"
                     + " empty cache: median ms/step, s per 5-s clip, GB/s of weights, peak RSS.")
     static final class Generate implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--steps", defaultValue = "60", description = "decoder steps (default ${DEFAULT-VALUE}, max 861)")
+        @Option(
+                names = "--steps",
+                defaultValue = "60",
+                description = "decoder steps (default ${DEFAULT-VALUE}, max 861)")
         int steps;
 
         @Option(names = "--threads", description = "worker threads (default: available processors)")
@@ -128,14 +167,18 @@ public final class BenchCommand implements Callable<Integer> {
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             printHints(spec.commandLine().getErr());
-            out.println(GenerateBench.run(steps, threads == null ? Runtime.getRuntime().availableProcessors() : threads, out));
+            out.println(GenerateBench.run(
+                    steps, threads == null ? Runtime.getRuntime().availableProcessors() : threads, out));
             return 0;
         }
     }
 
-    @Command(name = "codec", mixinStandardHelpOptions = true,
-            description = "DAC 44.1 kHz, full size, random weights: decode of 431 frames x 4 FOA channels and encode of 5 s"
-                    + " of one channel; median seconds, real-time factor, peak RSS.")
+    @Command(
+            name = "codec",
+            mixinStandardHelpOptions = true,
+            description =
+                    "DAC 44.1 kHz, full size, random weights: decode of 431 frames x 4 FOA channels and encode of 5 s"
+                            + " of one channel; median seconds, real-time factor, peak RSS.")
     static final class Codec implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -143,11 +186,15 @@ public final class BenchCommand implements Callable<Integer> {
         @Option(names = "--runs", defaultValue = "3", description = "timed runs per case (default ${DEFAULT-VALUE})")
         int runs;
 
-        @Option(names = "--chunk-frames", defaultValue = "431",
+        @Option(
+                names = "--chunk-frames",
+                defaultValue = "431",
                 description = "decode window in frames (default ${DEFAULT-VALUE}: one pass)")
         int chunkFrames;
 
-        @Option(names = "--path", defaultValue = "TIME_MAJOR",
+        @Option(
+                names = "--path",
+                defaultValue = "TIME_MAJOR",
                 description = "TIME_MAJOR (the codec's GEMM path) or GENERAL (layer code on ND4J ops, for comparison);"
                         + " default ${DEFAULT-VALUE}")
         DacCodec.ExecutionPath path;
@@ -157,8 +204,8 @@ public final class BenchCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             printHints(spec.commandLine().getErr());
             CodecBench.Options d = CodecBench.Options.visage(runs);
-            out.println(CodecBench.run(new CodecBench.Options(d.frames(), d.seconds(), runs, chunkFrames, d.seed(), path),
-                    out));
+            out.println(CodecBench.run(
+                    new CodecBench.Options(d.frames(), d.seconds(), runs, chunkFrames, d.seed(), path), out));
             return 0;
         }
     }

@@ -28,14 +28,37 @@ public final class BlasCheck {
     private static final int RTLD_LAZY_LOCAL = 1;
 
     /** Kernel classes that matter for sgemm speed, in increasing order. */
-    enum Level { BASELINE, AVX2, AVX512 }
+    enum Level {
+        BASELINE,
+        AVX2,
+        AVX512
+    }
 
     private static final Set<String> AVX512_CORES = Set.of("skylakex", "cooperlake", "sapphirerapids");
     private static final Set<String> AVX2_CORES = Set.of("haswell", "zen");
     /** The other core names OpenBLAS 0.3.19 (x86_64 DYNAMIC_ARCH) reports; all pre-AVX2 kernels. */
-    private static final Set<String> BASELINE_CORES = Set.of("unknown", "katmai", "coppermine", "northwood",
-            "prescott", "banias", "atom", "core2", "penryn", "dunnington", "nehalem", "athlon", "opteron",
-            "opteron_sse3", "barcelona", "nano", "sandybridge", "bobcat", "bulldozer", "piledriver", "steamroller",
+    private static final Set<String> BASELINE_CORES = Set.of(
+            "unknown",
+            "katmai",
+            "coppermine",
+            "northwood",
+            "prescott",
+            "banias",
+            "atom",
+            "core2",
+            "penryn",
+            "dunnington",
+            "nehalem",
+            "athlon",
+            "opteron",
+            "opteron_sse3",
+            "barcelona",
+            "nano",
+            "sandybridge",
+            "bobcat",
+            "bulldozer",
+            "piledriver",
+            "steamroller",
             "excavator");
 
     private BlasCheck() {}
@@ -112,7 +135,8 @@ public final class BlasCheck {
         for (String line : cpuinfo.split("\n")) {
             int colon = line.indexOf(':');
             if (colon > 0 && line.substring(0, colon).trim().equals("flags")) {
-                return new HashSet<>(Arrays.asList(line.substring(colon + 1).trim().split("\\s+")));
+                return new HashSet<>(
+                        Arrays.asList(line.substring(colon + 1).trim().split("\\s+")));
             }
         }
         return Set.of();
@@ -143,7 +167,8 @@ public final class BlasCheck {
             // lookups of the second OpenBLAS that ND4J loads (libopenblas_nolapack), which mixes their
             // buffer tables ("BLAS : Bad memory unallocation!" at exit).
             String name = NativeLibrary.getInstance(lib.get(), Map.of(Library.OPTION_OPEN_FLAGS, RTLD_LAZY_LOCAL))
-                    .getFunction("openblas_get_corename").invokeString(new Object[0], false);
+                    .getFunction("openblas_get_corename")
+                    .invokeString(new Object[0], false);
             return Optional.ofNullable(name).map(String::trim).filter(s -> !s.isEmpty());
         } catch (RuntimeException | LinkageError e) {
             return Optional.empty();

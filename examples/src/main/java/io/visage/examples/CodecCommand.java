@@ -23,7 +23,9 @@ import picocli.CommandLine.Spec;
  * coded on its own; the codes file is int64 .npy [C·n, T] with row c·n + q (level q of channel c), so a
  * 4-channel FOA file (W, Y, Z, X) with the 44.1 kHz model gives the 36 streams ViSAGe works with.
  */
-@Command(name = "codec", mixinStandardHelpOptions = true,
+@Command(
+        name = "codec",
+        mixinStandardHelpOptions = true,
         description = "Descript Audio Codec: WAV <-> codes (.npy int64 [channels*levels, frames], row c*levels+q).",
         subcommands = {CodecCommand.Encode.class, CodecCommand.Decode.class})
 public final class CodecCommand implements Callable<Integer> {
@@ -40,8 +42,9 @@ public final class CodecCommand implements Callable<Integer> {
     public record Encoded(Path out, int channels, int levels, long frames, int sampleRateHz) {
         @Override
         public String toString() {
-            return String.format("%s: codes [%d, %d] (%d channel(s) x %d levels, %d frames at %d Hz)", out,
-                    channels * levels, frames, channels, levels, frames, sampleRateHz);
+            return String.format(
+                    "%s: codes [%d, %d] (%d channel(s) x %d levels, %d frames at %d Hz)",
+                    out, channels * levels, frames, channels, levels, frames, sampleRateHz);
         }
     }
 
@@ -49,8 +52,9 @@ public final class CodecCommand implements Callable<Integer> {
     public record Decoded(Path out, int channels, long samples, int sampleRateHz) {
         @Override
         public String toString() {
-            return String.format("%s: %d channel(s), %d samples at %d Hz (%.3f s)", out, channels, samples, sampleRateHz,
-                    (double) samples / sampleRateHz);
+            return String.format(
+                    "%s: %d channel(s), %d samples at %d Hz (%.3f s)",
+                    out, channels, samples, sampleRateHz, (double) samples / sampleRateHz);
         }
     }
 
@@ -76,13 +80,14 @@ public final class CodecCommand implements Callable<Integer> {
      *
      * @param channels C, or null to take rows / n_codebooks
      */
-    public static Decoded decode(Path in, Path weights, Path out, Integer channels, int chunkFrames, SampleFormat format) {
+    public static Decoded decode(
+            Path in, Path weights, Path out, Integer channels, int chunkFrames, SampleFormat format) {
         DacCodec codec = DacCodec.load(weights);
         INDArray codes = Npy.read(in);
         int levels = codec.config().nCodebooks();
         if (codes.rank() != 2) {
-            throw new ShapeMismatchException(in + ": codes must be [channels*levels, frames], found "
-                    + Arrays.toString(codes.shape()));
+            throw new ShapeMismatchException(
+                    in + ": codes must be [channels*levels, frames], found " + Arrays.toString(codes.shape()));
         }
         int c;
         if (channels != null) {
@@ -105,7 +110,9 @@ public final class CodecCommand implements Callable<Integer> {
         return 1;
     }
 
-    @Command(name = "encode", mixinStandardHelpOptions = true,
+    @Command(
+            name = "encode",
+            mixinStandardHelpOptions = true,
             description = "WAV (at the codec's sample rate, any channel count) -> codes .npy")
     static final class Encode implements Callable<Integer> {
         @Spec
@@ -114,7 +121,10 @@ public final class CodecCommand implements Callable<Integer> {
         @Option(names = "--in", required = true, description = "input WAV")
         Path in;
 
-        @Option(names = "--weights", required = true, description = "DAC weights.pth (or safetensors with config.json beside it)")
+        @Option(
+                names = "--weights",
+                required = true,
+                description = "DAC weights.pth (or safetensors with config.json beside it)")
         Path weights;
 
         @Option(names = "--out", required = true, description = "output codes .npy (int64)")
@@ -135,7 +145,10 @@ public final class CodecCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "decode", mixinStandardHelpOptions = true, description = "codes .npy -> WAV at the codec's sample rate")
+    @Command(
+            name = "decode",
+            mixinStandardHelpOptions = true,
+            description = "codes .npy -> WAV at the codec's sample rate")
     static final class Decode implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -143,7 +156,10 @@ public final class CodecCommand implements Callable<Integer> {
         @Option(names = "--in", required = true, description = "input codes .npy [channels*levels, frames]")
         Path in;
 
-        @Option(names = "--weights", required = true, description = "DAC weights.pth (or safetensors with config.json beside it)")
+        @Option(
+                names = "--weights",
+                required = true,
+                description = "DAC weights.pth (or safetensors with config.json beside it)")
         Path weights;
 
         @Option(names = "--out", required = true, description = "output WAV")
@@ -152,11 +168,16 @@ public final class CodecCommand implements Callable<Integer> {
         @Option(names = "--channels", description = "channel count (default: rows / n_codebooks)")
         Integer channels;
 
-        @Option(names = "--chunk-frames", defaultValue = "" + DacCodec.DEFAULT_CHUNK_FRAMES,
+        @Option(
+                names = "--chunk-frames",
+                defaultValue = "" + DacCodec.DEFAULT_CHUNK_FRAMES,
                 description = "frames decoded per window (default ${DEFAULT-VALUE}); the output does not depend on it")
         int chunkFrames;
 
-        @Option(names = "--format", defaultValue = "FLOAT_32", description = "FLOAT_32 or PCM_16 (default ${DEFAULT-VALUE})")
+        @Option(
+                names = "--format",
+                defaultValue = "FLOAT_32",
+                description = "FLOAT_32 or PCM_16 (default ${DEFAULT-VALUE})")
         SampleFormat format;
 
         @Override

@@ -26,28 +26,46 @@ import picocli.CommandLine.Spec;
  * {@code demo-energy.png}. The weights are untrained, so the sound is noise-like; with the official
  * weights use {@code visage generate}.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"The whole pipeline on a generated sample video with small UNTRAINED random weights:",
-            "writes demo-input.mp4, demo.wav, demo.mp4, demo-stereo.wav and demo-energy.png."})
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "The whole pipeline on a generated sample video with small UNTRAINED random weights:",
+            "writes demo-input.mp4, demo.wav, demo.mp4, demo-stereo.wav and demo-energy.png."
+        })
 public final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--out", defaultValue = ".", paramLabel = "DIR", description = "output folder (default: the working folder)")
+    @Option(
+            names = "--out",
+            defaultValue = ".",
+            paramLabel = "DIR",
+            description = "output folder (default: the working folder)")
     Path out;
 
-    @Option(names = "--seconds", defaultValue = "5", description = "length of the sample video (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--seconds",
+            defaultValue = "5",
+            description = "length of the sample video (default ${DEFAULT-VALUE})")
     int seconds;
 
-    @Option(names = "--camera-index", defaultValue = "45,90", paramLabel = "ELEV,AZIM",
+    @Option(
+            names = "--camera-index",
+            defaultValue = "45,90",
+            paramLabel = "ELEV,AZIM",
             description = "camera direction, ambi.json indices (default ${DEFAULT-VALUE}: front, horizon)")
     String cameraIndex;
 
-    @Option(names = "--seed", defaultValue = "2025", description = "seed of the random weights and of sampling (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--seed",
+            defaultValue = "2025",
+            description = "seed of the random weights and of sampling (default ${DEFAULT-VALUE})")
     long seed;
 
     /** Runs the demo into {@code dir}. */
-    static GenerateCommand.Result run(Path dir, int seconds, CameraDirection camera, long seed, PipelineProgress progress) {
+    static GenerateCommand.Result run(
+            Path dir, int seconds, CameraDirection camera, long seed, PipelineProgress progress) {
         if (!Files.isDirectory(dir)) {
             throw new UncheckedIOException(new IOException(dir + ": output folder does not exist"));
         }
@@ -57,9 +75,16 @@ public final class DemoCommand implements Callable<Integer> {
         Path video = dir.resolve("demo-input.mp4");
         SyntheticVideo.writeColourBars(video, 320, 240, 12, 12 * seconds);
         Components c = DemoModels.create(seed);
-        GenerateCommand.Options o = new GenerateCommand.Options(video, GenerateCommand.CameraSpec.ofIndex(camera),
-                dir.resolve("demo.wav"), dir.resolve("demo.mp4"), dir.resolve("demo-stereo.wav"),
-                dir.resolve("demo-energy.png"), null, new Sampler.TopK(256, 1.0, new SplittableRandom(seed)), 16000);
+        GenerateCommand.Options o = new GenerateCommand.Options(
+                video,
+                GenerateCommand.CameraSpec.ofIndex(camera),
+                dir.resolve("demo.wav"),
+                dir.resolve("demo.mp4"),
+                dir.resolve("demo-stereo.wav"),
+                dir.resolve("demo-energy.png"),
+                null,
+                new Sampler.TopK(256, 1.0, new SplittableRandom(seed)),
+                16000);
         return GenerateCommand.run(c, o, progress);
     }
 
@@ -67,8 +92,9 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         BlasCheck.printHint(err);
-        err.println("demo: the networks have small RANDOM, UNTRAINED weights (no download needed): the pipeline runs end"
-                + " to end, but the sound is meaningless. Use `visage generate --weights DIR` with the official weights.");
+        err.println(
+                "demo: the networks have small RANDOM, UNTRAINED weights (no download needed): the pipeline runs end"
+                        + " to end, but the sound is meaningless. Use `visage generate --weights DIR` with the official weights.");
         GenerateCommand.Result r;
         try (GenerateCommand.Bars bars = new GenerateCommand.Bars(err)) {
             r = run(out, seconds, CameraDirection.parse(cameraIndex), seed, bars);
@@ -78,8 +104,9 @@ public final class DemoCommand implements Callable<Integer> {
         for (Path p : r.written()) {
             o.println("wrote " + p);
         }
-        o.printf("FOA: %d channels x %d samples at %d Hz (%.2f s), %d window(s)%n", r.channels(), r.samples(), r.rateHz(),
-                (double) r.samples() / r.rateHz(), r.windows());
+        o.printf(
+                "FOA: %d channels x %d samples at %d Hz (%.2f s), %d window(s)%n",
+                r.channels(), r.samples(), r.rateHz(), (double) r.samples() / r.rateHz(), r.windows());
         return 0;
     }
 }

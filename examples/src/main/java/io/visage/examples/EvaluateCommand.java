@@ -34,10 +34,14 @@ import picocli.CommandLine.Spec;
  * spatial evaluation of {@code evaluate_spatial.py} (CC and AUC-Judd on energy maps; whole clip,
  * 1 s and 0.2 s windows) with per-clip values, and optionally one PNG panel per clip.
  */
-@Command(name = "evaluate", mixinStandardHelpOptions = true,
-        description = {"Spatial evaluation: CC and AUC-Judd between energy maps of generated and ground-truth FOA WAVs.",
+@Command(
+        name = "evaluate",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Spatial evaluation: CC and AUC-Judd between energy maps of generated and ground-truth FOA WAVs.",
             "Ground truth per clip: <id>.npz from prepare-gt, else <id>.wav (4-channel, same sample rate).",
-            "Writes corr_all, auc_j_all, corr_1fps, auc_j_1fps, corr_5fps, auc_j_5fps (+ per-clip values) as JSON."})
+            "Writes corr_all, auc_j_all, corr_1fps, auc_j_1fps, corr_5fps, auc_j_5fps (+ per-clip values) as JSON."
+        })
 public final class EvaluateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -45,38 +49,58 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--generated", required = true, paramLabel = "DIR", description = "folder of generated <id>.wav")
     Path generated;
 
-    @Option(names = "--ground-truth", required = true, paramLabel = "DIR", description = "folder of <id>.npz or <id>.wav")
+    @Option(
+            names = "--ground-truth",
+            required = true,
+            paramLabel = "DIR",
+            description = "folder of <id>.npz or <id>.wav")
     Path groundTruth;
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "report JSON to write")
     Path out;
 
-    @Option(names = "--images", paramLabel = "DIR", description = "write <id>.png: ground truth vs generated, whole clip and per second")
+    @Option(
+            names = "--images",
+            paramLabel = "DIR",
+            description = "write <id>.png: ground truth vs generated, whole clip and per second")
     Path images;
 
-    @Option(names = "--directions", paramLabel = "FILE",
+    @Option(
+            names = "--directions",
+            paramLabel = "FILE",
             description = "JSON {id: [elevation_idx, azimuth_idx]} (ambi.json format) to mark the camera in images")
     Path directions;
 
     @Option(names = "--seed", defaultValue = "0", description = "AUC-Judd jitter seed (default ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--decoder", defaultValue = "REFERENCE_SQRT2",
+    @Option(
+            names = "--decoder",
+            defaultValue = "REFERENCE_SQRT2",
             description = "REFERENCE_SQRT2 (parity) or SN3D (corrected); default ${DEFAULT-VALUE}")
     SphericalHarmonicDecoder decoder;
 
-    @Option(names = "--sample-rate", defaultValue = "16000", description = "required WAV sample rate (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--sample-rate",
+            defaultValue = "16000",
+            description = "required WAV sample rate (default ${DEFAULT-VALUE})")
     int sampleRate;
 
     /** Typed options of {@link #run}. */
-    public record Options(Path generated, Path groundTruth, Path out, Path images, Path directions, long seed,
-            SphericalHarmonicDecoder decoder, int sampleRateHz) {
-    }
+    public record Options(
+            Path generated,
+            Path groundTruth,
+            Path out,
+            Path images,
+            Path directions,
+            long seed,
+            SphericalHarmonicDecoder decoder,
+            int sampleRateHz) {}
 
     /** Runs the evaluation, writes the report (and images), and returns the report. */
     public static SpatialReport run(Options o, PrintWriter progressOut) {
-        SpatialEvaluation.Options eo = new SpatialEvaluation.Options(o.sampleRateHz(),
-                SpatialEvalConfig.REFERENCE.withDecoder(o.decoder()), o.seed());
+        SpatialEvaluation.Options eo = new SpatialEvaluation.Options(
+                o.sampleRateHz(), SpatialEvalConfig.REFERENCE.withDecoder(o.decoder()), o.seed());
         Map<String, MapIndex> cameras = o.directions() == null ? Map.of() : readDirections(o.directions());
         if (o.images() != null) {
             createDirectories(o.images());
@@ -84,10 +108,15 @@ public final class EvaluateCommand implements Callable<Integer> {
         int total = SpatialEvaluation.wavs(o.generated()).size();
         SpatialReport report;
         try (ProgressBar bar = ProgressBars.ascii("clips", total, progressOut)) {
-            report = SpatialEvaluation.evaluate(o.generated(), o.groundTruth(), eo, (done, n, id) -> bar.stepTo(done),
-                    (id, gen, gt, scores) -> {
+            report = SpatialEvaluation.evaluate(
+                    o.generated(), o.groundTruth(), eo, (done, n, id) -> bar.stepTo(done), (id, gen, gt, scores) -> {
                         if (o.images() != null) {
-                            writePanel(o.images().resolve(id + ".png"), gen, gt, eo.config().grid(), cameras.get(id));
+                            writePanel(
+                                    o.images().resolve(id + ".png"),
+                                    gen,
+                                    gt,
+                                    eo.config().grid(),
+                                    cameras.get(id));
                         }
                     });
         }
@@ -119,12 +148,12 @@ public final class EvaluateCommand implements Callable<Integer> {
         try {
             JsonNode root = new ObjectMapper().readTree(file.toFile());
             Map<String, MapIndex> m = new HashMap<>();
-            for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> e = it.next();
                 JsonNode v = e.getValue();
                 if (!v.isArray() || v.size() != 2) {
-                    throw new IllegalArgumentException(file + ": '" + e.getKey()
-                            + "' expected [elevation_idx, azimuth_idx] but found " + v);
+                    throw new IllegalArgumentException(
+                            file + ": '" + e.getKey() + "' expected [elevation_idx, azimuth_idx] but found " + v);
                 }
                 m.put(e.getKey(), new MapIndex(v.get(0).asInt(), v.get(1).asInt()));
             }
@@ -159,7 +188,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         for (String k : SpatialReport.KEYS) {
             o.printf(Locale.ROOT, "%-11s %.4f%n", k, r.mean(k));
         }
-        o.printf(Locale.ROOT, "%d clips in %.1f s; report: %s%n", r.clips().size(), (System.nanoTime() - t0) / 1e9, out);
+        o.printf(
+                Locale.ROOT, "%d clips in %.1f s; report: %s%n", r.clips().size(), (System.nanoTime() - t0) / 1e9, out);
         return 0;
     }
 }

@@ -21,9 +21,13 @@ import picocli.CommandLine.Spec;
  * [F, 49] and {@code direction.npy} [3]. Without {@code --weights} CLIP is randomly initialised
  * (full-size ViT-B/32; the features are then meaningless, which stderr says).
  */
-@Command(name = "features", mixinStandardHelpOptions = true,
-        description = {"Video + camera direction -> CLIP features, energy maps and direction vector (.npy).",
-            "Frames: 4 fps, short side scaled to 224, centre crop (as the reference's ffmpeg chain)."})
+@Command(
+        name = "features",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Video + camera direction -> CLIP features, energy maps and direction vector (.npy).",
+            "Frames: 4 fps, short side scaled to 224, centre crop (as the reference's ffmpeg chain)."
+        })
 public final class FeaturesCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -31,11 +35,16 @@ public final class FeaturesCommand implements Callable<Integer> {
     @Option(names = "--video", required = true, paramLabel = "MP4", description = "input video (MP4/MOV, H.264)")
     Path video;
 
-    @Option(names = "--camera-index", required = true, paramLabel = "ELEV,AZIM",
+    @Option(
+            names = "--camera-index",
+            required = true,
+            paramLabel = "ELEV,AZIM",
             description = "ambi.json grid indices: elevation 0..90, azimuth 0..180 (2 degrees per unit)")
     String cameraIndex;
 
-    @Option(names = "--weights", paramLabel = "DIR|FILE",
+    @Option(
+            names = "--weights",
+            paramLabel = "DIR|FILE",
             description = "CLIP checkpoint (OpenAI ViT-B-32 names, or Hugging Face openai/clip-vit-base-patch32)")
     Path weights;
 
@@ -45,15 +54,18 @@ public final class FeaturesCommand implements Callable<Integer> {
     @Option(names = "--batch", defaultValue = "8", description = "frames per CLIP pass (default ${DEFAULT-VALUE})")
     int batch;
 
-    @Option(names = "--seed", defaultValue = "0", description = "seed of the random CLIP without --weights (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--seed",
+            defaultValue = "0",
+            description = "seed of the random CLIP without --weights (default ${DEFAULT-VALUE})")
     long seed;
 
     /** What was written. */
     public record Result(Path out, long frames, long clipDim, long patches, float[] direction, boolean randomWeights) {}
 
     /** Runs the command; {@code weights} may be null (random CLIP, reported on {@code err}). */
-    public static Result run(Path video, CameraDirection direction, Path weights, Path out, int batch, long seed,
-            PrintWriter err) {
+    public static Result run(
+            Path video, CameraDirection direction, Path weights, Path out, int batch, long seed, PrintWriter err) {
         ClipVisionTransformer clip;
         if (weights == null) {
             err.println("features: no --weights given: using a RANDOMLY INITIALISED ViT-B/32 (seed " + seed
@@ -66,7 +78,8 @@ public final class FeaturesCommand implements Callable<Integer> {
         }
         VideoFeatures f = new FrontEnd(clip, batch).features(video, direction);
         f.write(out);
-        return new Result(out, f.frames(), f.clip().size(1), f.energyMap().size(1), direction.vector(), weights == null);
+        return new Result(
+                out, f.frames(), f.clip().size(1), f.energyMap().size(1), direction.vector(), weights == null);
     }
 
     @Override
@@ -75,8 +88,11 @@ public final class FeaturesCommand implements Callable<Integer> {
         BlasCheck.printHint(err);
         CameraDirection d = CameraDirection.parse(cameraIndex);
         Result r = run(video, d, weights, out, batch, seed, err);
-        spec.commandLine().getOut().printf("features: %d frames -> %s (clip [%d, %d], energy_map [%d, %d], direction [3])%n",
-                r.frames(), r.out(), r.frames(), r.clipDim(), r.frames(), r.patches());
+        spec.commandLine()
+                .getOut()
+                .printf(
+                        "features: %d frames -> %s (clip [%d, %d], energy_map [%d, %d], direction [3])%n",
+                        r.frames(), r.out(), r.frames(), r.clipDim(), r.frames(), r.patches());
         return 0;
     }
 }

@@ -32,11 +32,19 @@ import picocli.CommandLine.Spec;
  * degrees; azimuth counter-clockwise from the front toward the left, elevation up (ambiX axes:
  * +X front, +Y left, +Z up).
  */
-@Command(name = "foa", mixinStandardHelpOptions = true,
-        description = {"First-order ambisonics: encode, rotate, decode, convert (ambiX = ACN/SN3D: W, Y, Z, X).",
-            "Angles in degrees: azimuth counter-clockwise from the front (+X) toward the left (+Y), elevation up."},
-        subcommands = {FoaCommand.Encode.class, FoaCommand.Rotate.class, FoaCommand.Decode.class,
-            FoaCommand.Convert.class})
+@Command(
+        name = "foa",
+        mixinStandardHelpOptions = true,
+        description = {
+            "First-order ambisonics: encode, rotate, decode, convert (ambiX = ACN/SN3D: W, Y, Z, X).",
+            "Angles in degrees: azimuth counter-clockwise from the front (+X) toward the left (+Y), elevation up."
+        },
+        subcommands = {
+            FoaCommand.Encode.class,
+            FoaCommand.Rotate.class,
+            FoaCommand.Decode.class,
+            FoaCommand.Convert.class
+        })
 public final class FoaCommand implements Callable<Integer> {
     private static final int BLOCK = 16384;
 
@@ -52,8 +60,14 @@ public final class FoaCommand implements Callable<Integer> {
     /** What a foa command wrote. */
     public record Result(Path output, WavFormat format, long frames) {
         String summary() {
-            return String.format(Locale.ROOT, "%s: %d channels, %d Hz, %d frames (%.3f s), %s", output,
-                    format.channels(), format.sampleRate(), frames, frames / (double) format.sampleRate(),
+            return String.format(
+                    Locale.ROOT,
+                    "%s: %d channels, %d Hz, %d frames (%.3f s), %s",
+                    output,
+                    format.channels(),
+                    format.sampleRate(),
+                    frames,
+                    frames / (double) format.sampleRate(),
                     format.sampleFormat());
         }
     }
@@ -76,10 +90,13 @@ public final class FoaCommand implements Callable<Integer> {
         try (WavReader r = WavReader.open(in)) {
             WavFormat f = r.format();
             if (f.channels() != m.columns()) {
-                throw new WavFormatException(in, "expected " + expectedInput + " (" + m.columns()
-                        + " channels) but the file has " + f.channels() + " channels");
+                throw new WavFormatException(
+                        in,
+                        "expected " + expectedInput + " (" + m.columns() + " channels) but the file has " + f.channels()
+                                + " channels");
             }
-            WavFormat of = WavFormat.of(f.sampleRate(), m.rows(), sampleFormat == null ? f.sampleFormat() : sampleFormat);
+            WavFormat of =
+                    WavFormat.of(f.sampleRate(), m.rows(), sampleFormat == null ? f.sampleFormat() : sampleFormat);
             float[][] src = new float[f.channels()][BLOCK];
             float[][] dst = new float[m.rows()][BLOCK];
             try (WavWriter w = WavWriter.create(out, of)) {
@@ -95,16 +112,30 @@ public final class FoaCommand implements Callable<Integer> {
     }
 
     /** {@code foa encode}: mono WAV to 4-channel FOA from a direction. */
-    public static Result encode(Path in, double azimuthDeg, double elevationDeg, FoaFormat format, Path out,
-            SampleFormat sampleFormat) {
-        return map(in, out, Foa.encoder(Direction.ofDegrees(azimuthDeg, elevationDeg), format), sampleFormat,
+    public static Result encode(
+            Path in, double azimuthDeg, double elevationDeg, FoaFormat format, Path out, SampleFormat sampleFormat) {
+        return map(
+                in,
+                out,
+                Foa.encoder(Direction.ofDegrees(azimuthDeg, elevationDeg), format),
+                sampleFormat,
                 "a mono file");
     }
 
     /** {@code foa rotate}: R = Rz(yaw)·Ry(pitch)·Rx(roll) applied to the sound field. */
-    public static Result rotate(Path in, double yawDeg, double pitchDeg, double rollDeg, FoaFormat format, Path out,
+    public static Result rotate(
+            Path in,
+            double yawDeg,
+            double pitchDeg,
+            double rollDeg,
+            FoaFormat format,
+            Path out,
             SampleFormat sampleFormat) {
-        return map(in, out, FoaRotation.ofDegrees(yawDeg, pitchDeg, rollDeg).channelMatrix(format), sampleFormat,
+        return map(
+                in,
+                out,
+                FoaRotation.ofDegrees(yawDeg, pitchDeg, rollDeg).channelMatrix(format),
+                sampleFormat,
                 "first-order ambisonics");
     }
 
@@ -122,10 +153,12 @@ public final class FoaCommand implements Callable<Integer> {
     static VirtualMic parseMic(String spec) {
         String[] p = spec.split(",");
         if (p.length != 3) {
-            throw new IllegalArgumentException("--mic expects AZ,EL,PATTERN (e.g. 30,0,cardioid) but got '" + spec + "'");
+            throw new IllegalArgumentException(
+                    "--mic expects AZ,EL,PATTERN (e.g. 30,0,cardioid) but got '" + spec + "'");
         }
         try {
-            return new VirtualMic(Direction.ofDegrees(Double.parseDouble(p[0].trim()), Double.parseDouble(p[1].trim())),
+            return new VirtualMic(
+                    Direction.ofDegrees(Double.parseDouble(p[0].trim()), Double.parseDouble(p[1].trim())),
                     PolarPattern.parse(p[2]));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("--mic expects numeric AZ,EL degrees but got '" + spec + "'");
@@ -140,7 +173,9 @@ public final class FoaCommand implements Callable<Integer> {
         @Option(names = "--out", required = true, paramLabel = "WAV", description = "output WAV (written atomically)")
         Path out;
 
-        @Option(names = "--sample-format", paramLabel = "FMT",
+        @Option(
+                names = "--sample-format",
+                paramLabel = "FMT",
                 description = "output encoding: PCM_16, PCM_24, PCM_32, FLOAT_32 (default: the input's)")
         SampleFormat sampleFormat;
     }
@@ -165,36 +200,48 @@ public final class FoaCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "encode", mixinStandardHelpOptions = true,
+    @Command(
+            name = "encode",
+            mixinStandardHelpOptions = true,
             description = "Encode a mono WAV as a plane wave from (azimuth, elevation) into 4-channel FOA.")
     static final class Encode extends Sub {
         @CommandLine.Mixin
         Io io = new Io();
 
-        @Option(names = "--azimuth", required = true, paramLabel = "DEG",
+        @Option(
+                names = "--azimuth",
+                required = true,
+                paramLabel = "DEG",
                 description = "degrees counter-clockwise from the front toward the left")
         double azimuth;
 
         @Option(names = "--elevation", defaultValue = "0", paramLabel = "DEG", description = "degrees up (default 0)")
         double elevation;
 
-        @Option(names = "--format", defaultValue = "ambix", description = "output FOA format: ambix or fuma (default ambix)")
+        @Option(
+                names = "--format",
+                defaultValue = "ambix",
+                description = "output FOA format: ambix or fuma (default ambix)")
         String format;
 
         @Override
         public Integer call() {
             FoaFormat f = parsedFormat(format);
             if (Math.abs(elevation) > 90) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        "--elevation must be in [-90, 90] but was " + elevation);
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(), "--elevation must be in [-90, 90] but was " + elevation);
             }
             return print(encode(io.in, azimuth, elevation, f, io.out, io.sampleFormat));
         }
     }
 
-    @Command(name = "rotate", mixinStandardHelpOptions = true,
-            description = {"Rotate the sound field: R = Rz(yaw)·Ry(pitch)·Rx(roll) about the ambiX axes.",
-                "+yaw moves a front source to the left, +pitch moves it down, +roll moves a left source up."})
+    @Command(
+            name = "rotate",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Rotate the sound field: R = Rz(yaw)·Ry(pitch)·Rx(roll) about the ambiX axes.",
+                "+yaw moves a front source to the left, +pitch moves it down, +roll moves a left source up."
+            })
     static final class Rotate extends Sub {
         @CommandLine.Mixin
         Io io = new Io();
@@ -208,7 +255,10 @@ public final class FoaCommand implements Callable<Integer> {
         @Option(names = "--roll", defaultValue = "0", paramLabel = "DEG", description = "degrees (default 0)")
         double roll;
 
-        @Option(names = "--format", defaultValue = "ambix", description = "FOA format of the file: ambix or fuma (default ambix)")
+        @Option(
+                names = "--format",
+                defaultValue = "ambix",
+                description = "FOA format of the file: ambix or fuma (default ambix)")
         String format;
 
         @Override
@@ -217,10 +267,14 @@ public final class FoaCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "decode", mixinStandardHelpOptions = true,
-            description = {"Decode FOA to a stereo pair (cardioids at +-90 deg) or to virtual microphones.",
+    @Command(
+            name = "decode",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Decode FOA to a stereo pair (cardioids at +-90 deg) or to virtual microphones.",
                 "--mic AZ,EL,PATTERN may repeat (one output channel each); PATTERN: omni, subcardioid, cardioid,",
-                "supercardioid, hypercardioid, figure8 or a number p in [0, 1] for (1-p) + p cos(angle)."})
+                "supercardioid, hypercardioid, figure8 or a number p in [0, 1] for (1-p) + p cos(angle)."
+            })
     static final class Decode extends Sub {
         @CommandLine.Mixin
         Io io = new Io();
@@ -236,7 +290,10 @@ public final class FoaCommand implements Callable<Integer> {
             List<String> mics;
         }
 
-        @Option(names = "--format", defaultValue = "ambix", description = "FOA format of the file: ambix or fuma (default ambix)")
+        @Option(
+                names = "--format",
+                defaultValue = "ambix",
+                description = "FOA format of the file: ambix or fuma (default ambix)")
         String format;
 
         @Override
@@ -257,7 +314,9 @@ public final class FoaCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "convert", mixinStandardHelpOptions = true,
+    @Command(
+            name = "convert",
+            mixinStandardHelpOptions = true,
             description = "Convert between ambiX (ACN/SN3D: W, Y, Z, X) and FuMa (W, X, Y, Z; W at -3 dB).")
     static final class Convert extends Sub {
         @CommandLine.Mixin
@@ -272,7 +331,8 @@ public final class FoaCommand implements Callable<Integer> {
         @Override
         public Integer call() {
             FoaFormat t = parsedFormat(to);
-            FoaFormat f = from != null ? parsedFormat(from) : t.equals(FoaFormat.AMBIX) ? FoaFormat.FUMA : FoaFormat.AMBIX;
+            FoaFormat f =
+                    from != null ? parsedFormat(from) : t.equals(FoaFormat.AMBIX) ? FoaFormat.FUMA : FoaFormat.AMBIX;
             return print(convert(io.in, f, t, io.out, io.sampleFormat));
         }
     }

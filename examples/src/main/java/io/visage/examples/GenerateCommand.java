@@ -30,9 +30,13 @@ import picocli.CommandLine.Spec;
  * --out out.wav [--mp4 out.mp4] [--preview stereo.wav] [--png map.png] [--guidance W |
  * --dual-guidance WSEM,WSPA] [--top-k K] [--temperature T] [--seed N] [--greedy] [--rate HZ]}.
  */
-@Command(name = "generate", mixinStandardHelpOptions = true,
-        description = {"Video + camera direction -> 4-channel first-order ambisonics WAV (ambiX: W, Y, Z, X).",
-            "Videos longer than 5 s are generated in 5-s windows (no overlap; see SpatialAudioGenerator)."})
+@Command(
+        name = "generate",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Video + camera direction -> 4-channel first-order ambisonics WAV (ambiX: W, Y, Z, X).",
+            "Videos longer than 5 s are generated in 5-s windows (no overlap; see SpatialAudioGenerator)."
+        })
 public final class GenerateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -44,7 +48,9 @@ public final class GenerateCommand implements Callable<Integer> {
     Camera camera;
 
     static final class Camera {
-        @Option(names = "--camera-index", paramLabel = "ELEV,AZIM",
+        @Option(
+                names = "--camera-index",
+                paramLabel = "ELEV,AZIM",
                 description = "ambi.json grid indices: elevation 0..90, azimuth 0..180 (2 degrees per unit)")
         String index;
 
@@ -53,21 +59,36 @@ public final class GenerateCommand implements Callable<Integer> {
     }
 
     static final class Angles {
-        @Option(names = "--yaw", required = true, paramLabel = "DEG", description = "camera yaw psi in degrees (= 2a - 179)")
+        @Option(
+                names = "--yaw",
+                required = true,
+                paramLabel = "DEG",
+                description = "camera yaw psi in degrees (= 2a - 179)")
         double yaw;
 
-        @Option(names = "--pitch", required = true, paramLabel = "DEG", description = "camera pitch theta in degrees (= 89 - 2e)")
+        @Option(
+                names = "--pitch",
+                required = true,
+                paramLabel = "DEG",
+                description = "camera pitch theta in degrees (= 89 - 2e)")
         double pitch;
     }
 
-    @Option(names = "--weights", required = true, paramLabel = "DIR",
-            description = "folder with ViSAGe config.json + pytorch_model.bin (or model.safetensors), DAC weights.pth, CLIP ViT-B-32.pt")
+    @Option(
+            names = "--weights",
+            required = true,
+            paramLabel = "DIR",
+            description =
+                    "folder with ViSAGe config.json + pytorch_model.bin (or model.safetensors), DAC weights.pth, CLIP ViT-B-32.pt")
     Path weights;
 
     @Option(names = "--out", required = true, paramLabel = "WAV", description = "output FOA WAV (32-bit float)")
     Path out;
 
-    @Option(names = "--mp4", paramLabel = "MP4", description = "also write the video with the FOA as a spatial-audio track (SA3D)")
+    @Option(
+            names = "--mp4",
+            paramLabel = "MP4",
+            description = "also write the video with the FOA as a spatial-audio track (SA3D)")
     Path mp4;
 
     @Option(names = "--preview", paramLabel = "WAV", description = "also write a stereo preview for the camera view")
@@ -76,31 +97,48 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--png", paramLabel = "PNG", description = "also write the energy map of the generated FOA")
     Path png;
 
-    @Option(names = "--guidance", paramLabel = "W", description = "single guidance scale (default: the model's cfg_guidance_scale, 2.5)")
+    @Option(
+            names = "--guidance",
+            paramLabel = "W",
+            description = "single guidance scale (default: the model's cfg_guidance_scale, 2.5)")
     Double guidance;
 
-    @Option(names = "--dual-guidance", paramLabel = "WSEM,WSPA", description = "dual guidance (semantic, spatial) instead of single")
+    @Option(
+            names = "--dual-guidance",
+            paramLabel = "WSEM,WSPA",
+            description = "dual guidance (semantic, spatial) instead of single")
     String dualGuidance;
 
     @Option(names = "--top-k", defaultValue = "256", description = "top-k sampling (default ${DEFAULT-VALUE})")
     int topK;
 
-    @Option(names = "--temperature", defaultValue = "1.0", description = "sampling temperature (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--temperature",
+            defaultValue = "1.0",
+            description = "sampling temperature (default ${DEFAULT-VALUE})")
     double temperature;
 
     @Option(names = "--greedy", description = "argmax decoding instead of sampling")
     boolean greedy;
 
-    @Option(names = "--seed", defaultValue = "1115", description = "sampling seed (default ${DEFAULT-VALUE}, the reference's)")
+    @Option(
+            names = "--seed",
+            defaultValue = "1115",
+            description = "sampling seed (default ${DEFAULT-VALUE}, the reference's)")
     long seed;
 
-    @Option(names = "--rate", defaultValue = "16000", description = "output sample rate (default ${DEFAULT-VALUE} as the reference; 44100 = codec rate)")
+    @Option(
+            names = "--rate",
+            defaultValue = "16000",
+            description = "output sample rate (default ${DEFAULT-VALUE} as the reference; 44100 = codec rate)")
     int rate;
 
     /** The camera, as the model sees it and as the preview/picture use it. */
     record CameraSpec(float[] vector, Direction ambisonic, MapIndex mapCell) {
         static CameraSpec ofIndex(CameraDirection d) {
-            return new CameraSpec(d.vector(), ReferenceMonoDecode.cameraDirection(d.elevationIndex(), d.azimuthIndex()),
+            return new CameraSpec(
+                    d.vector(),
+                    ReferenceMonoDecode.cameraDirection(d.elevationIndex(), d.azimuthIndex()),
                     new MapIndex(d.elevationIndex(), Math.min(d.azimuthIndex(), 179)));
         }
 
@@ -111,34 +149,59 @@ public final class GenerateCommand implements Callable<Integer> {
             }
             int e = (int) Math.round((89 - pitchDeg) / 2);
             int a = (int) Math.round((yawDeg + 179) / 2);
-            return new CameraSpec(CameraDirection.vectorFromDegrees(pitchDeg, yawDeg), Direction.ofDegrees(yawDeg, pitchDeg),
+            return new CameraSpec(
+                    CameraDirection.vectorFromDegrees(pitchDeg, yawDeg),
+                    Direction.ofDegrees(yawDeg, pitchDeg),
                     new MapIndex(Math.min(e, 89), Math.min(a, 179)));
         }
     }
 
     /** What was written. */
-    public record Result(List<Path> written, int channels, int samples, int rateHz, int windows, boolean randomWeights) {}
+    public record Result(
+            List<Path> written, int channels, int samples, int rateHz, int windows, boolean randomWeights) {}
 
     /** Options of {@link #run}; null paths are skipped. */
-    record Options(Path video, CameraSpec camera, Path out, Path mp4, Path preview, Path png, Guidance guidance,
-            Sampler sampler, int rate) {}
+    record Options(
+            Path video,
+            CameraSpec camera,
+            Path out,
+            Path mp4,
+            Path preview,
+            Path png,
+            Guidance guidance,
+            Sampler sampler,
+            int rate) {}
 
     /** Generates with the given networks and writes the outputs. */
     static Result run(Components components, Options o, PipelineProgress progress) {
         if (!Files.isRegularFile(o.video())) {
-            throw new java.io.UncheckedIOException(new java.nio.file.NoSuchFileException(o.video() + ": video file not found"));
+            throw new java.io.UncheckedIOException(
+                    new java.nio.file.NoSuchFileException(o.video() + ": video file not found"));
         }
-        SpatialOutputs.Targets targets = new SpatialOutputs.Targets(o.out(), o.mp4(), o.preview(), o.png(),
-                o.camera().ambisonic(), o.camera().mapCell());
+        SpatialOutputs.Targets targets = new SpatialOutputs.Targets(
+                o.out(),
+                o.mp4(),
+                o.preview(),
+                o.png(),
+                o.camera().ambisonic(),
+                o.camera().mapCell());
         SpatialOutputs.checkFolders(targets);
         SpatialAudioGenerator.Result r;
         try (Parallelism par = new Parallelism()) {
             SpatialAudioGenerator gen = new SpatialAudioGenerator(components, par, 8, 256);
-            r = gen.generate(o.video(), o.camera().vector(),
-                    new SpatialAudioGenerator.Options(o.guidance(), o.sampler(), o.rate()), progress);
+            r = gen.generate(
+                    o.video(),
+                    o.camera().vector(),
+                    new SpatialAudioGenerator.Options(o.guidance(), o.sampler(), o.rate()),
+                    progress);
         }
         List<Path> written = SpatialOutputs.write(targets, r.foa(), r.outputRateHz(), o.video());
-        return new Result(written, r.foa().length, r.foa()[0].length, r.outputRateHz(), r.codes().size(),
+        return new Result(
+                written,
+                r.foa().length,
+                r.foa()[0].length,
+                r.outputRateHz(),
+                r.codes().size(),
                 components.random());
     }
 
@@ -161,7 +224,8 @@ public final class GenerateCommand implements Callable<Integer> {
     }
 
     CameraSpec parseCamera() {
-        return camera.index != null ? CameraSpec.ofIndex(CameraDirection.parse(camera.index))
+        return camera.index != null
+                ? CameraSpec.ofIndex(CameraDirection.parse(camera.index))
                 : CameraSpec.ofAngles(camera.angles.yaw, camera.angles.pitch);
     }
 

@@ -32,10 +32,14 @@ import picocli.CommandLine.Spec;
  * cannot be read gives one line {@code visage inspect: FILE: PROBLEM} on stderr; the others are
  * still listed, and the exit status is 1.
  */
-@Command(name = "inspect", mixinStandardHelpOptions = true,
-        description = {"List the tensors (name, dtype, shape) of checkpoint files.",
+@Command(
+        name = "inspect",
+        mixinStandardHelpOptions = true,
+        description = {
+            "List the tensors (name, dtype, shape) of checkpoint files.",
             "Formats: safetensors, PyTorch zip (.pt/.pth/.bin), .npy, .npz (detected by content).",
-            "A file that cannot be read prints one line on stderr; the exit status is then 1."})
+            "A file that cannot be read prints one line on stderr; the exit status is then 1."
+        })
 public final class InspectCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -64,7 +68,9 @@ public final class InspectCommand implements Callable<Integer> {
 
         /** Total size of the tensor data in bytes. */
         public long dataBytes() {
-            return tensors.stream().mapToLong(t -> t.numel() * t.dtype().bytes()).sum();
+            return tensors.stream()
+                    .mapToLong(t -> t.numel() * t.dtype().bytes())
+                    .sum();
         }
     }
 
@@ -177,8 +183,12 @@ public final class InspectCommand implements Callable<Integer> {
         for (TensorInfo t : r.tensors()) {
             sb.append(String.format(Locale.ROOT, row, t.name(), t.dtype().name(), Arrays.toString(t.shape())));
         }
-        sb.append(String.format(Locale.ROOT, "  total: %d tensors, %,d parameters, %,d bytes%n",
-                r.tensors().size(), r.parameterCount(), r.dataBytes()));
+        sb.append(String.format(
+                Locale.ROOT,
+                "  total: %d tensors, %,d parameters, %,d bytes%n",
+                r.tensors().size(),
+                r.parameterCount(),
+                r.dataBytes()));
         return sb.toString();
     }
 

@@ -30,14 +30,18 @@ import picocli.CommandLine.Spec;
  * without, both are random (stderr says so): CLIP from {@code --clip-config} or a random
  * ViT-B/32, the codec from {@code --codec-config} (DAC kwargs JSON) or {@link #RANDOM_CODEC}.
  */
-@Command(name = "prepare", mixinStandardHelpOptions = true,
-        description = {"FoV videos + FOA recordings -> dac/, dac_rotated/, clip/, energy_map/ .npy, ambi.json and "
-            + "train/valid/test.csv.",
-            "Splits are by video (id without its _<second> suffix), hashed with --split-seed."})
+@Command(
+        name = "prepare",
+        mixinStandardHelpOptions = true,
+        description = {
+            "FoV videos + FOA recordings -> dac/, dac_rotated/, clip/, energy_map/ .npy, ambi.json and "
+                    + "train/valid/test.csv.",
+            "Splits are by video (id without its _<second> suffix), hashed with --split-seed."
+        })
 public final class PrepareCommand implements Callable<Integer> {
     /** The random codec used without weights: 44.1 kHz, hop 512, 9 levels of 1024 codes (the official code shape). */
-    public static final DacConfig RANDOM_CODEC = new DacConfig(4, List.of(8, 8, 8), 32, 32, List.of(8, 8, 8), 1024,
-            Collections.nCopies(9, 8), 0.0, 44100);
+    public static final DacConfig RANDOM_CODEC =
+            new DacConfig(4, List.of(8, 8, 8), 32, 32, List.of(8, 8, 8), 1024, Collections.nCopies(9, 8), 0.0, 44100);
 
     @Spec
     CommandSpec spec;
@@ -48,13 +52,20 @@ public final class PrepareCommand implements Callable<Integer> {
     @Option(names = "--foa", required = true, paramLabel = "DIR", description = "<id>.wav 4-channel ambiX recordings")
     Path foa;
 
-    @Option(names = "--ambi-json", required = true, paramLabel = "FILE", description = "clip id -> [elevation_idx, azimuth_idx]")
+    @Option(
+            names = "--ambi-json",
+            required = true,
+            paramLabel = "FILE",
+            description = "clip id -> [elevation_idx, azimuth_idx]")
     Path ambiJson;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "dataset folder to write")
     Path out;
 
-    @Option(names = "--weights", paramLabel = "DIR", description = "folder with DAC weights.pth and the CLIP checkpoint")
+    @Option(
+            names = "--weights",
+            paramLabel = "DIR",
+            description = "folder with DAC weights.pth and the CLIP checkpoint")
     Path weights;
 
     @Option(names = "--clip-config", paramLabel = "FILE", description = "CLIP vision config JSON for the random CLIP")
@@ -66,21 +77,40 @@ public final class PrepareCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "0", description = "seed of random CLIP/codec (default ${DEFAULT-VALUE})")
     long seed;
 
-    @Option(names = "--split-seed", defaultValue = "1115", description = "seed of the split hash (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--split-seed",
+            defaultValue = "1115",
+            description = "seed of the split hash (default ${DEFAULT-VALUE})")
     long splitSeed;
 
-    @Option(names = "--valid-fraction", defaultValue = "0.1", description = "share of videos in valid (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--valid-fraction",
+            defaultValue = "0.1",
+            description = "share of videos in valid (default ${DEFAULT-VALUE})")
     double validFraction;
 
-    @Option(names = "--test-fraction", defaultValue = "0.1", description = "share of videos in test (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--test-fraction",
+            defaultValue = "0.1",
+            description = "share of videos in test (default ${DEFAULT-VALUE})")
     double testFraction;
 
     /** What was written. */
     public record Result(DatasetPreparer.Result dataset, boolean randomClip, boolean randomCodec) {}
 
     /** Runs the command; null {@code weights} means random CLIP and codec (reported on {@code err}). */
-    public static Result run(Path videos, Path foa, Path ambiJson, Path out, Path weights, Path clipConfig,
-            Path codecConfig, long seed, SplitRule split, PrintWriter err, DatasetPreparer.Progress progress) {
+    public static Result run(
+            Path videos,
+            Path foa,
+            Path ambiJson,
+            Path out,
+            Path weights,
+            Path clipConfig,
+            Path codecConfig,
+            long seed,
+            SplitRule split,
+            PrintWriter err,
+            DatasetPreparer.Progress progress) {
         Path parent = out.toAbsolutePath().getParent();
         if (parent != null && !Files.isDirectory(parent)) {
             throw new IllegalArgumentException("output folder's parent " + parent + " does not exist");
@@ -88,7 +118,8 @@ public final class PrepareCommand implements Callable<Integer> {
         ClipVisionTransformer clip;
         DacCodec codec;
         if (weights == null) {
-            ClipVisionConfig cc = clipConfig == null ? ClipVisionConfig.VIT_B_32 : ClipVisionConfig.fromJson(clipConfig);
+            ClipVisionConfig cc =
+                    clipConfig == null ? ClipVisionConfig.VIT_B_32 : ClipVisionConfig.fromJson(clipConfig);
             DacConfig dc = codecConfig == null ? RANDOM_CODEC : DacConfig.fromJson(codecConfig);
             err.println("prepare: no --weights: RANDOM, UNTRAINED CLIP and DAC codec (seed " + seed
                     + "); the features and codes only exercise the pipeline");
@@ -102,8 +133,8 @@ public final class PrepareCommand implements Callable<Integer> {
             }
             Path dac = weights.resolve("weights.pth");
             if (!Files.isRegularFile(dac)) {
-                throw new IllegalArgumentException("weights folder " + weights + " has no DAC weights.pth (the 44.1 kHz "
-                        + "codec, release 0.0.1)");
+                throw new IllegalArgumentException("weights folder " + weights
+                        + " has no DAC weights.pth (the 44.1 kHz " + "codec, release 0.0.1)");
             }
             clip = ClipWeights.load(weights);
             codec = DacCodec.load(dac);
@@ -119,8 +150,18 @@ public final class PrepareCommand implements Callable<Integer> {
         BlasCheck.printHint(err);
         Result r;
         try (ProgressBar bar = ProgressBars.ascii("clips", countMp4(), err)) {
-            r = run(videos, foa, ambiJson, out, weights, clipConfig, codecConfig, seed,
-                    new SplitRule(validFraction, testFraction, splitSeed), err, (done, n, id) -> {
+            r = run(
+                    videos,
+                    foa,
+                    ambiJson,
+                    out,
+                    weights,
+                    clipConfig,
+                    codecConfig,
+                    seed,
+                    new SplitRule(validFraction, testFraction, splitSeed),
+                    err,
+                    (done, n, id) -> {
                         bar.maxHint(n);
                         bar.stepTo(done);
                     });
@@ -132,10 +173,15 @@ public final class PrepareCommand implements Callable<Integer> {
         err.println();
         r.dataset().skipped().forEach((id, why) -> err.println("prepare: skipped " + id + ": " + why));
         PrintWriter o = spec.commandLine().getOut();
-        o.printf("prepare: %d clips -> %s (train %d, valid %d, test %d; %d CLIP frames, %d codec frames per clip)%n",
-                r.dataset().prepared(), out, r.dataset().splits().get("train").size(),
-                r.dataset().splits().get("valid").size(), r.dataset().splits().get("test").size(),
-                r.dataset().clipFrames(), r.dataset().codeFrames());
+        o.printf(
+                "prepare: %d clips -> %s (train %d, valid %d, test %d; %d CLIP frames, %d codec frames per clip)%n",
+                r.dataset().prepared(),
+                out,
+                r.dataset().splits().get("train").size(),
+                r.dataset().splits().get("valid").size(),
+                r.dataset().splits().get("test").size(),
+                r.dataset().clipFrames(),
+                r.dataset().codeFrames());
         o.flush();
         return 0;
     }

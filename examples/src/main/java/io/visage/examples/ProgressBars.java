@@ -12,11 +12,18 @@ final class ProgressBars {
 
     /** @param total units of work, or -1 when unknown */
     static ProgressBar ascii(String task, long total, PrintWriter out) {
-        return new ProgressBarBuilder().setTaskName(task).setInitialMax(total).setStyle(ProgressBarStyle.ASCII)
-                .setUpdateIntervalMillis(200).continuousUpdate()
-                .setConsumer(new DelegatingProgressBarConsumer(line -> {
-                    out.print('\r' + line);
-                    out.flush();
-                }, 80)).build();
+        return new ProgressBarBuilder()
+                .setTaskName(task)
+                .setInitialMax(total)
+                .setStyle(ProgressBarStyle.ASCII)
+                .setUpdateIntervalMillis(200)
+                .continuousUpdate()
+                .setConsumer(new DelegatingProgressBarConsumer(
+                        line -> {
+                            out.print('\r' + line);
+                            out.flush();
+                        },
+                        80))
+                .build();
     }
 }

@@ -76,8 +76,10 @@ final class SpatialOutputs {
                 SphereGrid grid = SphereGrid.REFERENCE;
                 AudioEnergyMap map = AudioEnergyMap.compute(foa, SphericalHarmonicDecoder.REFERENCE_SQRT2, grid);
                 Path tmp = t.png().resolveSibling("." + t.png().getFileName() + ".part");
-                EnergyMapImage.writePng(EnergyMapImage.render(map.values(), grid, "generated FOA energy (whole clip)",
-                        t.cameraMap(), 3), tmp);
+                EnergyMapImage.writePng(
+                        EnergyMapImage.render(
+                                map.values(), grid, "generated FOA energy (whole clip)", t.cameraMap(), 3),
+                        tmp);
                 Files.move(tmp, t.png(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
                 written.add(t.png());
             }

@@ -32,9 +32,13 @@ import picocli.CommandLine.Spec;
  * {@code --resume} continues from the newest checkpoint in {@code --out} and gives the same losses
  * as an uninterrupted run.
  */
-@Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Fine-tune the ambisonics model on a prepared dataset (AdamW, clip 1.0, CFG dropout, rotation "
-            + "augmentation p = 0.5, seeded; exact --resume)."})
+@Command(
+        name = "train",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Fine-tune the ambisonics model on a prepared dataset (AdamW, clip 1.0, CFG dropout, rotation "
+                    + "augmentation p = 0.5, seeded; exact --resume)."
+        })
 public final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -45,7 +49,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "model config.json (not needed with --resume)")
     Path config;
 
-    @Option(names = "--init-mono", paramLabel = "CKPT", description = "mono (VGGSound) checkpoint file or folder to start from")
+    @Option(
+            names = "--init-mono",
+            paramLabel = "CKPT",
+            description = "mono (VGGSound) checkpoint file or folder to start from")
     Path initMono;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "run folder (checkpoints, loss.csv)")
@@ -54,7 +61,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "1000", description = "train until this step (default ${DEFAULT-VALUE})")
     long steps;
 
-    @Option(names = "--save-every", defaultValue = "500", description = "checkpoint interval in steps (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--save-every",
+            defaultValue = "500",
+            description = "checkpoint interval in steps (default ${DEFAULT-VALUE})")
     long saveEvery;
 
     @Option(names = "--resume", description = "continue from the newest checkpoint in --out")
@@ -72,21 +82,35 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "1e-4", description = "learning rate (default ${DEFAULT-VALUE})")
     double lr;
 
-    @Option(names = "--weight-decay", defaultValue = "0.01", description = "AdamW weight decay (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--weight-decay",
+            defaultValue = "0.01",
+            description = "AdamW weight decay (default ${DEFAULT-VALUE})")
     double weightDecay;
 
-    @Option(names = "--rotation-prob", defaultValue = "0.5", description = "rotation augmentation probability (default ${DEFAULT-VALUE})")
+    @Option(
+            names = "--rotation-prob",
+            defaultValue = "0.5",
+            description = "rotation augmentation probability (default ${DEFAULT-VALUE})")
     double rotationProb;
 
     /** What the run did. @param losses total loss of each step run now */
     public record Result(long firstStep, long lastStep, List<Double> losses, List<Path> checkpoints, Path lossLog) {}
 
     /** Options of a run. */
-    public record Options(Path data, Path config, Path initMono, Path out, long steps, long saveEvery, boolean resume,
+    public record Options(
+            Path data,
+            Path config,
+            Path initMono,
+            Path out,
+            long steps,
+            long saveEvery,
+            boolean resume,
             TrainConfig train) {
         public Options {
             if (steps < 1 || saveEvery < 1) {
-                throw new IllegalArgumentException("--steps and --save-every must be >= 1, got " + steps + " and " + saveEvery);
+                throw new IllegalArgumentException(
+                        "--steps and --save-every must be >= 1, got " + steps + " and " + saveEvery);
             }
             if (!resume && config == null) {
                 throw new IllegalArgumentException("--config is required unless --resume is given");
@@ -126,7 +150,8 @@ public final class TrainCommand implements Callable<Integer> {
                     model = Visage.fromMono(mono, cfg, o.train().seed(), DataType.FLOAT);
                 }
             } else {
-                err.println("train: no --init-mono: starting from random weights (seed " + o.train().seed() + ")");
+                err.println("train: no --init-mono: starting from random weights (seed "
+                        + o.train().seed() + ")");
                 model = Visage.random(cfg, ModelKind.AMBISONICS, o.train().seed(), DataType.FLOAT);
             }
             trainer = Trainer.start(model, json, o.train(), data);
@@ -174,17 +199,30 @@ public final class TrainCommand implements Callable<Integer> {
         BlasCheck.printHint(err);
         Result r;
         try {
-            r = run(new Options(data, config, initMono, out, steps, saveEvery, resume,
-                    new TrainConfig(lr, weightDecay, 1.0, batch, seconds, rotationProb, seed)), err, s -> {
-                        o.printf("step %d  loss %.5f  grad_norm %.4f  lr %.2e%n", s.step(), s.loss(), s.gradNorm(), s.lr());
+            r = run(
+                    new Options(
+                            data,
+                            config,
+                            initMono,
+                            out,
+                            steps,
+                            saveEvery,
+                            resume,
+                            new TrainConfig(lr, weightDecay, 1.0, batch, seconds, rotationProb, seed)),
+                    err,
+                    s -> {
+                        o.printf(
+                                "step %d  loss %.5f  grad_norm %.4f  lr %.2e%n",
+                                s.step(), s.loss(), s.gradNorm(), s.lr());
                         o.flush();
                     });
         } catch (RuntimeException e) {
             err.println("visage train: " + e.getMessage());
             return 1;
         }
-        o.printf("train: steps %d..%d, per-codebook losses in %s, checkpoints %s%n", r.firstStep() + 1, r.lastStep(),
-                r.lossLog(), r.checkpoints());
+        o.printf(
+                "train: steps %d..%d, per-codebook losses in %s, checkpoints %s%n",
+                r.firstStep() + 1, r.lastStep(), r.lossLog(), r.checkpoints());
         o.flush();
         return 0;
     }

@@ -14,7 +14,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** {@code visage version}: versions, the ND4J backend, BLAS kernels and threads, JVM features. */
-@Command(name = "version", mixinStandardHelpOptions = true,
+@Command(
+        name = "version",
+        mixinStandardHelpOptions = true,
         description = "Print project, Java and ND4J/BLAS versions, kernel and thread settings.")
 public final class VersionCommand implements Callable<Integer> {
     @Spec
@@ -29,9 +31,21 @@ public final class VersionCommand implements Callable<Integer> {
      * @param maxOffHeapBytes JavaCPP limit for ND4J's off-heap arrays
      * @param hints          start-up hints (slow BLAS kernels), already printed to stderr
      */
-    public record Info(String projectVersion, String javaVersion, String javaVm, String nd4jVersion,
-            String backend, String blasVendor, String openblasCore, String coreTypeEnv, int blasThreads,
-            int ompThreads, int cores, long maxHeapBytes, long maxOffHeapBytes, boolean vectorModule,
+    public record Info(
+            String projectVersion,
+            String javaVersion,
+            String javaVm,
+            String nd4jVersion,
+            String backend,
+            String blasVendor,
+            String openblasCore,
+            String coreTypeEnv,
+            int blasThreads,
+            int ompThreads,
+            int cores,
+            long maxHeapBytes,
+            long maxOffHeapBytes,
+            boolean vectorModule,
             List<String> hints) {
         public Info {
             hints = List.copyOf(hints);
@@ -76,15 +90,26 @@ public final class VersionCommand implements Callable<Integer> {
         StringBuilder sb = new StringBuilder();
         line(sb, "visage", i.projectVersion());
         line(sb, "java", i.javaVersion() + " (" + i.javaVm() + ")");
-        line(sb, "memory", "heap max " + gib(i.maxHeapBytes()) + ", off-heap (JavaCPP) max "
-                + gib(i.maxOffHeapBytes()));
+        line(
+                sb,
+                "memory",
+                "heap max " + gib(i.maxHeapBytes()) + ", off-heap (JavaCPP) max " + gib(i.maxOffHeapBytes()));
         line(sb, "nd4j", i.nd4jVersion() + ", " + i.backend());
-        line(sb, "blas", i.blasVendor() + ", core " + i.openblasCore()
-                + (i.coreTypeEnv().isEmpty() ? " (auto-detected)" : " (OPENBLAS_CORETYPE=" + i.coreTypeEnv() + ")")
-                + ", " + i.blasThreads() + " threads");
+        line(
+                sb,
+                "blas",
+                i.blasVendor() + ", core " + i.openblasCore()
+                        + (i.coreTypeEnv().isEmpty()
+                                ? " (auto-detected)"
+                                : " (OPENBLAS_CORETYPE=" + i.coreTypeEnv() + ")")
+                        + ", " + i.blasThreads() + " threads");
         line(sb, "openmp", i.ompThreads() + " threads, " + i.cores() + " cores");
-        line(sb, "vector api", i.vectorModule() ? "jdk.incubator.vector present"
-                : "jdk.incubator.vector absent (add --add-modules jdk.incubator.vector; ./visage does)");
+        line(
+                sb,
+                "vector api",
+                i.vectorModule()
+                        ? "jdk.incubator.vector present"
+                        : "jdk.incubator.vector absent (add --add-modules jdk.incubator.vector; ./visage does)");
         return sb.toString();
     }
 

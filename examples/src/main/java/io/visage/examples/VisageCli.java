@@ -25,18 +25,34 @@ import picocli.CommandLine.Spec;
  * <p>Exit status: 0 success, 1 failure (a bad input file prints one line {@code visage CMD: FILE:
  * PROBLEM}; an unexpected exception prints its stack trace), 2 usage error.
  */
-@Command(name = "visage", mixinStandardHelpOptions = true, versionProvider = VisageCli.Version.class,
+@Command(
+        name = "visage",
+        mixinStandardHelpOptions = true,
+        versionProvider = VisageCli.Version.class,
         description = "ViSAGe: silent video + camera direction -> first-order ambisonics (4-channel FOA).",
-        subcommands = {DemoCommand.class, GenerateCommand.class, FeaturesCommand.class, PrepareCommand.class,
-            TrainCommand.class, EvaluateCommand.class, PrepareGtCommand.class, CodecCommand.class, FoaCommand.class,
-            InspectCommand.class, VersionCommand.class, BenchCommand.class,
-            CommandLine.HelpCommand.class},
+        subcommands = {
+            DemoCommand.class,
+            GenerateCommand.class,
+            FeaturesCommand.class,
+            PrepareCommand.class,
+            TrainCommand.class,
+            EvaluateCommand.class,
+            PrepareGtCommand.class,
+            CodecCommand.class,
+            FoaCommand.class,
+            InspectCommand.class,
+            VersionCommand.class,
+            BenchCommand.class,
+            CommandLine.HelpCommand.class
+        },
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:success", "1:failure (e.g. a bad input file)", "2:usage error"},
         footerHeading = "%nEnvironment (read by the ./visage launcher):%n",
-        footer = {"  VISAGE_JAVA_OPTS   extra JVM options, e.g. -Xmx16g (appended, so they win)",
+        footer = {
+            "  VISAGE_JAVA_OPTS   extra JVM options, e.g. -Xmx16g (appended, so they win)",
             "  VISAGE_MAVEN_ARGS  extra Maven arguments for the build, e.g. -Pcuda",
-            "  OPENBLAS_CORETYPE  OpenBLAS kernels; default picked from /proc/cpuinfo"})
+            "  OPENBLAS_CORETYPE  OpenBLAS kernels; default picked from /proc/cpuinfo"
+        })
 public final class VisageCli implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -66,10 +82,14 @@ public final class VisageCli implements Callable<Integer> {
 
     /** Bad input (file, config) is one line on stderr and status 1; anything else is a bug: stack trace. */
     private static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parsed) throws Exception {
-        if (e instanceof CheckpointFormatException || e instanceof ConfigException || e instanceof WavFormatException
-                || e instanceof VideoFormatException || e instanceof StateDictMismatchException
+        if (e instanceof CheckpointFormatException
+                || e instanceof ConfigException
+                || e instanceof WavFormatException
+                || e instanceof VideoFormatException
+                || e instanceof StateDictMismatchException
                 || e instanceof Mp4FormatException
-                || e instanceof UncheckedIOException || e instanceof IOException) {
+                || e instanceof UncheckedIOException
+                || e instanceof IOException) {
             cl.getErr().println(cl.getCommandSpec().qualifiedName() + ": " + e.getMessage());
             cl.getErr().flush();
             return CommandLine.ExitCode.SOFTWARE;

@@ -1,16 +1,16 @@
 package io.visage.examples;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.factory.Nd4j;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 class BlasCheckTest {
-    static final Set<String> SAPPHIRE = Set.of("sse3", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl",
-            "avx512dq", "avx512_bf16", "amx_tile");
+    static final Set<String> SAPPHIRE = Set.of(
+            "sse3", "avx", "avx2", "fma", "avx512f", "avx512bw", "avx512vl", "avx512dq", "avx512_bf16", "amx_tile");
     static final Set<String> HASWELL = Set.of("sse3", "avx", "avx2", "fma");
     static final Set<String> OLD = Set.of("sse3", "ssse3", "sse4_2", "avx");
 
@@ -37,7 +37,8 @@ class BlasCheckTest {
         assertEquals(Optional.empty(), BlasCheck.hint("Haswell", HASWELL));
         assertEquals(Optional.empty(), BlasCheck.hint("Zen", HASWELL));
         assertEquals(Optional.empty(), BlasCheck.hint("Sandybridge", OLD));
-        assertEquals(Optional.empty(), BlasCheck.hint("SkylakeX", HASWELL), "a core above the flags is not ours to judge");
+        assertEquals(
+                Optional.empty(), BlasCheck.hint("SkylakeX", HASWELL), "a core above the flags is not ours to judge");
     }
 
     @Test

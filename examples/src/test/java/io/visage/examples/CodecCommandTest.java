@@ -1,10 +1,5 @@
 package io.visage.examples;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.visage.audio.dac.DacCodec;
 import io.visage.audio.dac.DacConfig;
 import io.visage.audio.dac.FoaCodes;
@@ -23,6 +18,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code visage codec encode|decode} on the dac-tiny weights (sizes and rate from the fixture's config). */
 class CodecCommandTest {
@@ -58,8 +58,8 @@ class CodecCommandTest {
         assertEquals(DataType.LONG, written.dataType());
         assertArrayEquals(new long[] {(long) FoaCodes.FOA_CHANNELS * c.nCodebooks(), frames}, written.shape());
         assertEquals(frames, e.frames());
-        INDArray direct = FoaCodes.encodeFoa(DacCodec.load(weights()), Wav.read(wav).channels(), c.sampleRateHz(),
-                c.nCodebooks());
+        INDArray direct = FoaCodes.encodeFoa(
+                DacCodec.load(weights()), Wav.read(wav).channels(), c.sampleRateHz(), c.nCodebooks());
         assertArrayEquals(direct.data().asLong(), written.data().asLong());
 
         Path out = tmp.resolve("out.wav");
@@ -81,10 +81,21 @@ class CodecCommandTest {
         Path wav = foaWav(c.sampleRateHz() * 2, c.hopLength() * 2);
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        int status = VisageCli.execute(new PrintWriter(out), new PrintWriter(err), "codec", "encode", "--in", wav.toString(),
-                "--weights", weights().toString(), "--out", tmp.resolve("c.npy").toString());
+        int status = VisageCli.execute(
+                new PrintWriter(out),
+                new PrintWriter(err),
+                "codec",
+                "encode",
+                "--in",
+                wav.toString(),
+                "--weights",
+                weights().toString(),
+                "--out",
+                tmp.resolve("c.npy").toString());
         assertEquals(1, status);
-        assertTrue(err.toString().contains(c.sampleRateHz() * 2 + " Hz") && err.toString().contains(wav.toString()),
+        assertTrue(
+                err.toString().contains(c.sampleRateHz() * 2 + " Hz")
+                        && err.toString().contains(wav.toString()),
                 err.toString());
     }
 
@@ -93,7 +104,8 @@ class CodecCommandTest {
         DacConfig c = DacConfig.fromJson(Fixtures.file("dac-tiny", "config.json"));
         Path codes = tmp.resolve("odd.npy");
         Npy.write(codes, Nd4j.zeros(DataType.LONG, c.nCodebooks() + 1, 4));
-        ShapeMismatchException e = assertThrows(ShapeMismatchException.class,
+        ShapeMismatchException e = assertThrows(
+                ShapeMismatchException.class,
                 () -> CodecCommand.decode(codes, weights(), tmp.resolve("o.wav"), null, 8, SampleFormat.PCM_16));
         assertTrue(e.getMessage().contains("--channels") && e.getMessage().contains(codes.toString()), e.getMessage());
     }

@@ -1,8 +1,5 @@
 package io.visage.examples;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.visage.audio.io.AudioBuffer;
@@ -22,6 +19,9 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 class EvaluateCommandTest {
     private static float[][] channelsFirst(TensorSource s, String name) {
         long[] shape = s.shape(name);
@@ -35,7 +35,8 @@ class EvaluateCommandTest {
 
     @Test
     void run_fixtureClip_writesReportWithFixtureScoresAndPanel(@TempDir Path tmp) throws IOException {
-        JsonNode fx = new ObjectMapper().readTree(Fixtures.file("foa-metrics", "fixture.json").toFile());
+        JsonNode fx = new ObjectMapper()
+                .readTree(Fixtures.file("foa-metrics", "fixture.json").toFile());
         int sr = fx.get("gt_sample_rate").asInt();
         Path gt = Files.createDirectories(tmp.resolve("gt"));
         Path gen = Files.createDirectories(tmp.resolve("gen"));
@@ -48,8 +49,17 @@ class EvaluateCommandTest {
         Path dirs = tmp.resolve("dirs.json");
         Files.writeString(dirs, "{\"c\": [40, 60]}");
         StringWriter progress = new StringWriter();
-        SpatialReport r = EvaluateCommand.run(new EvaluateCommand.Options(gen, gt, tmp.resolve("out/report.json"),
-                tmp.resolve("img"), dirs, 0, SphericalHarmonicDecoder.REFERENCE_SQRT2, sr), new PrintWriter(progress));
+        SpatialReport r = EvaluateCommand.run(
+                new EvaluateCommand.Options(
+                        gen,
+                        gt,
+                        tmp.resolve("out/report.json"),
+                        tmp.resolve("img"),
+                        dirs,
+                        0,
+                        SphericalHarmonicDecoder.REFERENCE_SQRT2,
+                        sr),
+                new PrintWriter(progress));
         double[] v = r.clips().get(0).values();
         for (int k = 0; k < v.length; k++) {
             assertEquals(expected[k], v[k], 1e-4, SpatialReport.KEYS.get(k));
@@ -65,8 +75,16 @@ class EvaluateCommandTest {
         Path gen = Files.createDirectories(tmp.resolve("gen"));
         Wav.write(gen.resolve("x.wav"), new AudioBuffer(48_000, new float[4][480]), SampleFormat.PCM_16);
         StringWriter err = new StringWriter();
-        int status = VisageCli.execute(new PrintWriter(new StringWriter()), new PrintWriter(err), "evaluate",
-                "--generated", gen.toString(), "--ground-truth", gen.toString(), "--out", tmp.resolve("r.json").toString());
+        int status = VisageCli.execute(
+                new PrintWriter(new StringWriter()),
+                new PrintWriter(err),
+                "evaluate",
+                "--generated",
+                gen.toString(),
+                "--ground-truth",
+                gen.toString(),
+                "--out",
+                tmp.resolve("r.json").toString());
         assertEquals(1, status);
         assertTrue(err.toString().contains("x.wav") && err.toString().contains("48000 Hz"), err.toString());
     }

@@ -1,10 +1,5 @@
 package io.visage.examples;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.visage.audio.foa.Direction;
 import io.visage.audio.foa.Foa;
 import io.visage.audio.foa.FoaFormat;
@@ -19,6 +14,11 @@ import java.nio.file.Path;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FoaCommandTest {
     @TempDir
@@ -49,7 +49,16 @@ class FoaCommandTest {
         Path mono = monoWav(40000); // more than one streaming block
         Path foa = tmp.resolve("foa.wav");
 
-        Run run = cli("foa", "encode", "--in", mono.toString(), "--azimuth", "90", "--elevation", "0", "--out",
+        Run run = cli(
+                "foa",
+                "encode",
+                "--in",
+                mono.toString(),
+                "--azimuth",
+                "90",
+                "--elevation",
+                "0",
+                "--out",
                 foa.toString());
 
         assertEquals(0, run.status(), run.err());
@@ -58,8 +67,8 @@ class FoaCommandTest {
         AudioBuffer a = Wav.read(foa);
         assertEquals(4, a.channelCount());
         assertEquals(16000, a.sampleRate());
-        assertArrayEquals(m, a.channel(0), 0f);      // W = mono (SN3D)
-        assertArrayEquals(m, a.channel(1), 1e-6f);   // Y: the source is on the left
+        assertArrayEquals(m, a.channel(0), 0f); // W = mono (SN3D)
+        assertArrayEquals(m, a.channel(1), 1e-6f); // Y: the source is on the left
         assertArrayEquals(new float[m.length], a.channel(2), 1e-6f);
         assertArrayEquals(new float[m.length], a.channel(3), 1e-6f);
     }
@@ -74,12 +83,21 @@ class FoaCommandTest {
         FoaCommand.Result r = FoaCommand.rotate(foa, -90, 0, 0, FoaFormat.AMBIX, rotated, SampleFormat.FLOAT_32);
 
         assertEquals(3000, r.frames());
-        float[][] expected = FoaRotation.TRAINING_AUGMENTATION.apply(Wav.read(foa).channels(), FoaFormat.AMBIX);
+        float[][] expected =
+                FoaRotation.TRAINING_AUGMENTATION.apply(Wav.read(foa).channels(), FoaFormat.AMBIX);
         float[][] got = Wav.read(rotated).channels();
         for (int c = 0; c < 4; c++) {
             assertArrayEquals(expected[c], got[c], 1e-6f);
         }
-        Run run = cli("foa", "rotate", "--in", foa.toString(), "--yaw", "-90", "--out", tmp.resolve("cli.wav").toString());
+        Run run = cli(
+                "foa",
+                "rotate",
+                "--in",
+                foa.toString(),
+                "--yaw",
+                "-90",
+                "--out",
+                tmp.resolve("cli.wav").toString());
         assertEquals(0, run.status(), run.err());
         assertArrayEquals(got[1], Wav.read(tmp.resolve("cli.wav")).channel(1), 0f);
     }
@@ -91,9 +109,29 @@ class FoaCommandTest {
         FoaCommand.encode(mono, 90, 0, FoaFormat.AMBIX, foa, null);
         float[] m = Wav.read(mono).channel(0);
 
-        Run stereo = cli("foa", "decode", "--in", foa.toString(), "--stereo", "--out", tmp.resolve("lr.wav").toString());
-        Run mics = cli("foa", "decode", "--in", foa.toString(), "--mic", "90,0,cardioid", "--mic", "-90,0,0.25",
-                "--mic", "0,90,figure8", "--out", tmp.resolve("mics.wav").toString(), "--sample-format", "PCM_24");
+        Run stereo = cli(
+                "foa",
+                "decode",
+                "--in",
+                foa.toString(),
+                "--stereo",
+                "--out",
+                tmp.resolve("lr.wav").toString());
+        Run mics = cli(
+                "foa",
+                "decode",
+                "--in",
+                foa.toString(),
+                "--mic",
+                "90,0,cardioid",
+                "--mic",
+                "-90,0,0.25",
+                "--mic",
+                "0,90,figure8",
+                "--out",
+                tmp.resolve("mics.wav").toString(),
+                "--sample-format",
+                "PCM_24");
 
         assertEquals(0, stereo.status(), stereo.err());
         assertEquals(0, mics.status(), mics.err());
@@ -153,11 +191,32 @@ class FoaCommandTest {
         assertEquals(1, bad.status());
         assertTrue(bad.err().contains("not a RIFF/WAVE file"), bad.err());
 
-        assertEquals(2, cli("foa", "decode", "--in", mono.toString(), "--out", out.toString()).status());
-        assertEquals(2, cli("foa", "decode", "--in", mono.toString(), "--mic", "1,2", "--out", out.toString()).status());
-        assertEquals(2, cli("foa", "convert", "--in", mono.toString(), "--to", "bformat", "--out", out.toString()).status());
-        assertEquals(2, cli("foa", "encode", "--in", mono.toString(), "--azimuth", "0", "--elevation", "120", "--out",
-                out.toString()).status());
+        assertEquals(
+                2,
+                cli("foa", "decode", "--in", mono.toString(), "--out", out.toString())
+                        .status());
+        assertEquals(
+                2,
+                cli("foa", "decode", "--in", mono.toString(), "--mic", "1,2", "--out", out.toString())
+                        .status());
+        assertEquals(
+                2,
+                cli("foa", "convert", "--in", mono.toString(), "--to", "bformat", "--out", out.toString())
+                        .status());
+        assertEquals(
+                2,
+                cli(
+                                "foa",
+                                "encode",
+                                "--in",
+                                mono.toString(),
+                                "--azimuth",
+                                "0",
+                                "--elevation",
+                                "120",
+                                "--out",
+                                out.toString())
+                        .status());
         assertFalse(Files.exists(out));
         try (var s = Files.list(tmp)) {
             assertEquals(2, s.count()); // mono.wav and junk.wav only: no partial outputs

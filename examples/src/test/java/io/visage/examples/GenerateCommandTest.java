@@ -1,10 +1,5 @@
 package io.visage.examples;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.visage.audio.io.AudioBuffer;
 import io.visage.audio.io.Wav;
 import io.visage.core.direction.CameraDirection;
@@ -27,6 +22,11 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The end-to-end pipeline with small random networks, and bad input as a new user would give it. */
 class GenerateCommandTest {
@@ -62,13 +62,16 @@ class GenerateCommandTest {
         assertEquals(expected16k, wav.channels()[0].length);
         assertEquals(expected16k, r.samples());
 
-        SpatialAudioBox box = SpatialMp4Reader.readSpatialAudio(dir.resolve("demo.mp4")).orElseThrow();
+        SpatialAudioBox box =
+                SpatialMp4Reader.readSpatialAudio(dir.resolve("demo.mp4")).orElseThrow();
         assertEquals(1, box.order());
         assertEquals(List.of(0, 1, 2, 3), box.channelMap());
         assertEquals(2, Wav.read(dir.resolve("demo-stereo.wav")).channelCount());
         BufferedImage png = ImageIO.read(dir.resolve("demo-energy.png").toFile());
         assertTrue(png.getWidth() > 180 && png.getHeight() > 90, "energy map picture");
-        assertTrue(files(dir).stream().noneMatch(f -> f.endsWith(".part") || f.endsWith(".tmp")), files(dir).toString());
+        assertTrue(
+                files(dir).stream().noneMatch(f -> f.endsWith(".part") || f.endsWith(".tmp")),
+                files(dir).toString());
     }
 
     @Test
@@ -77,11 +80,18 @@ class GenerateCommandTest {
         io.visage.core.video.SyntheticVideo.writeColourBars(video, 64, 48, 8, 16);
         byte[] all = Files.readAllBytes(video);
         Files.write(video, java.util.Arrays.copyOf(all, all.length / 3));
-        GenerateCommand.Options o = new GenerateCommand.Options(video,
-                GenerateCommand.CameraSpec.ofIndex(new CameraDirection(45, 90)), dir.resolve("out.wav"),
-                dir.resolve("out.mp4"), null, null, null, new Sampler.TopK(16, 1.0, new SplittableRandom(1)), 16000);
-        RuntimeException e = assertThrows(RuntimeException.class,
-                () -> GenerateCommand.run(DemoModels.create(3), o, PipelineProgress.NONE));
+        GenerateCommand.Options o = new GenerateCommand.Options(
+                video,
+                GenerateCommand.CameraSpec.ofIndex(new CameraDirection(45, 90)),
+                dir.resolve("out.wav"),
+                dir.resolve("out.mp4"),
+                null,
+                null,
+                null,
+                new Sampler.TopK(16, 1.0, new SplittableRandom(1)),
+                16000);
+        RuntimeException e = assertThrows(
+                RuntimeException.class, () -> GenerateCommand.run(DemoModels.create(3), o, PipelineProgress.NONE));
         assertTrue(e instanceof VideoFormatException || e.getMessage().contains("cut.mp4"), e.toString());
         assertTrue(e.getMessage().contains("cut.mp4"), e.getMessage());
         assertEquals(List.of("cut.mp4"), files(dir));
@@ -93,20 +103,44 @@ class GenerateCommandTest {
         io.visage.core.video.SyntheticVideo.writeColourBars(video, 64, 48, 8, 8);
 
         // missing weights folder
-        int[] s = run("generate", "--video", video.toString(), "--camera-index", "45,90", "--weights",
-                dir.resolve("nope").toString(), "--out", dir.resolve("o.wav").toString());
+        int[] s = run(
+                "generate",
+                "--video",
+                video.toString(),
+                "--camera-index",
+                "45,90",
+                "--weights",
+                dir.resolve("nope").toString(),
+                "--out",
+                dir.resolve("o.wav").toString());
         assertEquals(1, s[0]);
         assertTrue(lastErr.contains("nope") && !lastErr.contains("\tat "), lastErr);
 
         // camera index out of range
-        s = run("generate", "--video", video.toString(), "--camera-index", "91,10", "--weights", dir.toString(),
-                "--out", dir.resolve("o.wav").toString());
+        s = run(
+                "generate",
+                "--video",
+                video.toString(),
+                "--camera-index",
+                "91,10",
+                "--weights",
+                dir.toString(),
+                "--out",
+                dir.resolve("o.wav").toString());
         assertEquals(1, s[0]);
         assertTrue(lastErr.contains("elevation index"), lastErr);
 
         // output folder missing
-        s = run("generate", "--video", video.toString(), "--camera-index", "45,90", "--weights", dir.toString(),
-                "--out", dir.resolve("missing/o.wav").toString());
+        s = run(
+                "generate",
+                "--video",
+                video.toString(),
+                "--camera-index",
+                "45,90",
+                "--weights",
+                dir.toString(),
+                "--out",
+                dir.resolve("missing/o.wav").toString());
         assertEquals(1, s[0]);
         assertTrue(lastErr.contains("missing") && lastErr.contains("does not exist"), lastErr);
 
@@ -114,11 +148,20 @@ class GenerateCommandTest {
         Path w = Files.createDirectories(dir.resolve("weights"));
         Files.copy(Fixtures.file("visage-tiny", "config.json"), w.resolve("config.json"));
         Files.copy(Fixtures.file("dac-tiny", "weights.pt"), w.resolve("pytorch_model.bin"));
-        s = run("generate", "--video", video.toString(), "--camera-index", "45,90", "--weights", w.toString(), "--out",
+        s = run(
+                "generate",
+                "--video",
+                video.toString(),
+                "--camera-index",
+                "45,90",
+                "--weights",
+                w.toString(),
+                "--out",
                 dir.resolve("o.wav").toString());
         assertEquals(1, s[0]);
         assertTrue(lastErr.contains("pytorch_model.bin") && lastErr.contains("missing"), lastErr);
-        assertEquals(1, lastErr.lines().filter(l -> l.startsWith("visage generate:")).count(), lastErr);
+        assertEquals(
+                1, lastErr.lines().filter(l -> l.startsWith("visage generate:")).count(), lastErr);
         assertFalse(lastErr.contains("\tat "), "no stack trace: " + lastErr);
 
         assertFalse(files(dir).contains("o.wav"), "nothing written");

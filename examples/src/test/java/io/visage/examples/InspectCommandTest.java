@@ -1,10 +1,5 @@
 package io.visage.examples;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.visage.examples.InspectCommand.Failed;
@@ -22,6 +17,11 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class InspectCommandTest {
     @TempDir
@@ -50,9 +50,12 @@ class InspectCommandTest {
         assertTrue(result.ok());
         Inspected r = assertInstanceOf(Inspected.class, result.files().get(0));
         assertEquals("safetensors", r.format());
-        assertEquals(List.of(new TensorInfo("encoder.weight", DType.F32, new long[] {2, 3}),
-                new TensorInfo("encoder.positions", DType.I64, new long[] {4}),
-                new TensorInfo("scale", DType.F32, new long[0])), r.tensors());
+        assertEquals(
+                List.of(
+                        new TensorInfo("encoder.weight", DType.F32, new long[] {2, 3}),
+                        new TensorInfo("encoder.positions", DType.I64, new long[] {4}),
+                        new TensorInfo("scale", DType.F32, new long[0])),
+                r.tensors());
         assertEquals(11, r.parameterCount());
         assertEquals(60, r.dataBytes());
     }
@@ -127,7 +130,8 @@ class InspectCommandTest {
 
         assertEquals(new Failed(missing, "no such file"), result.files().get(0));
         assertEquals(new Failed(tmp, "is a directory"), result.files().get(1));
-        assertEquals("visage inspect: " + missing + ": no such file",
+        assertEquals(
+                "visage inspect: " + missing + ": no such file",
                 ((Failed) result.files().get(0)).message());
     }
 
@@ -168,10 +172,13 @@ class InspectCommandTest {
     void fixtureCheckpoint() {
         Path f = Fixtures.file("visage-tiny", "weights.safetensors");
 
-        Inspected r = assertInstanceOf(Inspected.class, InspectCommand.run(List.of(f)).files().get(0));
+        Inspected r = assertInstanceOf(
+                Inspected.class, InspectCommand.run(List.of(f)).files().get(0));
 
-        TensorInfo pos = r.tensors().stream().filter(t -> t.name().equals("model.encoder.embed_positions.weight"))
-                .findFirst().orElseThrow();
+        TensorInfo pos = r.tensors().stream()
+                .filter(t -> t.name().equals("model.encoder.embed_positions.weight"))
+                .findFirst()
+                .orElseThrow();
         assertEquals(DType.F32, pos.dtype());
         assertArrayEquals(new long[] {20, 64}, pos.shape());
         assertEquals(r.tensors().stream().mapToLong(TensorInfo::numel).sum(), r.parameterCount());

@@ -1,11 +1,5 @@
 package io.visage.examples;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.visage.audio.dac.Dac;
 import io.visage.audio.dac.DacCodec;
@@ -39,6 +33,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /** {@code visage prepare} then {@code visage train} on generated clips, tiny random CLIP/codec/model. */
 class PrepareTrainCommandTest {
     private static final int LEVELS = 2;
@@ -70,19 +70,32 @@ class PrepareTrainCommandTest {
         AmbiIndex.write(ambiJson, ambi);
         ObjectMapper m = new ObjectMapper();
         Path clipCfg = dir.resolve("clip.json");
-        Files.writeString(clipCfg, "{\"input_resolution\": 56, \"patch_size\": 8, \"width\": 16, \"layers\": 1,"
-                + " \"heads\": 2, \"output_dim\": 8}");
+        Files.writeString(
+                clipCfg,
+                "{\"input_resolution\": 56, \"patch_size\": 8, \"width\": 16, \"layers\": 1,"
+                        + " \"heads\": 2, \"output_dim\": 8}");
         Path codecCfg = dir.resolve("codec.json");
-        Files.writeString(codecCfg, m.writeValueAsString(new DacConfig(2, List.of(8, 8, 8), 16, 16, List.of(8, 8, 8),
-                VOCAB, Collections.nCopies(LEVELS, 4), 0.0, 44100).toKwargs()));
+        Files.writeString(
+                codecCfg,
+                m.writeValueAsString(new DacConfig(
+                                2,
+                                List.of(8, 8, 8),
+                                16,
+                                16,
+                                List.of(8, 8, 8),
+                                VOCAB,
+                                Collections.nCopies(LEVELS, 4),
+                                0.0,
+                                44100)
+                        .toKwargs()));
         Path model = dir.resolve("config.json");
         Files.writeString(model, MODEL);
         return new Path[] {videos, foa, ambiJson, clipCfg, codecCfg, model};
     }
 
     private static TrainCommand.Options opts(Path data, Path model, Path out, long steps, boolean resume) {
-        return new TrainCommand.Options(data, model, null, out, steps, 2, resume, new TrainConfig(3e-3, 0.01, 1.0, 2, 1,
-                0.5, 21));
+        return new TrainCommand.Options(
+                data, model, null, out, steps, 2, resume, new TrainConfig(3e-3, 0.01, 1.0, 2, 1, 0.5, 21));
     }
 
     @Test
@@ -91,17 +104,30 @@ class PrepareTrainCommandTest {
         StringWriter err = new StringWriter();
         Path data = dir.resolve("data");
         // all videos in train so the tiny run has data: valid/test fractions 0
-        PrepareCommand.Result p = PrepareCommand.run(in[0], in[1], in[2], data, null, in[3], in[4], 3,
-                new SplitRule(0, 0, 1), new PrintWriter(err, true), (a, b, c) -> { });
+        PrepareCommand.Result p = PrepareCommand.run(
+                in[0],
+                in[1],
+                in[2],
+                data,
+                null,
+                in[3],
+                in[4],
+                3,
+                new SplitRule(0, 0, 1),
+                new PrintWriter(err, true),
+                (a, b, c) -> {});
         assertEquals(3, p.dataset().prepared());
         assertTrue(p.randomClip() && err.toString().contains("RANDOM"), err.toString());
 
         List<Double> progress = new java.util.ArrayList<>();
-        TrainCommand.Result straight = TrainCommand.run(opts(data, in[5], dir.resolve("straight"), 4, false),
-                new PrintWriter(err, true), s -> progress.add(s.loss()));
+        TrainCommand.Result straight = TrainCommand.run(
+                opts(data, in[5], dir.resolve("straight"), 4, false),
+                new PrintWriter(err, true),
+                s -> progress.add(s.loss()));
         assertEquals(4, straight.losses().size());
         assertEquals(straight.losses(), progress);
-        assertEquals(List.of(dir.resolve("straight/checkpoint-2"), dir.resolve("straight/checkpoint-4")),
+        assertEquals(
+                List.of(dir.resolve("straight/checkpoint-2"), dir.resolve("straight/checkpoint-4")),
                 straight.checkpoints());
         Visage trained = Visage.loadPretrained(dir.resolve("straight/checkpoint-4"), ModelKind.AMBISONICS);
         assertEquals(4 * LEVELS, trained.codebooks());
@@ -109,12 +135,25 @@ class PrepareTrainCommandTest {
         // generate from the saved checkpoint (CLIP and codec of the same tiny configurations)
         Components nets;
         try (RandomParams rp = new RandomParams(5)) {
-            nets = new Components(ClipVisionTransformer.create(rp, "", ClipVisionConfig.fromJson(in[3])), trained,
-                    DacCodec.of(Dac.random(DacConfig.fromJson(in[4]), 6)), true);
+            nets = new Components(
+                    ClipVisionTransformer.create(rp, "", ClipVisionConfig.fromJson(in[3])),
+                    trained,
+                    DacCodec.of(Dac.random(DacConfig.fromJson(in[4]), 6)),
+                    true);
         }
-        GenerateCommand.Result g = GenerateCommand.run(nets, new GenerateCommand.Options(
-                in[0].resolve("aaaaaaaaaaa_0.mp4"), GenerateCommand.CameraSpec.ofIndex(new CameraDirection(10, 0)),
-                dir.resolve("generated.wav"), null, null, null, null, new Sampler.Greedy(), 16000), PipelineProgress.NONE);
+        GenerateCommand.Result g = GenerateCommand.run(
+                nets,
+                new GenerateCommand.Options(
+                        in[0].resolve("aaaaaaaaaaa_0.mp4"),
+                        GenerateCommand.CameraSpec.ofIndex(new CameraDirection(10, 0)),
+                        dir.resolve("generated.wav"),
+                        null,
+                        null,
+                        null,
+                        null,
+                        new Sampler.Greedy(),
+                        16000),
+                PipelineProgress.NONE);
         int frames = 4; // 1 s at 4 fps
         int hop = nets.codec().config().hopLength();
         long codecFrames = (long) Math.ceil((double) (long) (frames / 4.0 * 44100) / hop);
@@ -123,8 +162,9 @@ class PrepareTrainCommandTest {
         assertEquals(g.samples(), Wav.read(dir.resolve("generated.wav")).channels()[3].length);
 
         Path split = dir.resolve("split");
-        TrainCommand.run(opts(data, in[5], split, 2, false), new PrintWriter(err, true), s -> { });
-        TrainCommand.Result rest = TrainCommand.run(opts(data, null, split, 4, true), new PrintWriter(err, true), s -> { });
+        TrainCommand.run(opts(data, in[5], split, 2, false), new PrintWriter(err, true), s -> {});
+        TrainCommand.Result rest =
+                TrainCommand.run(opts(data, null, split, 4, true), new PrintWriter(err, true), s -> {});
         assertEquals(2, rest.firstStep());
         double[] a = LossLog.losses(straight.lossLog());
         double[] b = LossLog.losses(rest.lossLog());
@@ -138,23 +178,44 @@ class PrepareTrainCommandTest {
     void cli_badInput_oneLineErrorAndNonZeroExit(@TempDir Path dir) throws Exception {
         Path[] in = inputs(dir);
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new VisageCli()).setErr(new PrintWriter(err, true))
+        CommandLine cli = new CommandLine(new VisageCli())
+                .setErr(new PrintWriter(err, true))
                 .setOut(new PrintWriter(new StringWriter(), true));
-        int code = cli.execute("prepare", "--videos", in[0].toString(), "--foa", in[1].toString(), "--ambi-json",
-                in[2].toString(), "--out", dir.resolve("missing/deeper/data").toString(), "--clip-config",
-                in[3].toString(), "--codec-config", in[4].toString());
+        int code = cli.execute(
+                "prepare",
+                "--videos",
+                in[0].toString(),
+                "--foa",
+                in[1].toString(),
+                "--ambi-json",
+                in[2].toString(),
+                "--out",
+                dir.resolve("missing/deeper/data").toString(),
+                "--clip-config",
+                in[3].toString(),
+                "--codec-config",
+                in[4].toString());
         assertNotEquals(0, code);
         assertTrue(err.toString().contains("visage prepare: ") && err.toString().contains("missing"), err.toString());
         assertFalse(Files.exists(dir.resolve("missing")), "nothing written");
 
         err.getBuffer().setLength(0);
-        code = cli.execute("train", "--data", dir.resolve("nodata").toString(), "--config", in[5].toString(), "--out",
-                dir.resolve("run").toString(), "--steps", "1");
+        code = cli.execute(
+                "train",
+                "--data",
+                dir.resolve("nodata").toString(),
+                "--config",
+                in[5].toString(),
+                "--out",
+                dir.resolve("run").toString(),
+                "--steps",
+                "1");
         assertNotEquals(0, code);
         assertTrue(err.toString().contains("visage train: ") && err.toString().contains("nodata"), err.toString());
 
         err.getBuffer().setLength(0);
-        code = cli.execute("train", "--data", dir.toString(), "--out", dir.resolve("run").toString(), "--resume");
+        code = cli.execute(
+                "train", "--data", dir.toString(), "--out", dir.resolve("run").toString(), "--resume");
         assertNotEquals(0, code);
         assertTrue(err.toString().contains("visage train: "), err.toString());
     }

@@ -18,13 +18,15 @@ final class ReadmeEmbeddingExample {
     private ReadmeEmbeddingExample() {}
 
     static float[][] generate() {
-        Components nets = WeightsDirectory.load(Path.of("weights"));          // official files, strict loading
-        try (Parallelism par = new Parallelism()) {                           // kernel threads, owned by you
+        Components nets = WeightsDirectory.load(Path.of("weights")); // official files, strict loading
+        try (Parallelism par = new Parallelism()) { // kernel threads, owned by you
             var gen = new SpatialAudioGenerator(nets, par, 8, 256);
-            var opts = new SpatialAudioGenerator.Options(null,                // null = the model's guidance (2.5)
-                    new Sampler.TopK(256, 1.0, new SplittableRandom(1115)), 16000);
+            var opts = new SpatialAudioGenerator.Options(
+                    null, // null = the model's guidance (2.5)
+                    new Sampler.TopK(256, 1.0, new SplittableRandom(1115)),
+                    16000);
             var r = gen.generate(Path.of("clip.mp4"), new CameraDirection(45, 90), opts, PipelineProgress.NONE);
-            return r.foa();                                                   // [4][N]: W, Y, Z, X at 16 kHz
+            return r.foa(); // [4][N]: W, Y, Z, X at 16 kHz
         }
     }
 }

@@ -1,10 +1,10 @@
 package io.visage.examples;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.visage.examples.VersionCommand.Info;
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class VersionCommandTest {
     @Test
@@ -12,7 +12,8 @@ class VersionCommandTest {
         Info info = VersionCommand.run();
 
         assertEquals(VisageCli.projectVersion(), info.projectVersion());
-        assertEquals(Runtime.version().feature(), Integer.parseInt(info.javaVersion().split("[.+-]")[0]));
+        assertEquals(
+                Runtime.version().feature(), Integer.parseInt(info.javaVersion().split("[.+-]")[0]));
         assertEquals("1.0.0-M2.1", info.nd4jVersion());
         assertTrue(info.backend().startsWith("CpuBackend"), info.backend());
         assertEquals("OPENBLAS", info.blasVendor());

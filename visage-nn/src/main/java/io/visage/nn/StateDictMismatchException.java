@@ -12,8 +12,8 @@ public class StateDictMismatchException extends RuntimeException {
     private final transient List<String> unexpected;
     private final transient List<String> shapeMismatches;
 
-    public StateDictMismatchException(String source, List<String> missing, List<String> unexpected,
-            List<String> shapeMismatches) {
+    public StateDictMismatchException(
+            String source, List<String> missing, List<String> unexpected, List<String> shapeMismatches) {
         super(message(source, missing, unexpected, shapeMismatches));
         this.missing = List.copyOf(missing);
         this.unexpected = List.copyOf(unexpected);

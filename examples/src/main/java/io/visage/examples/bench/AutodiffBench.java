@@ -26,15 +26,32 @@ public final class AutodiffBench {
     private AutodiffBench() {}
 
     /** Figures of one run. */
-    public record Result(int d, int batch, int seq, double tapeForwardMs, double tapeTrainMs, double sameDiffForwardMs,
-            double sameDiffTrainMs, double maxOutputDiff, double maxGradDiff) {
+    public record Result(
+            int d,
+            int batch,
+            int seq,
+            double tapeForwardMs,
+            double tapeTrainMs,
+            double sameDiffForwardMs,
+            double sameDiffTrainMs,
+            double maxOutputDiff,
+            double maxGradDiff) {
         @Override
         public String toString() {
-            return String.format("BART encoder layer d=%d B=%d T=%d (float32, medians):%n"
-                    + "  tape     forward %8.2f ms   forward+backward %8.2f ms%n"
-                    + "  SameDiff forward %8.2f ms   forward+backward %8.2f ms%n"
-                    + "  max |output diff| %.2e   max |grad diff| %.2e", d, batch, seq, tapeForwardMs, tapeTrainMs,
-                    sameDiffForwardMs, sameDiffTrainMs, maxOutputDiff, maxGradDiff);
+            return String.format(
+                    "BART encoder layer d=%d B=%d T=%d (float32, medians):%n"
+                            + "  tape     forward %8.2f ms   forward+backward %8.2f ms%n"
+                            + "  SameDiff forward %8.2f ms   forward+backward %8.2f ms%n"
+                            + "  max |output diff| %.2e   max |grad diff| %.2e",
+                    d,
+                    batch,
+                    seq,
+                    tapeForwardMs,
+                    tapeTrainMs,
+                    sameDiffForwardMs,
+                    sameDiffTrainMs,
+                    maxOutputDiff,
+                    maxGradDiff);
         }
     }
 
@@ -79,10 +96,19 @@ public final class AutodiffBench {
 
         double gradDiff = 0;
         for (String k : names) {
-            gradDiff = Math.max(gradDiff, tapeGrads.get(k).sub(sdGrads.get(k)).amaxNumber().doubleValue());
+            gradDiff = Math.max(
+                    gradDiff, tapeGrads.get(k).sub(sdGrads.get(k)).amaxNumber().doubleValue());
         }
-        return new Result(d, batch, seq, Stats.median(tf), Stats.median(tt), Stats.median(sf), Stats.median(st),
-                tapeOut.sub(sdOut).amaxNumber().doubleValue(), gradDiff);
+        return new Result(
+                d,
+                batch,
+                seq,
+                Stats.median(tf),
+                Stats.median(tt),
+                Stats.median(sf),
+                Stats.median(st),
+                tapeOut.sub(sdOut).amaxNumber().doubleValue(),
+                gradDiff);
     }
 
     private static SDVariable linear(SameDiff sd, SDVariable x2, SDVariable w, SDVariable b) {
@@ -100,18 +126,27 @@ public final class AutodiffBench {
         return sd.permute(sd.reshape(x2, b, t, h, dh), 0, 2, 1, 3);
     }
 
-    private static SDVariable sameDiffLayer(SameDiff sd, Map<String, SDVariable> w, SDVariable x, int b, int t, int d,
-            int h) {
+    private static SDVariable sameDiffLayer(
+            SameDiff sd, Map<String, SDVariable> w, SDVariable x, int b, int t, int d, int h) {
         int dh = d / h;
         SDVariable x2 = sd.reshape(x, b * t, d);
-        SDVariable q = heads(sd, linear(sd, x2, w.get("self_attn.q_proj.weight"), w.get("self_attn.q_proj.bias"))
-                .mul(Math.pow(dh, -0.5)), b, t, h, dh);
-        SDVariable k = heads(sd, linear(sd, x2, w.get("self_attn.k_proj.weight"), w.get("self_attn.k_proj.bias")), b, t, h, dh);
-        SDVariable v = heads(sd, linear(sd, x2, w.get("self_attn.v_proj.weight"), w.get("self_attn.v_proj.bias")), b, t, h, dh);
+        SDVariable q = heads(
+                sd,
+                linear(sd, x2, w.get("self_attn.q_proj.weight"), w.get("self_attn.q_proj.bias"))
+                        .mul(Math.pow(dh, -0.5)),
+                b,
+                t,
+                h,
+                dh);
+        SDVariable k = heads(
+                sd, linear(sd, x2, w.get("self_attn.k_proj.weight"), w.get("self_attn.k_proj.bias")), b, t, h, dh);
+        SDVariable v = heads(
+                sd, linear(sd, x2, w.get("self_attn.v_proj.weight"), w.get("self_attn.v_proj.bias")), b, t, h, dh);
         SDVariable p = sd.nn.softmax(sd.mmul(q, k, false, true, false), 3);
         SDVariable ctx = sd.reshape(sd.permute(sd.mmul(p, v), 0, 2, 1, 3), b * t, d);
         SDVariable a = linear(sd, ctx, w.get("self_attn.out_proj.weight"), w.get("self_attn.out_proj.bias"));
-        SDVariable h1 = layerNorm(sd, x2.add(a), w.get("self_attn_layer_norm.weight"), w.get("self_attn_layer_norm.bias"));
+        SDVariable h1 =
+                layerNorm(sd, x2.add(a), w.get("self_attn_layer_norm.weight"), w.get("self_attn_layer_norm.bias"));
         SDVariable f = linear(sd, h1, w.get("fc1.weight"), w.get("fc1.bias"));
         SDVariable gelu = f.mul(sd.math.erf(f.div(Math.sqrt(2))).add(1.0)).mul(0.5);
         SDVariable f2 = linear(sd, gelu, w.get("fc2.weight"), w.get("fc2.bias"));
@@ -131,5 +166,4 @@ public final class AutodiffBench {
         }
         return ms;
     }
-
 }

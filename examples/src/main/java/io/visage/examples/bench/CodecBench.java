@@ -23,7 +23,8 @@ public final class CodecBench {
     private CodecBench() {}
 
     /** What to run. @param chunkFrames decode window (frames); ≥ frames decodes in one pass */
-    public record Options(int frames, double seconds, int runs, int chunkFrames, long seed, DacCodec.ExecutionPath path) {
+    public record Options(
+            int frames, double seconds, int runs, int chunkFrames, long seed, DacCodec.ExecutionPath path) {
         public Options {
             if (frames < 1 || seconds <= 0 || runs < 1 || chunkFrames < 1) {
                 throw new IllegalArgumentException("codec benchmark: frames, seconds, runs and chunk must be positive");
@@ -51,9 +52,15 @@ public final class CodecBench {
 
         @Override
         public String toString() {
-            return String.format("  %-34s median %.3f s (runs %s)  RTF %.3f (%.2fx real time)", name, median(),
-                    Arrays.toString(Arrays.stream(seconds).map(x -> Math.round(x * 1000) / 1000.0).toArray()),
-                    realTimeFactor(), 1 / realTimeFactor());
+            return String.format(
+                    "  %-34s median %.3f s (runs %s)  RTF %.3f (%.2fx real time)",
+                    name,
+                    median(),
+                    Arrays.toString(Arrays.stream(seconds)
+                            .map(x -> Math.round(x * 1000) / 1000.0)
+                            .toArray()),
+                    realTimeFactor(),
+                    1 / realTimeFactor());
         }
     }
 
@@ -61,8 +68,9 @@ public final class CodecBench {
     public record Result(Options options, Case decode, Case encode, String peakRss) {
         @Override
         public String toString() {
-            return String.format("DAC 44.1 kHz codec, full size, random weights, %s path%n%s%n%s%n  %s", options.path(),
-                    decode, encode, peakRss);
+            return String.format(
+                    "DAC 44.1 kHz codec, full size, random weights, %s path%n%s%n%s%n  %s",
+                    options.path(), decode, encode, peakRss);
         }
     }
 
@@ -81,9 +89,17 @@ public final class CodecBench {
             mono[0][i] = (float) (0.1 * r.nextGaussian());
         }
         double decodedSeconds = (double) o.frames() * config.decoderUpsampling() / config.sampleRateHz();
-        Case decode = time(String.format("decode %d frames x 4 channels", o.frames()), decodedSeconds, o.runs(), log,
+        Case decode = time(
+                String.format("decode %d frames x 4 channels", o.frames()),
+                decodedSeconds,
+                o.runs(),
+                log,
                 () -> FoaCodes.decodeFoa(codec, codes, o.chunkFrames()));
-        Case encode = time(String.format("encode %.1f s x 1 channel", o.seconds()), o.seconds(), o.runs(), log,
+        Case encode = time(
+                String.format("encode %.1f s x 1 channel", o.seconds()),
+                o.seconds(),
+                o.runs(),
+                log,
                 () -> FoaCodes.encode(codec, mono, config.sampleRateHz(), config.nCodebooks()));
         par.close();
         String rss = PeakRss.read().map(Object::toString).orElse("unavailable");

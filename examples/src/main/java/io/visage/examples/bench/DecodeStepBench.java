@@ -33,11 +33,27 @@ public final class DecodeStepBench {
     private DecodeStepBench() {}
 
     /** What to run. */
-    public record Options(int layers, int dModel, int heads, int ffn, int batch, int sourceLength, int cached,
-            int steps, int threads, Path path) {
+    public record Options(
+            int layers,
+            int dModel,
+            int heads,
+            int ffn,
+            int batch,
+            int sourceLength,
+            int cached,
+            int steps,
+            int threads,
+            Path path) {
         public Options {
-            if (layers < 1 || dModel < 1 || heads < 1 || ffn < 1 || batch < 1 || sourceLength < 1 || cached < 0
-                    || steps < 3 || threads < 1) {
+            if (layers < 1
+                    || dModel < 1
+                    || heads < 1
+                    || ffn < 1
+                    || batch < 1
+                    || sourceLength < 1
+                    || cached < 0
+                    || steps < 3
+                    || threads < 1) {
                 throw new IllegalArgumentException("decode-step benchmark sizes must be positive (steps >= 3)");
             }
         }
@@ -57,8 +73,17 @@ public final class DecodeStepBench {
     }
 
     /** Measured figures. */
-    public record Result(Options options, String kernel, double medianMs, double minMs, double weightGBps,
-            double weightMB, double cacheMB, double copyGBps, double readGBps, long peakRssBytes) {
+    public record Result(
+            Options options,
+            String kernel,
+            double medianMs,
+            double minMs,
+            double weightGBps,
+            double weightMB,
+            double cacheMB,
+            double copyGBps,
+            double readGBps,
+            long peakRssBytes) {
         public double fractionOfRead() {
             return weightGBps / readGBps;
         }
@@ -69,17 +94,33 @@ public final class DecodeStepBench {
 
         @Override
         public String toString() {
-            return String.format("decode step: %d layers, d=%d, %d heads, FFN %d, batch %d, KV cache %d positions, %d threads%n"
-                    + "  kernel              %s%n"
-                    + "  step time           median %.2f ms (min %.2f) over %d steps%n"
-                    + "  weights per step    %.1f MB  ->  %.1f GB/s streamed%n"
-                    + "  KV cache per step   %.1f MB (not counted above)%n"
-                    + "  machine bandwidth   copy %.1f GB/s, read %.1f GB/s (same run)%n"
-                    + "  efficiency          %.0f%% of copy bandwidth, %.0f%% of read bandwidth%n"
-                    + "  peak RSS            %s",
-                    options.layers(), options.dModel(), options.heads(), options.ffn(), options.batch(), options.cached(),
-                    options.threads(), kernel, medianMs, minMs, options.steps(), weightMB, weightGBps, cacheMB, copyGBps,
-                    readGBps, 100 * fractionOfCopy(), 100 * fractionOfRead(),
+            return String.format(
+                    "decode step: %d layers, d=%d, %d heads, FFN %d, batch %d, KV cache %d positions, %d threads%n"
+                            + "  kernel              %s%n"
+                            + "  step time           median %.2f ms (min %.2f) over %d steps%n"
+                            + "  weights per step    %.1f MB  ->  %.1f GB/s streamed%n"
+                            + "  KV cache per step   %.1f MB (not counted above)%n"
+                            + "  machine bandwidth   copy %.1f GB/s, read %.1f GB/s (same run)%n"
+                            + "  efficiency          %.0f%% of copy bandwidth, %.0f%% of read bandwidth%n"
+                            + "  peak RSS            %s",
+                    options.layers(),
+                    options.dModel(),
+                    options.heads(),
+                    options.ffn(),
+                    options.batch(),
+                    options.cached(),
+                    options.threads(),
+                    kernel,
+                    medianMs,
+                    minMs,
+                    options.steps(),
+                    weightMB,
+                    weightGBps,
+                    cacheMB,
+                    copyGBps,
+                    readGBps,
+                    100 * fractionOfCopy(),
+                    100 * fractionOfRead(),
                     peakRssBytes < 0 ? "n/a" : String.format("%.2f GB", peakRssBytes / 1e9));
         }
     }
@@ -88,8 +129,8 @@ public final class DecodeStepBench {
         try (Parallelism par = new Parallelism(o.threads())) {
             log.println("building the decoder with random weights ...");
             log.flush();
-            LayerConfig cfg = new LayerConfig(o.dModel(), o.heads(), o.ffn(), Activation.GELU_EXACT, 1e-5, 0.1, 0.0, 0.0,
-                    0.02);
+            LayerConfig cfg =
+                    new LayerConfig(o.dModel(), o.heads(), o.ffn(), Activation.GELU_EXACT, 1e-5, 0.1, 0.0, 0.0, 0.02);
             List<BartDecoderLayer> layers = new ArrayList<>();
             try (RandomParams p = new RandomParams(2025)) {
                 for (int i = 0; i < o.layers(); i++) {
@@ -98,7 +139,8 @@ public final class DecodeStepBench {
             }
             MatVec mv = MatVecs.best(par);
             IncrementalDecoder dec = new IncrementalDecoder(layers, mv, new AttentionKernel(par));
-            INDArray enc = Nd4j.rand(DataType.FLOAT, o.batch(), o.sourceLength(), o.dModel()).subi(0.5);
+            INDArray enc = Nd4j.rand(DataType.FLOAT, o.batch(), o.sourceLength(), o.dModel())
+                    .subi(0.5);
             Random rng = new Random(1);
             float[] h = new float[o.batch() * o.dModel()];
             Runnable step;
@@ -109,8 +151,13 @@ public final class DecodeStepBench {
                     dec.step(st, h);
                 };
             } else {
-                KvCache cache = KvCache.allocate(o.layers(), o.batch(), o.heads(), o.cached() + o.steps(),
-                        o.dModel() / o.heads(), DataType.FLOAT);
+                KvCache cache = KvCache.allocate(
+                        o.layers(),
+                        o.batch(),
+                        o.heads(),
+                        o.cached() + o.steps(),
+                        o.dModel() / o.heads(),
+                        DataType.FLOAT);
                 Tensor encoder = Tensor.constant(enc);
                 step = () -> {
                     fill(rng, h);
@@ -139,8 +186,17 @@ public final class DecodeStepBench {
             log.flush();
             MemoryBandwidth.Result bw = MemoryBandwidth.measure(par);
             long rss = PeakRss.read().map(PeakRss.Usage::peakBytes).orElse(-1L);
-            return new Result(o, o.path() == Path.KERNEL ? mv.name() : "ND4J ops (general layer path)", median, min, bytes / (median / 1e3) / 1e9, bytes / 1e6, cacheBytes / 1e6,
-                    bw.copyGBps(), bw.readGBps(), rss);
+            return new Result(
+                    o,
+                    o.path() == Path.KERNEL ? mv.name() : "ND4J ops (general layer path)",
+                    median,
+                    min,
+                    bytes / (median / 1e3) / 1e9,
+                    bytes / 1e6,
+                    cacheBytes / 1e6,
+                    bw.copyGBps(),
+                    bw.readGBps(),
+                    rss);
         }
     }
 

@@ -31,9 +31,10 @@ public final class FrontEndBench {
     public record Result(int frames, double decodeFps, double clipFps, double totalFps, int batch) {
         @Override
         public String toString() {
-            return String.format("frontend: 5-s 640x360 clip -> %d frames; decode+resize %.1f frames/s, CLIP ViT-B/32 (batch %d)"
-                    + " %.2f frames/s, total decode+resize+CLIP+energy %.2f frames/s", frames, decodeFps, batch, clipFps,
-                    totalFps);
+            return String.format(
+                    "frontend: 5-s 640x360 clip -> %d frames; decode+resize %.1f frames/s, CLIP ViT-B/32 (batch %d)"
+                            + " %.2f frames/s, total decode+resize+CLIP+energy %.2f frames/s",
+                    frames, decodeFps, batch, clipFps, totalFps);
         }
     }
 
@@ -73,8 +74,9 @@ public final class FrontEndBench {
                     dec[r] = frames / ((t1 - t0) / 1e9);
                     cl[r] = frames / ((t2 - t1) / 1e9);
                     tot[r] = frames / ((t3 - t2) / 1e9);
-                    out.printf("  run %d: decode+resize %.2f s, CLIP %.2f s, total %.2f s%n", r, (t1 - t0) / 1e9,
-                            (t2 - t1) / 1e9, (t3 - t2) / 1e9);
+                    out.printf(
+                            "  run %d: decode+resize %.2f s, CLIP %.2f s, total %.2f s%n",
+                            r, (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9);
                 }
             }
             return new Result(frames, Stats.median(dec), Stats.median(cl), Stats.median(tot), batch);

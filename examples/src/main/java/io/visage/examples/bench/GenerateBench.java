@@ -34,36 +34,67 @@ public final class GenerateBench {
     private GenerateBench() {}
 
     /** Measured figures. */
-    public record Result(int steps, int threads, String kernel, double medianMs, double meanMs, double weightGBps,
-            double copyGBps, double readGBps, long peakRssBytes) {
+    public record Result(
+            int steps,
+            int threads,
+            String kernel,
+            double medianMs,
+            double meanMs,
+            double weightGBps,
+            double copyGBps,
+            double readGBps,
+            long peakRssBytes) {
         public double clipSeconds() {
             return medianMs * CLIP_STEPS / 1e3;
         }
 
         @Override
         public String toString() {
-            return String.format("generate: full-size ViSAGe (random weights), single guidance = 2 decoder rows, %d steps"
-                    + " from an empty cache, %d threads%n"
-                    + "  kernel              %s%n"
-                    + "  step time           median %.2f ms, mean %.2f ms%n"
-                    + "  5-s clip            %.1f s extrapolated (%d steps x median)%n"
-                    + "  weights streamed    %.1f GB/s (decoder layers + live heads)%n"
-                    + "  machine bandwidth   copy %.1f GB/s, read %.1f GB/s (same run)%n"
-                    + "  efficiency          %.0f%% of copy bandwidth, %.0f%% of read bandwidth%n"
-                    + "  peak RSS            %s",
-                    steps, threads, kernel, medianMs, meanMs, clipSeconds(), CLIP_STEPS, weightGBps, copyGBps, readGBps,
-                    100 * weightGBps / copyGBps, 100 * weightGBps / readGBps,
+            return String.format(
+                    "generate: full-size ViSAGe (random weights), single guidance = 2 decoder rows, %d steps"
+                            + " from an empty cache, %d threads%n"
+                            + "  kernel              %s%n"
+                            + "  step time           median %.2f ms, mean %.2f ms%n"
+                            + "  5-s clip            %.1f s extrapolated (%d steps x median)%n"
+                            + "  weights streamed    %.1f GB/s (decoder layers + live heads)%n"
+                            + "  machine bandwidth   copy %.1f GB/s, read %.1f GB/s (same run)%n"
+                            + "  efficiency          %.0f%% of copy bandwidth, %.0f%% of read bandwidth%n"
+                            + "  peak RSS            %s",
+                    steps,
+                    threads,
+                    kernel,
+                    medianMs,
+                    meanMs,
+                    clipSeconds(),
+                    CLIP_STEPS,
+                    weightGBps,
+                    copyGBps,
+                    readGBps,
+                    100 * weightGBps / copyGBps,
+                    100 * weightGBps / readGBps,
                     peakRssBytes < 0 ? "n/a" : String.format("%.2f GB", peakRssBytes / 1e9));
         }
     }
 
     /** The released {@code cfg/config.json} (the rest are BartConfig defaults). */
     public static VisageConfig releasedConfig() {
-        ObjectNode n = new ObjectMapper().createObjectNode().put("classifier_free_guidance", true)
-                .put("cfg_dropout_prob", 0.1).put("cfg_guidance_scale", 2.5).put("cfg_spatial_guidance_scale", 2.5)
-                .put("d_clip", 512).put("num_rvq", 9).put("dac_vocab_size", 1024).put("dac_pad_token_id", 1024)
-                .put("max_source_length", 20).put("max_target_length", 861).put("dac_sample_rate", 44100)
-                .put("clip_frame_rate", 4).put("d_model", 1024).put("encoder_layers", 6).put("decoder_layers", 12)
+        ObjectNode n = new ObjectMapper()
+                .createObjectNode()
+                .put("classifier_free_guidance", true)
+                .put("cfg_dropout_prob", 0.1)
+                .put("cfg_guidance_scale", 2.5)
+                .put("cfg_spatial_guidance_scale", 2.5)
+                .put("d_clip", 512)
+                .put("num_rvq", 9)
+                .put("dac_vocab_size", 1024)
+                .put("dac_pad_token_id", 1024)
+                .put("max_source_length", 20)
+                .put("max_target_length", 861)
+                .put("dac_sample_rate", 44100)
+                .put("clip_frame_rate", 4)
+                .put("d_model", 1024)
+                .put("encoder_layers", 6)
+                .put("decoder_layers", 12)
                 .put("_attn_implementation", "flash_attention_2");
         return VisageConfig.fromJson(n);
     }
@@ -79,7 +110,8 @@ public final class GenerateBench {
         try (Parallelism par = new Parallelism(threads)) {
             Generator gen = new Generator(model, par);
             int clipFrames = cfg.maxSourceLength();
-            Conditions c = new Conditions(Nd4j.rand(DataType.FLOAT, 1, clipFrames, cfg.dClip()),
+            Conditions c = new Conditions(
+                    Nd4j.rand(DataType.FLOAT, 1, clipFrames, cfg.dClip()),
                     Nd4j.rand(DataType.FLOAT, 1, clipFrames, VisageConfig.ENERGY_MAP_SIZE),
                     Nd4j.createFromArray(new float[][] {{0f, 0f, 1f}}));
             DecodingSession s = gen.start(c, new Guidance.Single(cfg.cfgGuidanceScale()), gen.steps(clipFrames));
@@ -111,8 +143,16 @@ public final class GenerateBench {
             log.flush();
             MemoryBandwidth.Result bw = MemoryBandwidth.measure(par);
             long rss = PeakRss.read().map(PeakRss.Usage::peakBytes).orElse(-1L);
-            return new Result(steps, threads, MatVecs.best(par).name(), median, total / steps, bytes / (total / 1e3) / 1e9,
-                    bw.copyGBps(), bw.readGBps(), rss);
+            return new Result(
+                    steps,
+                    threads,
+                    MatVecs.best(par).name(),
+                    median,
+                    total / steps,
+                    bytes / (total / 1e3) / 1e9,
+                    bw.copyGBps(),
+                    bw.readGBps(),
+                    rss);
         }
     }
 }

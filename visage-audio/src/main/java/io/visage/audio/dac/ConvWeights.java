@@ -5,14 +5,14 @@ import io.visage.nn.autodiff.Tensor;
 import io.visage.nn.layers.Conv1d;
 import io.visage.nn.layers.ConvTranspose1d;
 import io.visage.nn.layers.Snake;
-import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
-import org.nd4j.linalg.factory.Nd4j;
-import org.nd4j.linalg.ops.transforms.Transforms;
 import io.visage.nn.module.Module;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.impl.broadcast.BroadcastMulOp;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * How the codec's layers execute. Where they get the effective weight W = g · v / ‖v‖ of each weight-normalised
@@ -73,16 +73,15 @@ public final class ConvWeights {
     private Tensor require(Module conv) {
         Tensor w = folded.get(conv);
         if (w == null) {
-            throw new IllegalArgumentException("convolution " + conv + " is not part of the module tree these weights"
-                    + " were folded from");
+            throw new IllegalArgumentException(
+                    "convolution " + conv + " is not part of the module tree these weights" + " were folded from");
         }
         return w;
     }
 
     /** {@code conv(x)} with this weight source. @param x [B, in, T] @return [B, out, T'] */
     static Tensor conv(Ops ops, ConvWeights w, Conv1d c, Tensor x) {
-        return ops.conv1d(x, w.of(ops, c), c.bias(), c.stride(), c.padding(), c.dilation(),
-                c.groups());
+        return ops.conv1d(x, w.of(ops, c), c.bias(), c.stride(), c.padding(), c.dilation(), c.groups());
     }
 
     private boolean fast(Ops ops) {

@@ -44,8 +44,11 @@ public final class Dac implements Module {
 
     /** Builds the tree, asking {@code p} for every parameter by its full state-dict key. */
     public static Dac create(Params p, DacConfig config) {
-        return new Dac(config, DacEncoder.create(p, "encoder", config),
-                ResidualVectorQuantize.create(p, "quantizer", config), DacDecoder.create(p, "decoder", config));
+        return new Dac(
+                config,
+                DacEncoder.create(p, "encoder", config),
+                ResidualVectorQuantize.create(p, "quantizer", config),
+                DacDecoder.create(p, "decoder", config));
     }
 
     /** Full-size tree with seeded random weights (benchmarks, key checks). */
@@ -128,19 +131,20 @@ public final class Dac implements Module {
 
     void checkAudio(long[] s) {
         if (s.length != 3 || s[1] != 1) {
-            throw new ShapeMismatchException("DAC.encode: audio must be [B, 1, N] (one channel per batch item), found "
-                    + Arrays.toString(s));
+            throw new ShapeMismatchException(
+                    "DAC.encode: audio must be [B, 1, N] (one channel per batch item), found " + Arrays.toString(s));
         }
         if (s[2] == 0 || s[2] % config.hopLength() != 0) {
-            throw new ShapeMismatchException("DAC.encode: audio length " + s[2] + " is not a positive multiple of the"
-                    + " hop length " + config.hopLength() + " (shape " + Arrays.toString(s) + "); call preprocess first");
+            throw new ShapeMismatchException(
+                    "DAC.encode: audio length " + s[2] + " is not a positive multiple of the" + " hop length "
+                            + config.hopLength() + " (shape " + Arrays.toString(s) + "); call preprocess first");
         }
     }
 
     void checkLatent(long[] s) {
         if (s.length != 3 || s[1] != config.latentDim() || s[2] < 1) {
-            throw new ShapeMismatchException("DAC.decode: z must be [B, " + config.latentDim() + " (latent_dim), T>=1], found "
-                    + Arrays.toString(s));
+            throw new ShapeMismatchException("DAC.decode: z must be [B, " + config.latentDim()
+                    + " (latent_dim), T>=1], found " + Arrays.toString(s));
         }
     }
 

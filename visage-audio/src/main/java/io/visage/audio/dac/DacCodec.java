@@ -1,8 +1,5 @@
 package io.visage.audio.dac;
 
-import static org.nd4j.linalg.indexing.NDArrayIndex.all;
-import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
-
 import io.visage.nn.ShapeMismatchException;
 import io.visage.nn.autodiff.Ops;
 import io.visage.nn.autodiff.Tensor;
@@ -11,6 +8,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+
+import static org.nd4j.linalg.indexing.NDArrayIndex.all;
+import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
 /**
  * Inference front end of a {@link Dac}: weight norm folded once ({@link ConvWeights#fold}), every call
@@ -100,7 +100,8 @@ public final class DacCodec {
                     + config().sampleRateHz() + " Hz; resample first");
         }
         if (audio.rank() != 3 || audio.size(1) != 1) {
-            throw new ShapeMismatchException("DAC.preprocess: audio must be [B, 1, N], found " + Arrays.toString(audio.shape()));
+            throw new ShapeMismatchException(
+                    "DAC.preprocess: audio must be [B, 1, N], found " + Arrays.toString(audio.shape()));
         }
         long n = audio.size(2);
         int hop = config().hopLength();
@@ -116,8 +117,11 @@ public final class DacCodec {
     /** The encoder alone (continuous latent before quantisation). @param audio [B, 1, N] @return [B, D, N / hop] */
     public INDArray encoderOutput(INDArray audio) {
         dac.checkAudio(audio.shape());
-        return fast != null ? fast.encode(audio)
-                : dac.encoder().forward(Ops.inference(), weights, Tensor.constant(audio)).value();
+        return fast != null
+                ? fast.encode(audio)
+                : dac.encoder()
+                        .forward(Ops.inference(), weights, Tensor.constant(audio))
+                        .value();
     }
 
     /**
@@ -154,7 +158,11 @@ public final class DacCodec {
         // one batch item at a time: the general path's working memory grows with the batch
         INDArray out = null;
         for (long b = 0; b < z.size(0); b++) {
-            INDArray y = dac.decode(Ops.inference(), weights, Tensor.constant(z.get(interval(b, b + 1), all(), all()).dup('c')))
+            INDArray y = dac.decode(
+                            Ops.inference(),
+                            weights,
+                            Tensor.constant(
+                                    z.get(interval(b, b + 1), all(), all()).dup('c')))
                     .value();
             if (out == null) {
                 out = Nd4j.create(y.dataType(), z.size(0), 1, y.size(2));
@@ -195,7 +203,8 @@ public final class DacCodec {
         }
         for (int r : config().decoderRates()) {
             if (r % 2 != 0) {
-                throw new IllegalArgumentException("chunked decoding needs even decoder rates, got " + config().decoderRates());
+                throw new IllegalArgumentException(
+                        "chunked decoding needs even decoder rates, got " + config().decoderRates());
             }
         }
         dac.checkLatent(z.shape());
@@ -211,7 +220,8 @@ public final class DacCodec {
             long a = Math.max(0, s - ctx);
             long b = Math.min(t, e + ctx);
             INDArray y = decode(z.get(all(), all(), interval(a, b)).dup('c'));
-            out.get(all(), all(), interval(s * up, e * up)).assign(y.get(all(), all(), interval((s - a) * up, (e - a) * up)));
+            out.get(all(), all(), interval(s * up, e * up))
+                    .assign(y.get(all(), all(), interval((s - a) * up, (e - a) * up)));
         }
         return out;
     }

@@ -29,13 +29,29 @@ import java.util.Set;
  *                         ({@code quantizer_dropout}; {@code false}/{@code true} read as 0/1); 0 at inference
  * @param sampleRateHz     the only sample rate the codec accepts ({@code sample_rate})
  */
-public record DacConfig(int encoderDim, List<Integer> encoderRates, int latentDim, int decoderDim,
-        List<Integer> decoderRates, int codebookSize, List<Integer> codebookDims, double quantizerDropout,
+public record DacConfig(
+        int encoderDim,
+        List<Integer> encoderRates,
+        int latentDim,
+        int decoderDim,
+        List<Integer> decoderRates,
+        int codebookSize,
+        List<Integer> codebookDims,
+        double quantizerDropout,
         int sampleRateHz) {
 
     /** Every constructor keyword of {@code DAC}; anything else in a kwargs map is an error. */
-    public static final Set<String> KEYS = Set.of("encoder_dim", "encoder_rates", "latent_dim", "decoder_dim",
-            "decoder_rates", "n_codebooks", "codebook_size", "codebook_dim", "quantizer_dropout", "sample_rate");
+    public static final Set<String> KEYS = Set.of(
+            "encoder_dim",
+            "encoder_rates",
+            "latent_dim",
+            "decoder_dim",
+            "decoder_rates",
+            "n_codebooks",
+            "codebook_size",
+            "codebook_dim",
+            "quantizer_dropout",
+            "sample_rate");
 
     public DacConfig {
         positive("encoder_dim", encoderDim);
@@ -57,8 +73,16 @@ public record DacConfig(int encoderDim, List<Integer> encoderRates, int latentDi
 
     /** The released 44.1 kHz model (weights tag 0.0.1, the codec ViSAGe uses). */
     public static DacConfig dac44k() {
-        return new DacConfig(64, List.of(2, 4, 8, 8), 64 << 4, 1536, List.of(8, 8, 4, 2), 1024,
-                List.of(8, 8, 8, 8, 8, 8, 8, 8, 8), 0.0, 44100);
+        return new DacConfig(
+                64,
+                List.of(2, 4, 8, 8),
+                64 << 4,
+                1536,
+                List.of(8, 8, 4, 2),
+                1024,
+                List.of(8, 8, 8, 8, 8, 8, 8, 8, 8),
+                0.0,
+                44100);
     }
 
     /** Number of residual quantizer levels ({@code n_codebooks}). */
@@ -119,13 +143,15 @@ public record DacConfig(int encoderDim, List<Integer> encoderRates, int latentDi
             Object latent = kwargs.get("latent_dim");
             int latentDim = latent == null ? encoderDim << encoderRates.size() : toInt("latent_dim", latent);
             int nCodebooks = intValue(kwargs, "n_codebooks", d.nCodebooks());
-            Object cd = kwargs.containsKey("codebook_dim") ? kwargs.get("codebook_dim") : d.codebookDims().get(0);
+            Object cd = kwargs.containsKey("codebook_dim")
+                    ? kwargs.get("codebook_dim")
+                    : d.codebookDims().get(0);
             List<Integer> codebookDims;
             if (cd instanceof List<?> l) {
                 codebookDims = intList(kwargs, "codebook_dim", List.of());
                 if (l.size() < nCodebooks) {
-                    throw new ConfigException("codebook_dim lists " + l.size() + " dimensions but n_codebooks is "
-                            + nCodebooks);
+                    throw new ConfigException(
+                            "codebook_dim lists " + l.size() + " dimensions but n_codebooks is " + nCodebooks);
                 }
                 codebookDims = codebookDims.subList(0, nCodebooks);
             } else {
@@ -135,9 +161,16 @@ public record DacConfig(int encoderDim, List<Integer> encoderRates, int latentDi
             }
             Object qd = kwargs.containsKey("quantizer_dropout") ? kwargs.get("quantizer_dropout") : Boolean.FALSE;
             double dropout = qd instanceof Boolean b ? (b ? 1.0 : 0.0) : toDouble("quantizer_dropout", qd);
-            return new DacConfig(encoderDim, encoderRates, latentDim, intValue(kwargs, "decoder_dim", d.decoderDim()),
-                    intList(kwargs, "decoder_rates", d.decoderRates()), intValue(kwargs, "codebook_size", d.codebookSize()),
-                    codebookDims, dropout, intValue(kwargs, "sample_rate", d.sampleRateHz()));
+            return new DacConfig(
+                    encoderDim,
+                    encoderRates,
+                    latentDim,
+                    intValue(kwargs, "decoder_dim", d.decoderDim()),
+                    intList(kwargs, "decoder_rates", d.decoderRates()),
+                    intValue(kwargs, "codebook_size", d.codebookSize()),
+                    codebookDims,
+                    dropout,
+                    intValue(kwargs, "sample_rate", d.sampleRateHz()));
         } catch (ConfigException e) {
             throw new ConfigException(source + ": " + e.getMessage(), e);
         }

@@ -46,7 +46,8 @@ public final class DacDecoder implements Module {
         for (int i = 0; i < c.decoderRates().size(); i++) {
             int in = ch >> i;
             out = ch >> (i + 1);
-            blocks.add(Block.create(p, m + "." + (i + 1), in, out, c.decoderRates().get(i)));
+            blocks.add(
+                    Block.create(p, m + "." + (i + 1), in, out, c.decoderRates().get(i)));
         }
         int n = c.decoderRates().size();
         Snake snake = Snake.create(p, m + "." + (n + 1), out);
@@ -146,10 +147,12 @@ public final class DacDecoder implements Module {
         static Block create(Params p, String path, int in, int out, int stride) {
             String b = Params.join(path, "block");
             Snake snake = Snake.create(p, b + ".0", in);
-            ConvTranspose1d up = ConvTranspose1d.create(p, b + ".1", in, out, 2 * stride, stride, padding(stride), 0, 1,
-                    1, true, true);
-            List<ResidualUnit> units = List.of(ResidualUnit.create(p, b + ".2", out, 1),
-                    ResidualUnit.create(p, b + ".3", out, 3), ResidualUnit.create(p, b + ".4", out, 9));
+            ConvTranspose1d up = ConvTranspose1d.create(
+                    p, b + ".1", in, out, 2 * stride, stride, padding(stride), 0, 1, 1, true, true);
+            List<ResidualUnit> units = List.of(
+                    ResidualUnit.create(p, b + ".2", out, 1),
+                    ResidualUnit.create(p, b + ".3", out, 3),
+                    ResidualUnit.create(p, b + ".4", out, 9));
             return new Block(snake, up, units);
         }
 
@@ -160,8 +163,15 @@ public final class DacDecoder implements Module {
         /** @param x [B, in, T] @return [B, out, T · stride] (even strides; odd strides give T·stride − 1) */
         public Tensor forward(Ops ops, ConvWeights w, Tensor x) {
             Tensor s = w.snake(ops, snake, x);
-            Tensor y = ops.convTranspose1d(s, w.of(ops, up), up.bias(), up.stride(), up.padding(), up.outputPadding(),
-                    up.dilation(), up.groups());
+            Tensor y = ops.convTranspose1d(
+                    s,
+                    w.of(ops, up),
+                    up.bias(),
+                    up.stride(),
+                    up.padding(),
+                    up.outputPadding(),
+                    up.dilation(),
+                    up.groups());
             w.release(ops, s);
             for (ResidualUnit u : units) {
                 Tensor next = u.forward(ops, w, y);

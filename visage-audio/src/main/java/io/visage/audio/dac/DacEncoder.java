@@ -115,8 +115,10 @@ public final class DacEncoder implements Module {
         static Block create(Params p, String path, int dim, int stride) {
             String b = Params.join(path, "block");
             int half = dim / 2;
-            List<ResidualUnit> units = List.of(ResidualUnit.create(p, b + ".0", half, 1),
-                    ResidualUnit.create(p, b + ".1", half, 3), ResidualUnit.create(p, b + ".2", half, 9));
+            List<ResidualUnit> units = List.of(
+                    ResidualUnit.create(p, b + ".0", half, 1),
+                    ResidualUnit.create(p, b + ".1", half, 3),
+                    ResidualUnit.create(p, b + ".2", half, 9));
             Snake snake = Snake.create(p, b + ".3", half);
             Conv1d down = Conv1d.create(p, b + ".4", half, dim, 2 * stride, stride, (stride + 1) / 2, 1, 1, true, true);
             return new Block(units, snake, down);

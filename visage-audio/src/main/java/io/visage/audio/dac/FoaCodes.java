@@ -1,14 +1,14 @@
 package io.visage.audio.dac;
 
-import static org.nd4j.linalg.indexing.NDArrayIndex.all;
-import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
-import static org.nd4j.linalg.indexing.NDArrayIndex.point;
-
 import io.visage.nn.ShapeMismatchException;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+
+import static org.nd4j.linalg.indexing.NDArrayIndex.all;
+import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
+import static org.nd4j.linalg.indexing.NDArrayIndex.point;
 
 /**
  * Multi-channel audio ↔ stacked code streams, one DAC pass per channel (channels are independent mono
@@ -38,11 +38,13 @@ public final class FoaCodes {
         INDArray audio = Nd4j.create(DataType.FLOAT, c, 1, n);
         for (int i = 0; i < c; i++) {
             if (channels[i].length != n) {
-                throw new ShapeMismatchException("channel " + i + " has " + channels[i].length + " samples, channel 0 has " + n);
+                throw new ShapeMismatchException(
+                        "channel " + i + " has " + channels[i].length + " samples, channel 0 has " + n);
             }
             audio.get(point(i), point(0), all()).assign(Nd4j.createFromArray(channels[i]));
         }
-        INDArray codes = codec.encode(codec.preprocess(audio, sampleRateHz), nQuantizers).codes();
+        INDArray codes =
+                codec.encode(codec.preprocess(audio, sampleRateHz), nQuantizers).codes();
         return codes.reshape('c', (long) c * nQuantizers, codes.size(2));
     }
 
@@ -63,8 +65,11 @@ public final class FoaCodes {
      * @return audio [C][T · hop]
      */
     public static float[][] decode(DacCodec codec, INDArray codes, int channels, int chunkFrames) {
-        if (codes.rank() != 2 || channels < 1 || codes.size(0) % channels != 0
-                || codes.size(0) / channels > codec.config().nCodebooks() || codes.size(0) == 0) {
+        if (codes.rank() != 2
+                || channels < 1
+                || codes.size(0) % channels != 0
+                || codes.size(0) / channels > codec.config().nCodebooks()
+                || codes.size(0) == 0) {
             throw new ShapeMismatchException("codes must be [C·n, T] with C = " + channels + " channels and 1 <= n <= "
                     + codec.config().nCodebooks() + " levels per channel (row c·n + q), found "
                     + Arrays.toString(codes.shape()));
@@ -76,7 +81,10 @@ public final class FoaCodes {
         INDArray audio = codec.decodeCodes(perChannel, chunkFrames);
         float[][] out = new float[channels][];
         for (int c = 0; c < channels; c++) {
-            out[c] = audio.get(interval(c, c + 1), all(), all()).dup('c').reshape(-1).toFloatVector();
+            out[c] = audio.get(interval(c, c + 1), all(), all())
+                    .dup('c')
+                    .reshape(-1)
+                    .toFloatVector();
         }
         return out;
     }

@@ -35,7 +35,8 @@ public final class ResidualUnit implements Module {
     static ResidualUnit create(Params p, String path, int dim, int dilation) {
         String b = Params.join(path, "block");
         int pad = (KERNEL - 1) * dilation / 2;
-        return new ResidualUnit(Snake.create(p, b + ".0", dim),
+        return new ResidualUnit(
+                Snake.create(p, b + ".0", dim),
                 Conv1d.create(p, b + ".1", dim, dim, KERNEL, 1, pad, dilation, 1, true, true),
                 Snake.create(p, b + ".2", dim),
                 Conv1d.create(p, b + ".3", dim, dim, 1, 1, 0, 1, 1, true, true));

@@ -31,7 +31,11 @@ public final class ResidualVectorQuantize implements Module {
     static ResidualVectorQuantize create(Params p, String path, DacConfig c) {
         List<VectorQuantize> qs = new ArrayList<>();
         for (int i = 0; i < c.nCodebooks(); i++) {
-            qs.add(VectorQuantize.create(p, Params.join(path, "quantizers." + i), c.latentDim(), c.codebookSize(),
+            qs.add(VectorQuantize.create(
+                    p,
+                    Params.join(path, "quantizers." + i),
+                    c.latentDim(),
+                    c.codebookSize(),
                     c.codebookDims().get(i)));
         }
         return new ResidualVectorQuantize(qs);
@@ -68,8 +72,11 @@ public final class ResidualVectorQuantize implements Module {
             commitment = commitment == null ? s.commitmentLoss() : ops.add(commitment, s.commitmentLoss());
             codebookLoss = codebookLoss == null ? s.codebookLoss() : ops.add(codebookLoss, s.codebookLoss());
             latents.add(s.ze());
-            codes.get(org.nd4j.linalg.indexing.NDArrayIndex.all(), org.nd4j.linalg.indexing.NDArrayIndex.point(i),
-                    org.nd4j.linalg.indexing.NDArrayIndex.all()).assign(Nd4j.createFromArray(s.codes()).reshape(b, t));
+            codes.get(
+                            org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                            org.nd4j.linalg.indexing.NDArrayIndex.point(i),
+                            org.nd4j.linalg.indexing.NDArrayIndex.all())
+                    .assign(Nd4j.createFromArray(s.codes()).reshape(b, t));
         }
         Tensor lat = latents.size() == 1 ? latents.get(0) : ops.concat(1, latents.toArray(new Tensor[0]));
         return new DacEncoding(zq, codes, lat, commitment, codebookLoss);
@@ -91,9 +98,13 @@ public final class ResidualVectorQuantize implements Module {
         Tensor z = null;
         List<Tensor> zp = new ArrayList<>();
         for (int i = 0; i < codes.size(1); i++) {
-            long[] ci = codes.get(org.nd4j.linalg.indexing.NDArrayIndex.all(),
-                    org.nd4j.linalg.indexing.NDArrayIndex.point(i), org.nd4j.linalg.indexing.NDArrayIndex.all())
-                    .dup('c').data().asLong();
+            long[] ci = codes.get(
+                            org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                            org.nd4j.linalg.indexing.NDArrayIndex.point(i),
+                            org.nd4j.linalg.indexing.NDArrayIndex.all())
+                    .dup('c')
+                    .data()
+                    .asLong();
             Tensor zpi = quantizers.get(i).lookup(ops, ci, b, t);
             zp.add(zpi);
             Tensor zi = quantizers.get(i).project(ops, w, zpi);

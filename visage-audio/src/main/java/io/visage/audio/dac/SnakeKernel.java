@@ -17,7 +17,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * otherwise. Immutable (holds α and 1/(α + 1e-9) of one Snake layer).
  */
 final class SnakeKernel {
-    private static final boolean VECTOR = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    private static final boolean VECTOR =
+            ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     /** Elements per parallel task, at least (tasks hold whole rows). */
     private static final int GRAIN_ELEMENTS = 1 << 15;
 
@@ -34,7 +35,8 @@ final class SnakeKernel {
 
     /** The kernel of a Snake layer (α [1, C, 1]); a snapshot of α. */
     static SnakeKernel of(Snake snake) {
-        return new SnakeKernel(snake.alpha().value().castTo(DataType.FLOAT).reshape(-1).toFloatVector());
+        return new SnakeKernel(
+                snake.alpha().value().castTo(DataType.FLOAT).reshape(-1).toFloatVector());
     }
 
     /** For tests: α given directly. */
@@ -58,8 +60,8 @@ final class SnakeKernel {
         int rows = checkRows("src", src);
         int dstRows = checkRows("dst", dst);
         if (dstRow < 0 || dstRow + rows > dstRows) {
-            throw new IllegalArgumentException("Snake: " + rows + " rows at destination row " + dstRow + " do not fit in "
-                    + Arrays.toString(dst.shape()));
+            throw new IllegalArgumentException("Snake: " + rows + " rows at destination row " + dstRow
+                    + " do not fit in " + Arrays.toString(dst.shape()));
         }
         int c = alpha.length;
         ByteBuffer in = src.data().asNio().order(ByteOrder.LITTLE_ENDIAN);
@@ -99,8 +101,12 @@ final class SnakeKernel {
 
     private int checkRows(String what, INDArray a) {
         long[] s = a.shape();
-        boolean ok = a.dataType() == DataType.FLOAT && s.length == 2 && s[1] == alpha.length
-                && (s[0] <= 1 || a.stride(0) == s[1]) && (s[1] <= 1 || a.stride(1) == 1) && s[0] <= Integer.MAX_VALUE / 4;
+        boolean ok = a.dataType() == DataType.FLOAT
+                && s.length == 2
+                && s[1] == alpha.length
+                && (s[0] <= 1 || a.stride(0) == s[1])
+                && (s[1] <= 1 || a.stride(1) == 1)
+                && s[0] <= Integer.MAX_VALUE / 4;
         if (!ok) {
             throw new IllegalArgumentException("Snake: " + what + " must be a row-major contiguous float32 [T, "
                     + alpha.length + "] array, found " + a.dataType() + " " + Arrays.toString(s) + " strides "

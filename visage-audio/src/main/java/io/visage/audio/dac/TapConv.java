@@ -1,13 +1,13 @@
 package io.visage.audio.dac;
 
-import static org.nd4j.linalg.indexing.NDArrayIndex.all;
-import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
-
 import io.visage.nn.ShapeMismatchException;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+
+import static org.nd4j.linalg.indexing.NDArrayIndex.all;
+import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
 /**
  * A convolution or transposed convolution (groups 1) on time-major activations [T, C], computed as
@@ -39,8 +39,17 @@ final class TapConv {
     private final INDArray[] taps;
     private final INDArray bias; // [1, Cout] or null
 
-    private TapConv(boolean transposed, int cin, int cout, int kernel, int stride, int padding, int outputPadding,
-            int dilation, INDArray[] taps, INDArray bias) {
+    private TapConv(
+            boolean transposed,
+            int cin,
+            int cout,
+            int kernel,
+            int stride,
+            int padding,
+            int outputPadding,
+            int dilation,
+            INDArray[] taps,
+            INDArray bias) {
         this.transposed = transposed;
         this.cin = cin;
         this.cout = cout;
@@ -80,8 +89,10 @@ final class TapConv {
         INDArray[] taps = new INDArray[k / stride];
         for (int j = 0; j < taps.length; j++) {
             // [Cout, Cin, s] -> [s, Cin, Cout] -> rows i·Cin + c
-            taps[j] = w.get(all(), all(), interval((long) j * stride, (long) (j + 1) * stride)).permute(2, 1, 0)
-                    .dup('c').reshape('c', (long) stride * cin, cout);
+            taps[j] = w.get(all(), all(), interval((long) j * stride, (long) (j + 1) * stride))
+                    .permute(2, 1, 0)
+                    .dup('c')
+                    .reshape('c', (long) stride * cin, cout);
         }
         return new TapConv(false, cin, cout, k, stride, padding, 0, dilation, taps, biasRow(bias, cout));
     }
@@ -94,7 +105,8 @@ final class TapConv {
         checkWeight("conv_transpose1d", w);
         int k = (int) w.size(2);
         if (!supportsTransposed(k, stride, dilation, 1) || padding < 0 || outputPadding < 0) {
-            throw new IllegalArgumentException("TapConv.conv_transpose1d: unsupported geometry kernel " + k + ", stride "
+            throw new IllegalArgumentException("TapConv.conv_transpose1d: unsupported geometry kernel " + k
+                    + ", stride "
                     + stride + ", dilation " + dilation + " (needs dilation 1 and a kernel that is a multiple of the"
                     + " stride)");
         }
@@ -103,16 +115,18 @@ final class TapConv {
         INDArray[] taps = new INDArray[k / stride];
         for (int j = 0; j < taps.length; j++) {
             // [Cin, Cout, s] -> [Cin, s, Cout] -> columns i·Cout + o
-            taps[j] = w.get(all(), all(), interval((long) j * stride, (long) (j + 1) * stride)).permute(0, 2, 1)
-                    .dup('c').reshape('c', cin, (long) stride * cout);
+            taps[j] = w.get(all(), all(), interval((long) j * stride, (long) (j + 1) * stride))
+                    .permute(0, 2, 1)
+                    .dup('c')
+                    .reshape('c', cin, (long) stride * cout);
         }
         return new TapConv(true, cin, cout, k, stride, padding, outputPadding, 1, taps, biasRow(bias, cout));
     }
 
     private static void checkWeight(String op, INDArray w) {
         if (w.rank() != 3 || w.dataType() != DataType.FLOAT) {
-            throw new ShapeMismatchException("TapConv." + op + ": weight must be float32 rank 3, found " + w.dataType() + " "
-                    + Arrays.toString(w.shape()));
+            throw new ShapeMismatchException("TapConv." + op + ": weight must be float32 rank 3, found " + w.dataType()
+                    + " " + Arrays.toString(w.shape()));
         }
     }
 
@@ -121,8 +135,8 @@ final class TapConv {
             return null;
         }
         if (bias.length() != cout) {
-            throw new ShapeMismatchException("TapConv: bias must have " + cout + " elements, found "
-                    + Arrays.toString(bias.shape()));
+            throw new ShapeMismatchException(
+                    "TapConv: bias must have " + cout + " elements, found " + Arrays.toString(bias.shape()));
         }
         return bias.castTo(DataType.FLOAT).reshape('c', 1, cout).dup('c');
     }
@@ -142,11 +156,12 @@ final class TapConv {
 
     /** Output length of the convolution for an input of {@code length} samples. */
     int outputLength(int length) {
-        long n = transposed ? (long) (length - 1) * stride - 2L * padding + (long) dilation * (kernel - 1) + outputPadding + 1
+        long n = transposed
+                ? (long) (length - 1) * stride - 2L * padding + (long) dilation * (kernel - 1) + outputPadding + 1
                 : ((long) length + 2L * padding - (long) dilation * (kernel - 1) - 1) / stride + 1;
         if (n < 1) {
-            throw new ShapeMismatchException("TapConv: input of " + length + " samples is too short for kernel " + kernel
-                    + ", stride " + stride + ", padding " + padding + ", dilation " + dilation);
+            throw new ShapeMismatchException("TapConv: input of " + length + " samples is too short for kernel "
+                    + kernel + ", stride " + stride + ", padding " + padding + ", dilation " + dilation);
         }
         return (int) n;
     }
@@ -248,12 +263,17 @@ final class TapConv {
 
     private static INDArray requireShape(String what, INDArray a, long rows, long cols) {
         long[] s = a.shape();
-        boolean ok = a.dataType() == DataType.FLOAT && s.length == 2 && s[0] == rows && s[1] == cols
-                && (rows <= 1 || a.stride(0) == cols) && (cols <= 1 || a.stride(1) == 1);
+        boolean ok = a.dataType() == DataType.FLOAT
+                && s.length == 2
+                && s[0] == rows
+                && s[1] == cols
+                && (rows <= 1 || a.stride(0) == cols)
+                && (cols <= 1 || a.stride(1) == 1);
         if (!ok) {
-            throw new ShapeMismatchException("TapConv: " + what + " must be a row-major contiguous float32 [" + rows + ", "
-                    + cols + "] array, found " + a.dataType() + " " + Arrays.toString(s) + " strides "
-                    + Arrays.toString(a.stride()));
+            throw new ShapeMismatchException(
+                    "TapConv: " + what + " must be a row-major contiguous float32 [" + rows + ", "
+                            + cols + "] array, found " + a.dataType() + " " + Arrays.toString(s) + " strides "
+                            + Arrays.toString(a.stride()));
         }
         return a;
     }

@@ -1,9 +1,5 @@
 package io.visage.audio.dac;
 
-import static org.nd4j.linalg.indexing.NDArrayIndex.all;
-import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
-import static org.nd4j.linalg.indexing.NDArrayIndex.point;
-
 import io.visage.nn.autodiff.Ops;
 import io.visage.nn.autodiff.Tensor;
 import io.visage.nn.kernel.Parallelism;
@@ -16,6 +12,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
+
+import static org.nd4j.linalg.indexing.NDArrayIndex.all;
+import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
+import static org.nd4j.linalg.indexing.NDArrayIndex.point;
 
 /**
  * The DAC encoder and decoder for inference on time-major activations [T, C] (one batch item at a
@@ -53,8 +53,8 @@ final class TimeMajorCodec {
         for (DacDecoder.Block b : d.blocks()) {
             ConvTranspose1d u = b.up();
             INDArray weight = u.effectiveWeight(ops).value();
-            TapConv up = TapConv.transposed(weight, bias(u.bias()), u.stride(), u.padding(),
-                    u.outputPadding(), u.dilation());
+            TapConv up = TapConv.transposed(
+                    weight, bias(u.bias()), u.stride(), u.padding(), u.outputPadding(), u.dilation());
             release(u.parameters(), weight);
             ups.add(new UpBlock(SnakeKernel.of(b.snake()), up, units(ops, b.units())));
         }
@@ -99,9 +99,12 @@ final class TimeMajorCodec {
                 convs.add(u.conv2());
             });
         }
-        return convs.stream().allMatch(c -> TapConv.supportsConv(kernel(c.parameters()), c.stride(), c.dilation(), c.groups()))
-                && ups.stream().allMatch(c -> TapConv.supportsTransposed(kernel(c.parameters()), c.stride(), c.dilation(),
-                        c.groups()));
+        return convs.stream()
+                        .allMatch(
+                                c -> TapConv.supportsConv(kernel(c.parameters()), c.stride(), c.dilation(), c.groups()))
+                && ups.stream()
+                        .allMatch(c -> TapConv.supportsTransposed(
+                                kernel(c.parameters()), c.stride(), c.dilation(), c.groups()));
     }
 
     private static int kernel(Map<String, Tensor> params) {
@@ -139,7 +142,10 @@ final class TimeMajorCodec {
     private static List<Unit> units(Ops ops, List<ResidualUnit> units) {
         List<Unit> out = new ArrayList<>();
         for (ResidualUnit u : units) {
-            out.add(new Unit(SnakeKernel.of(u.snake1()), conv(ops, u.conv1()), SnakeKernel.of(u.snake2()),
+            out.add(new Unit(
+                    SnakeKernel.of(u.snake1()),
+                    conv(ops, u.conv1()),
+                    SnakeKernel.of(u.snake2()),
                     conv(ops, u.conv2())));
         }
         return List.copyOf(out);
@@ -155,21 +161,34 @@ final class TimeMajorCodec {
                 INDArray xp = ws.matrix(Workspace.PADDED, decFirst.paddedRows(t), decFirst.inChannels());
                 decFirst.zeroPadding(xp, t);
                 xp.get(interval(decFirst.leftPad(), decFirst.leftPad() + t), all())
-                        .assign(z.get(point(i), all(), all()).castTo(DataType.FLOAT).transpose());
+                        .assign(z.get(point(i), all(), all())
+                                .castTo(DataType.FLOAT)
+                                .transpose());
                 int cur = Workspace.ACT0;
-                INDArray x = decFirst.conv(xp, t, ws.matrix(cur, decFirst.outputLength(t), decFirst.outChannels()), false);
+                INDArray x =
+                        decFirst.conv(xp, t, ws.matrix(cur, decFirst.outputLength(t), decFirst.outChannels()), false);
                 for (UpBlock blk : decBlocks) {
                     int len = (int) x.size(0);
                     INDArray s = ws.matrix(Workspace.PADDED, len, x.size(1));
                     blk.snake().apply(par, x, s, 0);
                     cur = Workspace.other(cur);
-                    x = blk.up().transposed(s, ws.matrix(cur, blk.up().fullRows(len), blk.up().outChannels()));
+                    x = blk.up()
+                            .transposed(
+                                    s,
+                                    ws.matrix(
+                                            cur,
+                                            blk.up().fullRows(len),
+                                            blk.up().outChannels()));
                     for (Unit u : blk.units()) {
                         residual(ws, u, x);
                     }
                 }
                 int len = (int) x.size(0);
-                INDArray y = snakeConv(ws, decSnake, decLast, x,
+                INDArray y = snakeConv(
+                        ws,
+                        decSnake,
+                        decLast,
+                        x,
                         ws.matrix(Workspace.HIDDEN, decLast.outputLength(len), decLast.outChannels()));
                 Transforms.tanh(y, false);
                 if (out == null) {
@@ -191,20 +210,34 @@ final class TimeMajorCodec {
                 INDArray xp = ws.matrix(Workspace.PADDED, encFirst.paddedRows(n), encFirst.inChannels());
                 encFirst.zeroPadding(xp, n);
                 xp.get(interval(encFirst.leftPad(), encFirst.leftPad() + n), all())
-                        .assign(audio.get(point(i), point(0), all()).castTo(DataType.FLOAT).reshape(n, 1));
+                        .assign(audio.get(point(i), point(0), all())
+                                .castTo(DataType.FLOAT)
+                                .reshape(n, 1));
                 int cur = Workspace.ACT0;
-                INDArray x = encFirst.conv(xp, n, ws.matrix(cur, encFirst.outputLength(n), encFirst.outChannels()), false);
+                INDArray x =
+                        encFirst.conv(xp, n, ws.matrix(cur, encFirst.outputLength(n), encFirst.outChannels()), false);
                 for (DownBlock blk : encBlocks) {
                     for (Unit u : blk.units()) {
                         residual(ws, u, x);
                     }
                     int len = (int) x.size(0);
                     cur = Workspace.other(cur);
-                    x = snakeConv(ws, blk.snake(), blk.down(), x,
-                            ws.matrix(cur, blk.down().outputLength(len), blk.down().outChannels()));
+                    x = snakeConv(
+                            ws,
+                            blk.snake(),
+                            blk.down(),
+                            x,
+                            ws.matrix(
+                                    cur,
+                                    blk.down().outputLength(len),
+                                    blk.down().outChannels()));
                 }
                 int len = (int) x.size(0);
-                INDArray zt = snakeConv(ws, encSnake, encLast, x,
+                INDArray zt = snakeConv(
+                        ws,
+                        encSnake,
+                        encLast,
+                        x,
                         ws.matrix(Workspace.HIDDEN, encLast.outputLength(len), encLast.outChannels()));
                 if (out == null) {
                     out = Nd4j.create(DataType.FLOAT, b, zt.size(1), zt.size(0));
@@ -226,7 +259,10 @@ final class TimeMajorCodec {
             act = Math.max(act, (long) blk.up().fullRows(len) * blk.up().outChannels());
             len = blk.up().outputLength(len);
             for (Unit u : blk.units()) {
-                need(n, Workspace.PADDED, (long) u.conv1().paddedRows(len) * u.conv1().inChannels());
+                need(
+                        n,
+                        Workspace.PADDED,
+                        (long) u.conv1().paddedRows(len) * u.conv1().inChannels());
                 need(n, Workspace.HIDDEN, (long) len * u.conv1().outChannels());
             }
         }
@@ -245,10 +281,16 @@ final class TimeMajorCodec {
         long act = (long) len * encFirst.outChannels();
         for (DownBlock blk : encBlocks) {
             for (Unit u : blk.units()) {
-                need(n, Workspace.PADDED, (long) u.conv1().paddedRows(len) * u.conv1().inChannels());
+                need(
+                        n,
+                        Workspace.PADDED,
+                        (long) u.conv1().paddedRows(len) * u.conv1().inChannels());
                 need(n, Workspace.HIDDEN, (long) len * u.conv1().outChannels());
             }
-            need(n, Workspace.PADDED, (long) blk.down().paddedRows(len) * blk.down().inChannels());
+            need(
+                    n,
+                    Workspace.PADDED,
+                    (long) blk.down().paddedRows(len) * blk.down().inChannels());
             len = blk.down().outputLength(len);
             act = Math.max(act, (long) len * blk.down().outChannels());
         }
@@ -278,12 +320,19 @@ final class TimeMajorCodec {
     /** x += conv2(snake2(conv1(snake1(x)))), in place. @param x [T, C] */
     private void residual(Workspace ws, Unit u, INDArray x) {
         int t = (int) x.size(0);
-        if (u.conv1().outputLength(t) != t || u.conv2().outputLength(t) != t || u.conv2().paddedRows(t) != t
+        if (u.conv1().outputLength(t) != t
+                || u.conv2().outputLength(t) != t
+                || u.conv2().paddedRows(t) != t
                 || u.conv2().leftPad() != 0) {
             throw new IllegalStateException("TimeMajorCodec: a residual unit must keep the length (" + t
                     + " samples) and end with an unpadded 1x1 convolution");
         }
-        INDArray h = snakeConv(ws, u.snake1(), u.conv1(), x, ws.matrix(Workspace.HIDDEN, t, u.conv1().outChannels()));
+        INDArray h = snakeConv(
+                ws,
+                u.snake1(),
+                u.conv1(),
+                x,
+                ws.matrix(Workspace.HIDDEN, t, u.conv1().outChannels()));
         u.snake2().apply(par, h, h, 0);
         u.conv2().conv(h, t, x, true);
     }

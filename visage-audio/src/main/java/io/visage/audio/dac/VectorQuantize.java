@@ -36,7 +36,8 @@ public final class VectorQuantize implements Module {
         return new VectorQuantize(
                 Conv1d.create(p, Params.join(path, "in_proj"), inputDim, codebookDim, 1, 1, 0, 1, 1, true, true),
                 Conv1d.create(p, Params.join(path, "out_proj"), codebookDim, inputDim, 1, 1, 0, 1, 1, true, true),
-                Embedding.create(p, Params.join(path, "codebook"), codebookSize, codebookDim, Embedding.NO_PADDING, 1.0));
+                Embedding.create(
+                        p, Params.join(path, "codebook"), codebookSize, codebookDim, Embedding.NO_PADDING, 1.0));
     }
 
     /** What one level produces while encoding. */

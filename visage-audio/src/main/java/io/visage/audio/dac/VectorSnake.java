@@ -18,8 +18,8 @@ final class VectorSnake {
         for (; c < bound; c += S.length()) {
             FloatVector x = FloatVector.fromByteBuffer(S, in, inByte + 4 * c, ByteOrder.LITTLE_ENDIAN);
             FloatVector s = x.mul(FloatVector.fromArray(S, alpha, c)).lanewise(VectorOperators.SIN);
-            x.add(s.mul(s).mul(FloatVector.fromArray(S, inverse, c))).intoByteBuffer(out, outByte + 4 * c,
-                    ByteOrder.LITTLE_ENDIAN);
+            x.add(s.mul(s).mul(FloatVector.fromArray(S, inverse, c)))
+                    .intoByteBuffer(out, outByte + 4 * c, ByteOrder.LITTLE_ENDIAN);
         }
         SnakeKernel.row(in, inByte, out, outByte, c, alpha, inverse);
     }

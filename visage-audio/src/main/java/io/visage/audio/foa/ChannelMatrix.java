@@ -17,8 +17,8 @@ public final class ChannelMatrix {
         this.m = new double[m.length][];
         for (int r = 0; r < m.length; r++) {
             if (m[r].length != m[0].length) {
-                throw new IllegalArgumentException("channel matrix row " + r + " has " + m[r].length
-                        + " columns, row 0 has " + m[0].length);
+                throw new IllegalArgumentException(
+                        "channel matrix row " + r + " has " + m[r].length + " columns, row 0 has " + m[0].length);
             }
             this.m[r] = m[r].clone();
         }
@@ -51,8 +51,8 @@ public final class ChannelMatrix {
     /** The product {@code this · other} (apply {@code other} first). */
     public ChannelMatrix times(ChannelMatrix other) {
         if (other.rows() != columns()) {
-            throw new IllegalArgumentException("cannot multiply [" + rows() + ", " + columns() + "] by ["
-                    + other.rows() + ", " + other.columns() + "]");
+            throw new IllegalArgumentException("cannot multiply [" + rows() + ", " + columns() + "] by [" + other.rows()
+                    + ", " + other.columns() + "]");
         }
         double[][] p = new double[rows()][other.columns()];
         for (int r = 0; r < rows(); r++) {
@@ -106,13 +106,13 @@ public final class ChannelMatrix {
 
     private void checkInput(float[][] in) {
         if (in.length != columns()) {
-            throw new IllegalArgumentException("input has " + in.length + " channels but the matrix expects "
-                    + columns());
+            throw new IllegalArgumentException(
+                    "input has " + in.length + " channels but the matrix expects " + columns());
         }
         for (int c = 1; c < in.length; c++) {
             if (in[c].length != in[0].length) {
-                throw new IllegalArgumentException("input channel " + c + " has " + in[c].length
-                        + " samples, channel 0 has " + in[0].length);
+                throw new IllegalArgumentException(
+                        "input channel " + c + " has " + in[c].length + " samples, channel 0 has " + in[0].length);
             }
         }
     }

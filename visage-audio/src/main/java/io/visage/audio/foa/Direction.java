@@ -19,8 +19,8 @@ public record Direction(double azimuth, double elevation) {
 
     public Direction {
         if (!Double.isFinite(azimuth) || !Double.isFinite(elevation)) {
-            throw new IllegalArgumentException("direction angles must be finite but were azimuth " + azimuth
-                    + ", elevation " + elevation);
+            throw new IllegalArgumentException(
+                    "direction angles must be finite but were azimuth " + azimuth + ", elevation " + elevation);
         }
         if (Math.abs(elevation) > Math.PI / 2 + EPS) {
             throw new IllegalArgumentException("elevation must be in [-pi/2, pi/2] but was " + elevation + " rad ("

@@ -50,7 +50,8 @@ public final class Foa {
     public static ChannelMatrix converter(FoaFormat from, FoaFormat to) {
         double[][] m = new double[CHANNELS][CHANNELS];
         for (Component c : Component.values()) {
-            m[to.index(c)][from.index(c)] = to.normalization().gain(c) / from.normalization().gain(c);
+            m[to.index(c)][from.index(c)] =
+                    to.normalization().gain(c) / from.normalization().gain(c);
         }
         return new ChannelMatrix(m);
     }
@@ -68,7 +69,8 @@ public final class Foa {
 
     static void checkFoa(float[][] foa) {
         if (foa.length != CHANNELS) {
-            throw new IllegalArgumentException("first-order ambisonics has 4 channels but the signal has " + foa.length);
+            throw new IllegalArgumentException(
+                    "first-order ambisonics has 4 channels but the signal has " + foa.length);
         }
     }
 }

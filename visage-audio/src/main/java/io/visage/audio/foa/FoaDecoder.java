@@ -39,7 +39,8 @@ public final class FoaDecoder {
 
     /** The two microphones of a stereo pair: left at +halfAngle azimuth, right at −halfAngle, horizontal. */
     public static List<VirtualMic> stereoPair(double halfAngleDeg, double pattern) {
-        return List.of(new VirtualMic(Direction.ofDegrees(halfAngleDeg, 0), pattern),
+        return List.of(
+                new VirtualMic(Direction.ofDegrees(halfAngleDeg, 0), pattern),
                 new VirtualMic(Direction.ofDegrees(-halfAngleDeg, 0), pattern));
     }
 

@@ -14,8 +14,8 @@ public record FoaFormat(ChannelOrder order, Normalization normalization) {
 
     public FoaFormat {
         if (order == null || normalization == null) {
-            throw new IllegalArgumentException("FOA format needs an order and a normalization, got " + order + ", "
-                    + normalization);
+            throw new IllegalArgumentException(
+                    "FOA format needs an order and a normalization, got " + order + ", " + normalization);
         }
     }
 

@@ -23,7 +23,8 @@ public record VirtualMic(Direction direction, double pattern) {
 
     static double checkPattern(double p) {
         if (!(p >= 0 && p <= 1)) {
-            throw new IllegalArgumentException("polar pattern must be in [0, 1] (0 omni .. 1 figure-of-eight) but was " + p);
+            throw new IllegalArgumentException(
+                    "polar pattern must be in [0, 1] (0 omni .. 1 figure-of-eight) but was " + p);
         }
         return p;
     }

@@ -22,8 +22,10 @@ public final class Wav {
     public static AudioBuffer read(Path file) {
         try (WavReader r = WavReader.open(file)) {
             if (r.frames() > Integer.MAX_VALUE) {
-                throw new WavFormatException(file, r.frames() + " frames do not fit one array per channel (max "
-                        + Integer.MAX_VALUE + "); read it with WavReader in blocks");
+                throw new WavFormatException(
+                        file,
+                        r.frames() + " frames do not fit one array per channel (max " + Integer.MAX_VALUE
+                                + "); read it with WavReader in blocks");
             }
             int n = (int) r.frames();
             float[][] ch = new float[r.format().channels()][n];
@@ -58,7 +60,8 @@ public final class Wav {
     public static void write(Path file, AudioBuffer audio, WavFormat format) {
         if (format.sampleRate() != audio.sampleRate() || format.channels() != audio.channelCount()) {
             throw new IllegalArgumentException(file + ": format " + format.sampleRate() + " Hz x " + format.channels()
-                    + " channels does not match the audio (" + audio.sampleRate() + " Hz x " + audio.channelCount() + ")");
+                    + " channels does not match the audio (" + audio.sampleRate() + " Hz x " + audio.channelCount()
+                    + ")");
         }
         try (WavWriter w = WavWriter.create(file, format)) {
             int n = audio.frames();

@@ -25,6 +25,7 @@ import java.nio.file.StandardOpenOption;
 public final class WavReader implements AutoCloseable {
     /** Frames decoded per read from disk. */
     private static final int BLOCK_FRAMES = 8192;
+
     static final int TAG_PCM = 1;
     static final int TAG_FLOAT = 3;
     static final int TAG_EXTENSIBLE = 0xFFFE;
@@ -81,8 +82,8 @@ public final class WavReader implements AutoCloseable {
     private static WavReader parse(Path file, FileChannel ch) {
         long size = size(file, ch);
         if (size < 12) {
-            throw new WavFormatException(file, "too short for a RIFF/WAVE header: expected at least 12 bytes but the"
-                    + " file has " + size);
+            throw new WavFormatException(
+                    file, "too short for a RIFF/WAVE header: expected at least 12 bytes but the" + " file has " + size);
         }
         ByteBuffer head = readAt(file, ch, 0, 12);
         String riff = fourCc(head, 0);
@@ -90,13 +91,18 @@ public final class WavReader implements AutoCloseable {
             throw new WavFormatException(file, "unsupported " + riff + " (64-bit RIFF) file; only RIFF/WAVE is read");
         }
         if (!riff.equals("RIFF") || !fourCc(head, 8).equals("WAVE")) {
-            throw new WavFormatException(file, "not a RIFF/WAVE file: expected 'RIFF'....'WAVE' but found '"
-                    + printable(riff) + "'....'" + printable(fourCc(head, 8)) + "'");
+            throw new WavFormatException(
+                    file,
+                    "not a RIFF/WAVE file: expected 'RIFF'....'WAVE' but found '" + printable(riff) + "'....'"
+                            + printable(fourCc(head, 8)) + "'");
         }
         long riffEnd = 8 + u32(head, 4);
         if (riffEnd > size) {
-            throw new WavFormatException(file, "wrong RIFF chunk size: the header declares " + (riffEnd - 8)
-                    + " bytes after 'RIFF' but the file holds only " + (size - 8) + " (truncated file or bad size field)");
+            throw new WavFormatException(
+                    file,
+                    "wrong RIFF chunk size: the header declares " + (riffEnd - 8)
+                            + " bytes after 'RIFF' but the file holds only " + (size - 8)
+                            + " (truncated file or bad size field)");
         }
         if (riffEnd < 12) {
             throw new WavFormatException(file, "wrong RIFF chunk size: " + (riffEnd - 8) + " bytes cannot hold 'WAVE'");
@@ -111,22 +117,31 @@ public final class WavReader implements AutoCloseable {
             long remaining = riffEnd - body;
             if (id.equals("data")) {
                 if (format == null) {
-                    throw new WavFormatException(file, "'data' chunk at offset " + pos + " comes before any 'fmt ' chunk");
+                    throw new WavFormatException(
+                            file, "'data' chunk at offset " + pos + " comes before any 'fmt ' chunk");
                 }
                 if (len > remaining) {
-                    throw new WavFormatException(file, "truncated data: the 'data' chunk declares " + len + " bytes ("
-                            + (len / format.blockAlign()) + " frames) but only " + remaining + " bytes are present");
+                    throw new WavFormatException(
+                            file,
+                            "truncated data: the 'data' chunk declares " + len + " bytes ("
+                                    + (len / format.blockAlign()) + " frames) but only " + remaining
+                                    + " bytes are present");
                 }
                 if (len % format.blockAlign() != 0) {
-                    throw new WavFormatException(file, "wrong 'data' chunk size: " + len + " bytes is not a multiple of"
-                            + " the frame size " + format.blockAlign() + " (" + format.channels() + " channels x "
-                            + format.sampleFormat().bytes() + " bytes)");
+                    throw new WavFormatException(
+                            file,
+                            "wrong 'data' chunk size: " + len + " bytes is not a multiple of"
+                                    + " the frame size " + format.blockAlign() + " (" + format.channels()
+                                    + " channels x "
+                                    + format.sampleFormat().bytes() + " bytes)");
                 }
                 return new WavReader(file, ch, format, len / format.blockAlign(), body);
             }
             if (len > remaining) {
-                throw new WavFormatException(file, "wrong chunk size: chunk '" + printable(id) + "' at offset " + pos
-                        + " declares " + len + " bytes but only " + remaining + " remain in the RIFF chunk");
+                throw new WavFormatException(
+                        file,
+                        "wrong chunk size: chunk '" + printable(id) + "' at offset " + pos + " declares " + len
+                                + " bytes but only " + remaining + " remain in the RIFF chunk");
             }
             if (id.equals("fmt ")) {
                 if (format != null) {
@@ -152,20 +167,26 @@ public final class WavReader implements AutoCloseable {
         boolean extensible = tag == TAG_EXTENSIBLE;
         if (extensible) {
             if (len < 40 || u16(b, 16) < 22) {
-                throw new WavFormatException(file, "wrong 'fmt ' chunk size for WAVE_FORMAT_EXTENSIBLE: expected 40"
-                        + " bytes with cbSize 22 but found " + len + " bytes" + (len >= 18 ? " with cbSize " + u16(b, 16) : ""));
+                throw new WavFormatException(
+                        file,
+                        "wrong 'fmt ' chunk size for WAVE_FORMAT_EXTENSIBLE: expected 40"
+                                + " bytes with cbSize 22 but found " + len + " bytes"
+                                + (len >= 18 ? " with cbSize " + u16(b, 16) : ""));
             }
             int validBits = u16(b, 18);
             if (validBits > bits || validBits == 0) {
-                throw new WavFormatException(file, "WAVE_FORMAT_EXTENSIBLE valid bits " + validBits
-                        + " must be in 1.." + bits + " (the container size)");
+                throw new WavFormatException(
+                        file,
+                        "WAVE_FORMAT_EXTENSIBLE valid bits " + validBits + " must be in 1.." + bits
+                                + " (the container size)");
             }
             mask = (int) u32(b, 20);
             tag = u16(b, 24);
             for (int i = 0; i < GUID_TAIL.length; i++) {
                 if (b.get(26 + i) != GUID_TAIL[i]) {
-                    throw new WavFormatException(file, "unsupported WAVE_FORMAT_EXTENSIBLE sub-format GUID (not the"
-                            + " PCM or IEEE float GUID)");
+                    throw new WavFormatException(
+                            file,
+                            "unsupported WAVE_FORMAT_EXTENSIBLE sub-format GUID (not the" + " PCM or IEEE float GUID)");
                 }
             }
         }
@@ -177,12 +198,16 @@ public final class WavReader implements AutoCloseable {
         }
         SampleFormat sf = sampleFormat(tag, bits);
         if (sf == null) {
-            throw new WavFormatException(file, "unsupported encoding: format tag " + tag + " with " + bits
-                    + " bits per sample (supported: PCM 16/24/32-bit, IEEE float 32-bit)");
+            throw new WavFormatException(
+                    file,
+                    "unsupported encoding: format tag " + tag + " with " + bits
+                            + " bits per sample (supported: PCM 16/24/32-bit, IEEE float 32-bit)");
         }
         if (blockAlign != channels * sf.bytes()) {
-            throw new WavFormatException(file, "wrong block align in the 'fmt ' chunk: expected " + channels * sf.bytes()
-                    + " (" + channels + " channels x " + sf.bytes() + " bytes) but found " + blockAlign);
+            throw new WavFormatException(
+                    file,
+                    "wrong block align in the 'fmt ' chunk: expected " + channels * sf.bytes() + " (" + channels
+                            + " channels x " + sf.bytes() + " bytes) but found " + blockAlign);
         }
         return new WavFormat((int) rate, channels, sf, mask, extensible);
     }
@@ -228,8 +253,8 @@ public final class WavReader implements AutoCloseable {
     public int read(float[][] dst, int offset, int maxFrames) {
         int channels = format.channels();
         if (dst.length != channels) {
-            throw new IllegalArgumentException(file + ": destination has " + dst.length + " channels but the file has "
-                    + channels);
+            throw new IllegalArgumentException(
+                    file + ": destination has " + dst.length + " channels but the file has " + channels);
         }
         int total = (int) Math.min(maxFrames, remaining());
         int done = 0;
@@ -274,8 +299,9 @@ public final class WavReader implements AutoCloseable {
             while (dst.hasRemaining()) {
                 int r = channel.read(dst, at + dst.position());
                 if (r < 0) {
-                    throw new WavFormatException(file, "truncated data: file ended at byte " + (at + dst.position())
-                            + " inside the 'data' chunk");
+                    throw new WavFormatException(
+                            file,
+                            "truncated data: file ended at byte " + (at + dst.position()) + " inside the 'data' chunk");
                 }
             }
         } catch (IOException e) {
@@ -305,8 +331,10 @@ public final class WavReader implements AutoCloseable {
         try {
             while (b.hasRemaining()) {
                 if (ch.read(b, pos + b.position()) < 0) {
-                    throw new WavFormatException(file, "unexpected end of file at byte " + (pos + b.position())
-                            + " while reading " + n + " header bytes at offset " + pos);
+                    throw new WavFormatException(
+                            file,
+                            "unexpected end of file at byte " + (pos + b.position()) + " while reading " + n
+                                    + " header bytes at offset " + pos);
                 }
             }
         } catch (IOException e) {

@@ -218,7 +218,9 @@ public final class WavWriter implements AutoCloseable {
         int total = 12 + 8 + fmtLen + (fact ? 12 : 0) + 8;
         long dataBytes = frames * f.blockAlign();
         ByteBuffer b = ByteBuffer.allocate(total).order(ByteOrder.LITTLE_ENDIAN);
-        b.put(ascii("RIFF")).putInt((int) (total - 8 + dataBytes + (dataBytes & 1))).put(ascii("WAVE"));
+        b.put(ascii("RIFF"))
+                .putInt((int) (total - 8 + dataBytes + (dataBytes & 1)))
+                .put(ascii("WAVE"));
         b.put(ascii("fmt ")).putInt(fmtLen);
         b.putShort((short) (f.extensible() ? WavReader.TAG_EXTENSIBLE : sf.formatTag()));
         b.putShort((short) f.channels()).putInt(f.sampleRate()).putInt(f.sampleRate() * f.blockAlign());
@@ -227,7 +229,10 @@ public final class WavWriter implements AutoCloseable {
             b.putShort((short) (fmtLen - 18));
         }
         if (f.extensible()) {
-            b.putShort((short) sf.bits()).putInt(f.channelMask()).putShort((short) sf.formatTag()).put(WavReader.GUID_TAIL);
+            b.putShort((short) sf.bits())
+                    .putInt(f.channelMask())
+                    .putShort((short) sf.formatTag())
+                    .put(WavReader.GUID_TAIL);
         }
         if (fact) {
             b.put(ascii("fact")).putInt(4).putInt((int) frames);

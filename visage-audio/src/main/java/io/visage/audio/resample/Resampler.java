@@ -77,12 +77,13 @@ public final class Resampler {
      * @param lowpassFilterWidth zero crossings on each side, &gt; 0
      * @param rolloff cutoff as a fraction of the lower Nyquist frequency, in (0, 1]
      */
-    public static Resampler torchaudio(int origRate, int newRate, int lowpassFilterWidth, double rolloff,
-            KernelPrecision precision) {
+    public static Resampler torchaudio(
+            int origRate, int newRate, int lowpassFilterWidth, double rolloff, KernelPrecision precision) {
         checkRates(origRate, newRate);
         if (lowpassFilterWidth <= 0 || !(rolloff > 0 && rolloff <= 1)) {
-            throw new IllegalArgumentException("torchaudio resampler: need lowpass_filter_width > 0 and rolloff in (0, 1]"
-                    + " but got " + lowpassFilterWidth + ", " + rolloff);
+            throw new IllegalArgumentException(
+                    "torchaudio resampler: need lowpass_filter_width > 0 and rolloff in (0, 1]" + " but got "
+                            + lowpassFilterWidth + ", " + rolloff);
         }
         int g = gcd(origRate, newRate);
         int o = origRate / g;
@@ -133,8 +134,8 @@ public final class Resampler {
     public static Resampler julius(int oldRate, int newRate, int zeros, double rolloff) {
         checkRates(oldRate, newRate);
         if (zeros <= 0 || !(rolloff > 0 && rolloff <= 1)) {
-            throw new IllegalArgumentException("julius resampler: need zeros > 0 and rolloff in (0, 1] but got "
-                    + zeros + ", " + rolloff);
+            throw new IllegalArgumentException(
+                    "julius resampler: need zeros > 0 and rolloff in (0, 1] but got " + zeros + ", " + rolloff);
         }
         int g = gcd(oldRate, newRate);
         int o = oldRate / g;
@@ -284,8 +285,8 @@ public final class Resampler {
      */
     public AudioBuffer resample(AudioBuffer audio) {
         if (audio.sampleRate() != origRate) {
-            throw new IllegalArgumentException("resampler expects " + origRate + " Hz input but the audio is at "
-                    + audio.sampleRate() + " Hz");
+            throw new IllegalArgumentException(
+                    "resampler expects " + origRate + " Hz input but the audio is at " + audio.sampleRate() + " Hz");
         }
         return new AudioBuffer(newRate, resample(audio.channels()));
     }

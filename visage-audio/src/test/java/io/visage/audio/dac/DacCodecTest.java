@@ -1,12 +1,5 @@
 package io.visage.audio.dac;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.nd4j.linalg.indexing.NDArrayIndex.all;
-import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
-
 import io.visage.nn.ShapeMismatchException;
 import io.visage.nn.autodiff.Ops;
 import io.visage.nn.autodiff.Tensor;
@@ -20,6 +13,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.nd4j.linalg.indexing.NDArrayIndex.all;
+import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
 /** Properties of the inference front end on the dac-tiny weights: chunked decoding, receptive field, batching, bad input. */
 class DacCodecTest {
@@ -63,15 +63,26 @@ class DacCodecTest {
         Dac dac = codec.model();
         int hop = codec.config().hopLength();
         INDArray audio = gaussian(6, 0.3, 2, 1, 10L * hop);
-        DacEncoding general = dac.encode(Ops.inference(), ConvWeights.live(), Tensor.constant(audio),
+        DacEncoding general = dac.encode(
+                Ops.inference(),
+                ConvWeights.live(),
+                Tensor.constant(audio),
                 codec.config().nCodebooks());
         DacEncoding fast = codec.encode(audio);
-        TensorAssert.assertExact("codes", general.codes().shape(), general.codes().data().asLong(),
+        TensorAssert.assertExact(
+                "codes",
+                general.codes().shape(),
+                general.codes().data().asLong(),
                 fast.codes().data().asLong());
         TensorAssert.assertClose("z", general.z().value(), fast.z().value(), 1e-5, 1e-6);
         INDArray z = randomLatent(8, 2, 9);
-        TensorAssert.assertClose("decode", dac.decode(Ops.inference(), ConvWeights.live(), Tensor.constant(z)).value(),
-                codec.decode(z), 1e-5, 1e-6);
+        TensorAssert.assertClose(
+                "decode",
+                dac.decode(Ops.inference(), ConvWeights.live(), Tensor.constant(z))
+                        .value(),
+                codec.decode(z),
+                1e-5,
+                1e-6);
         assertTrue(!z.wasClosed() && !audio.wasClosed(), "the fast path must not free its inputs");
     }
 
@@ -87,7 +98,11 @@ class DacCodecTest {
             INDArray audio = gaussian(13, 0.3, 3, 1, 4L * codec.config().hopLength());
             DacEncoding e = general.encode(audio);
             DacEncoding f = fast.encode(audio);
-            TensorAssert.assertExact("codes", e.codes().shape(), e.codes().data().asLong(), f.codes().data().asLong());
+            TensorAssert.assertExact(
+                    "codes",
+                    e.codes().shape(),
+                    e.codes().data().asLong(),
+                    f.codes().data().asLong());
         }
     }
 
@@ -103,9 +118,18 @@ class DacCodecTest {
         bumped.get(all(), all(), interval(f, f + 1)).addi(3.0);
         INDArray diff = codec.decode(bumped).sub(base);
         // samples of frames more than ctx away from f are untouched; the frame itself changes
-        assertEquals(0.0, diff.get(all(), all(), interval(0, (f - ctx) * up)).amaxNumber().doubleValue());
-        assertEquals(0.0, diff.get(all(), all(), interval((f + ctx + 1) * up, frames * up)).amaxNumber().doubleValue());
-        assertTrue(diff.get(all(), all(), interval(f * up, (f + 1) * up)).amaxNumber().doubleValue() > 0);
+        assertEquals(
+                0.0,
+                diff.get(all(), all(), interval(0, (f - ctx) * up)).amaxNumber().doubleValue());
+        assertEquals(
+                0.0,
+                diff.get(all(), all(), interval((f + ctx + 1) * up, frames * up))
+                        .amaxNumber()
+                        .doubleValue());
+        assertTrue(diff.get(all(), all(), interval(f * up, (f + 1) * up))
+                        .amaxNumber()
+                        .doubleValue()
+                > 0);
     }
 
     @Test
@@ -114,9 +138,17 @@ class DacCodecTest {
         INDArray audio = gaussian(3, 0.3, 2, 1, 11L * hop);
         DacEncoding both = codec.encode(audio);
         for (int b = 0; b < 2; b++) {
-            DacEncoding one = codec.encode(audio.get(interval(b, b + 1), all(), all()).dup());
-            TensorAssert.assertExact("codes " + b, one.codes().shape(), one.codes().data().asLong(),
-                    both.codes().get(interval(b, b + 1), all(), all()).dup().data().asLong());
+            DacEncoding one =
+                    codec.encode(audio.get(interval(b, b + 1), all(), all()).dup());
+            TensorAssert.assertExact(
+                    "codes " + b,
+                    one.codes().shape(),
+                    one.codes().data().asLong(),
+                    both.codes()
+                            .get(interval(b, b + 1), all(), all())
+                            .dup()
+                            .data()
+                            .asLong());
         }
     }
 
@@ -125,38 +157,49 @@ class DacCodecTest {
         int hop = codec.config().hopLength();
         INDArray audio = gaussian(4, 0.3, 1, 1, 13L * hop);
         DacEncoding e = codec.encode(audio);
-        TensorAssert.assertClose("from_codes(encode)", e.z().value(), codec.fromCodes(e.codes()).z().value(), 1e-5, 1e-6);
+        TensorAssert.assertClose(
+                "from_codes(encode)",
+                e.z().value(),
+                codec.fromCodes(e.codes()).z().value(),
+                1e-5,
+                1e-6);
     }
 
     @Test
     void preprocess_wrongSampleRate_throwsNamingBothRates() {
         int sr = codec.config().sampleRateHz();
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> codec.preprocess(Nd4j.zeros(DataType.FLOAT, 1, 1, 10), sr + 1));
-        assertTrue(e.getMessage().contains(Integer.toString(sr)) && e.getMessage().contains(Integer.toString(sr + 1)),
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> codec.preprocess(Nd4j.zeros(DataType.FLOAT, 1, 1, 10), sr + 1));
+        assertTrue(
+                e.getMessage().contains(Integer.toString(sr)) && e.getMessage().contains(Integer.toString(sr + 1)),
                 e.getMessage());
     }
 
     @Test
     void encode_lengthNotHopMultiple_throwsWithShape() {
         long n = codec.config().hopLength() * 3L + 1;
-        ShapeMismatchException e = assertThrows(ShapeMismatchException.class,
-                () -> codec.encode(Nd4j.zeros(DataType.FLOAT, 1, 1, n)));
-        assertTrue(e.getMessage().contains("[1, 1, " + n + "]") && e.getMessage().contains("preprocess"), e.getMessage());
+        ShapeMismatchException e =
+                assertThrows(ShapeMismatchException.class, () -> codec.encode(Nd4j.zeros(DataType.FLOAT, 1, 1, n)));
+        assertTrue(
+                e.getMessage().contains("[1, 1, " + n + "]") && e.getMessage().contains("preprocess"), e.getMessage());
     }
 
     @Test
     void encode_stereoItem_throwsWithShape() {
-        ShapeMismatchException e = assertThrows(ShapeMismatchException.class,
-                () -> codec.encode(Nd4j.zeros(DataType.FLOAT, 1, 2, codec.config().hopLength())));
+        ShapeMismatchException e = assertThrows(
+                ShapeMismatchException.class,
+                () -> codec.encode(
+                        Nd4j.zeros(DataType.FLOAT, 1, 2, codec.config().hopLength())));
         assertTrue(e.getMessage().contains("[B, 1, N]"), e.getMessage());
     }
 
     @Test
     void encode_tooManyQuantizers_throws() {
         int n = codec.config().nCodebooks() + 1;
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> codec.encode(Nd4j.zeros(DataType.FLOAT, 1, 1, codec.config().hopLength()), n));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> codec.encode(
+                        Nd4j.zeros(DataType.FLOAT, 1, 1, codec.config().hopLength()), n));
         assertTrue(e.getMessage().contains(Integer.toString(n)), e.getMessage());
     }
 
@@ -171,8 +214,8 @@ class DacCodecTest {
     @Test
     void decode_wrongLatentChannels_throwsWithShape() {
         long d = codec.config().latentDim() + 1;
-        ShapeMismatchException e = assertThrows(ShapeMismatchException.class,
-                () -> codec.decode(Nd4j.zeros(DataType.FLOAT, 1, d, 3)));
+        ShapeMismatchException e =
+                assertThrows(ShapeMismatchException.class, () -> codec.decode(Nd4j.zeros(DataType.FLOAT, 1, d, 3)));
         assertTrue(e.getMessage().contains("[1, " + d + ", 3]"), e.getMessage());
     }
 }

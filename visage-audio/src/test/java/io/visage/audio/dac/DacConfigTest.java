@@ -1,9 +1,5 @@
 package io.visage.audio.dac;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.visage.nn.ConfigException;
 import io.visage.nn.testing.Fixtures;
 import java.nio.file.Files;
@@ -12,6 +8,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class DacConfigTest {
     @Test
@@ -36,22 +36,23 @@ class DacConfigTest {
 
     @Test
     void fromKwargs_unknownKey_throwsNamingKeyAndSource() {
-        ConfigException e = assertThrows(ConfigException.class,
-                () -> DacConfig.fromKwargs(Map.of("encoder_dimm", 4), "weights.pth"));
+        ConfigException e = assertThrows(
+                ConfigException.class, () -> DacConfig.fromKwargs(Map.of("encoder_dimm", 4), "weights.pth"));
         assertTrue(e.getMessage().contains("encoder_dimm") && e.getMessage().contains("weights.pth"), e.getMessage());
     }
 
     @Test
     void fromKwargs_nonIntegerRate_throwsNamingKey() {
-        ConfigException e = assertThrows(ConfigException.class,
-                () -> DacConfig.fromKwargs(Map.of("decoder_rates", List.of(8, 2.5)), "cfg"));
+        ConfigException e = assertThrows(
+                ConfigException.class, () -> DacConfig.fromKwargs(Map.of("decoder_rates", List.of(8, 2.5)), "cfg"));
         assertTrue(e.getMessage().contains("decoder_rates") && e.getMessage().contains("2.5"), e.getMessage());
     }
 
     @Test
     void constructor_tooManyDecoderRatesForChannels_throws() {
-        ConfigException e = assertThrows(ConfigException.class, () -> new DacConfig(4, List.of(2), 8, 2,
-                List.of(2, 2), 16, List.of(4), 0, 8000));
+        ConfigException e = assertThrows(
+                ConfigException.class,
+                () -> new DacConfig(4, List.of(2), 8, 2, List.of(2, 2), 16, List.of(4), 0, 8000));
         assertTrue(e.getMessage().contains("decoder_dim 2"), e.getMessage());
     }
 

@@ -1,7 +1,5 @@
 package io.visage.audio.dac;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,6 +13,8 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 /** The full-size 44.1 kHz tree built with random init has exactly the reference's state-dict names, order and shapes. */
 class DacKeysTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -26,7 +26,8 @@ class DacKeysTest {
     @Test
     void dac44k_equalsConstructorKwargsOfKeyFile() throws IOException {
         JsonNode k = keys();
-        Map<String, Object> kwargs = JSON.convertValue(k.get("constructor_kwargs"), new TypeReference<Map<String, Object>>() {});
+        Map<String, Object> kwargs =
+                JSON.convertValue(k.get("constructor_kwargs"), new TypeReference<Map<String, Object>>() {});
         DacConfig c = DacConfig.fromKwargs(kwargs, "dac-44khz-keys.json");
         assertEquals(DacConfig.dac44k(), c);
         assertEquals(k.get("hop_length").asInt(), c.hopLength());
@@ -35,7 +36,8 @@ class DacKeysTest {
     @Test
     void randomFullSizeTree_namesOrderAndShapesEqualKeyFile() throws IOException {
         JsonNode k = keys();
-        Map<String, Object> kwargs = JSON.convertValue(k.get("constructor_kwargs"), new TypeReference<Map<String, Object>>() {});
+        Map<String, Object> kwargs =
+                JSON.convertValue(k.get("constructor_kwargs"), new TypeReference<Map<String, Object>>() {});
         Dac dac = Dac.random(DacConfig.fromKwargs(kwargs, "dac-44khz-keys.json"), 7);
         List<String> expected = new ArrayList<>();
         for (JsonNode t : k.get("tensors")) {

@@ -1,9 +1,5 @@
 package io.visage.audio.dac;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.visage.nn.ConfigException;
 import io.visage.nn.StateDictMismatchException;
 import io.visage.nn.io.Safetensors;
@@ -19,6 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /** Strict loading: wrong files fail with the keys named. */
 class DacLoadTest {
     private static DacConfig tiny() {
@@ -27,7 +27,8 @@ class DacLoadTest {
 
     @Test
     void load_wrongModelFile_throwsStateDictMismatchNamingKeys() {
-        StateDictMismatchException e = assertThrows(StateDictMismatchException.class,
+        StateDictMismatchException e = assertThrows(
+                StateDictMismatchException.class,
                 () -> Dac.load(Fixtures.file("visage-tiny", "weights.safetensors"), tiny()));
         assertTrue(e.missing().contains("encoder.block.0.weight_v"), e.getMessage());
         assertFalse(e.unexpected().isEmpty());
@@ -56,11 +57,21 @@ class DacLoadTest {
     @Test
     void load_fewerCodebooksInConfigThanFile_reportsUnexpectedKeys() {
         DacConfig c = tiny();
-        DacConfig fewer = new DacConfig(c.encoderDim(), c.encoderRates(), c.latentDim(), c.decoderDim(),
-                c.decoderRates(), c.codebookSize(), c.codebookDims().subList(0, c.nCodebooks() - 1), 0, c.sampleRateHz());
-        StateDictMismatchException e = assertThrows(StateDictMismatchException.class,
+        DacConfig fewer = new DacConfig(
+                c.encoderDim(),
+                c.encoderRates(),
+                c.latentDim(),
+                c.decoderDim(),
+                c.decoderRates(),
+                c.codebookSize(),
+                c.codebookDims().subList(0, c.nCodebooks() - 1),
+                0,
+                c.sampleRateHz());
+        StateDictMismatchException e = assertThrows(
+                StateDictMismatchException.class,
                 () -> Dac.load(Fixtures.file("dac-tiny", "weights.safetensors"), fewer));
-        assertTrue(e.unexpected().contains("quantizer.quantizers." + (c.nCodebooks() - 1) + ".codebook.weight"),
+        assertTrue(
+                e.unexpected().contains("quantizer.quantizers." + (c.nCodebooks() - 1) + ".codebook.weight"),
                 e.getMessage());
     }
 

@@ -1,8 +1,5 @@
 package io.visage.audio.dac;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import io.visage.nn.autodiff.Tensor;
 import io.visage.nn.io.TensorFiles;
 import io.visage.nn.io.TensorSource;
@@ -12,6 +9,9 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The codec against the PyTorch reference's outputs in the {@code dac-tiny} fixture (every output
@@ -46,7 +46,8 @@ class DacParityTest {
             Map<String, Tensor> sd = other.stateDict();
             assertEquals(String.join(",", ref.keySet()), String.join(",", sd.keySet()), file + ": keys");
             for (String k : ref.keySet()) {
-                TensorAssert.assertClose(file + ":" + k, ref.get(k).value(), sd.get(k).value(), 0, 0);
+                TensorAssert.assertClose(
+                        file + ":" + k, ref.get(k).value(), sd.get(k).value(), 0, 0);
             }
         }
     }
@@ -59,8 +60,8 @@ class DacParityTest {
 
     @Test
     void encoder_matchesReferenceLatent() {
-        TensorAssert.assertClose("encoder_out", io.load("encoder_out"), codec.encoderOutput(io.load("preprocessed")),
-                1e-4, 1e-4);
+        TensorAssert.assertClose(
+                "encoder_out", io.load("encoder_out"), codec.encoderOutput(io.load("preprocessed")), 1e-4, 1e-4);
     }
 
     @Test
@@ -69,7 +70,10 @@ class DacParityTest {
         assertExact("codes", io.load("codes"), e.codes());
         TensorAssert.assertClose("z", io.load("z"), e.z().value(), 1e-4, 1e-5);
         TensorAssert.assertClose("latents", io.load("latents"), e.latents().value(), 1e-4, 1e-4);
-        assertScalar("commitment_loss", io.load("commitment_loss"), e.commitmentLoss().value());
+        assertScalar(
+                "commitment_loss",
+                io.load("commitment_loss"),
+                e.commitmentLoss().value());
         assertScalar("codebook_loss", io.load("codebook_loss"), e.codebookLoss().value());
     }
 
@@ -80,7 +84,8 @@ class DacParityTest {
         DacEncoding e = codec.encode(io.load("preprocessed"), n);
         assertExact("codes_partial", expectedCodes, e.codes());
         TensorAssert.assertClose("z_partial", io.load("z_partial"), e.z().value(), 1e-4, 1e-5);
-        TensorAssert.assertClose("latents_partial", io.load("latents_partial"), e.latents().value(), 1e-4, 1e-4);
+        TensorAssert.assertClose(
+                "latents_partial", io.load("latents_partial"), e.latents().value(), 1e-4, 1e-4);
     }
 
     @Test
@@ -93,19 +98,24 @@ class DacParityTest {
     @Test
     void decode_matchesReference() {
         TensorAssert.assertClose("decoded", io.load("decoded"), codec.decode(io.load("z")), 1e-4, 1e-5);
-        TensorAssert.assertClose("decoded_from_codes", io.load("decoded_from_codes"),
-                codec.decode(io.load("from_codes_z")), 1e-4, 1e-5);
+        TensorAssert.assertClose(
+                "decoded_from_codes", io.load("decoded_from_codes"), codec.decode(io.load("from_codes_z")), 1e-4, 1e-5);
     }
 
     @Test
     void forward_matchesReferenceAudioCutToInputLength() {
-        DacCodec.Forward f = codec.forward(io.load("audio"), sampleRate(), codec.config().nCodebooks());
+        DacCodec.Forward f =
+                codec.forward(io.load("audio"), sampleRate(), codec.config().nCodebooks());
         TensorAssert.assertClose("forward_audio", io.load("forward_audio"), f.audio(), 1e-4, 1e-5);
     }
 
     private static void assertExact(String label, INDArray expected, INDArray actual) {
         assertArrayEquals(expected.shape(), actual.shape(), label + ": shape");
-        TensorAssert.assertExact(label, expected.shape(), expected.dup('c').data().asLong(), actual.dup('c').data().asLong());
+        TensorAssert.assertExact(
+                label,
+                expected.shape(),
+                expected.dup('c').data().asLong(),
+                actual.dup('c').data().asLong());
     }
 
     private static void assertScalar(String label, INDArray expected, INDArray actual) {

@@ -1,8 +1,5 @@
 package io.visage.audio.dac;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.visage.nn.autodiff.Ops;
 import io.visage.nn.autodiff.Tensor;
 import io.visage.nn.kernel.Parallelism;
@@ -18,6 +15,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The codec's time-major fast path against the general layer code ({@link Dac#encoderOutput}/{@link Dac#decode}
@@ -42,10 +42,15 @@ class TimeMajorCodecTest {
 
     static Stream<Arguments> configs() {
         return Stream.of(
-                Arguments.of(new DacConfig(4, List.of(2, 4), 16, 32, List.of(4, 2), 32, List.of(4, 4, 4), 0.0, 8000), 3L, 2),
-                Arguments.of(new DacConfig(2, List.of(3, 2), 8, 12, List.of(3, 2), 16, List.of(2, 2), 0.0, 6000), 4L, 1),
+                Arguments.of(
+                        new DacConfig(4, List.of(2, 4), 16, 32, List.of(4, 2), 32, List.of(4, 4, 4), 0.0, 8000), 3L, 2),
+                Arguments.of(
+                        new DacConfig(2, List.of(3, 2), 8, 12, List.of(3, 2), 16, List.of(2, 2), 0.0, 6000), 4L, 1),
                 Arguments.of(new DacConfig(3, List.of(5), 6, 10, List.of(5), 8, List.of(3), 0.0, 1000), 5L, 3),
-                Arguments.of(new DacConfig(2, List.of(2, 2, 2), 8, 24, List.of(2, 2, 2), 16, List.of(2, 2), 0.0, 800), 6L, 2));
+                Arguments.of(
+                        new DacConfig(2, List.of(2, 2, 2), 8, 24, List.of(2, 2, 2), 16, List.of(2, 2), 0.0, 800),
+                        6L,
+                        2));
     }
 
     /** The same weights in float64. */
@@ -65,16 +70,21 @@ class TimeMajorCodecTest {
         Ops ops = Ops.inference();
 
         INDArray audio = DacCodecTest.gaussian(seed, 0.3, batch, 1, (6L + seed) * config.hopLength());
-        INDArray zExact = exact.encoder().forward(ops, ConvWeights.live(), Tensor.constant(audio.castTo(DataType.DOUBLE)))
+        INDArray zExact = exact.encoder()
+                .forward(ops, ConvWeights.live(), Tensor.constant(audio.castTo(DataType.DOUBLE)))
                 .value();
-        INDArray zGeneral = dac.encoder().forward(ops, ConvWeights.live(), Tensor.constant(audio)).value();
+        INDArray zGeneral = dac.encoder()
+                .forward(ops, ConvWeights.live(), Tensor.constant(audio))
+                .value();
         INDArray zFast = codec.encoderOutput(audio);
         assertArrayEquals(zGeneral.shape(), zFast.shape(), "encoder output shape");
         assertAsAccurate("encoder " + config, zExact, zGeneral, zFast);
 
         INDArray z = DacCodecTest.gaussian(seed + 1, 1.0, batch, config.latentDim(), 3 + seed);
-        INDArray yExact = exact.decode(ops, ConvWeights.live(), Tensor.constant(z.castTo(DataType.DOUBLE))).value();
-        INDArray yGeneral = dac.decode(ops, ConvWeights.live(), Tensor.constant(z)).value();
+        INDArray yExact = exact.decode(ops, ConvWeights.live(), Tensor.constant(z.castTo(DataType.DOUBLE)))
+                .value();
+        INDArray yGeneral =
+                dac.decode(ops, ConvWeights.live(), Tensor.constant(z)).value();
         INDArray yFast = codec.decode(z);
         assertArrayEquals(yGeneral.shape(), yFast.shape(), "decoded shape");
         assertAsAccurate("decode " + config, yExact, yGeneral, yFast);
@@ -83,11 +93,14 @@ class TimeMajorCodecTest {
     private static void assertAsAccurate(String label, INDArray exact, INDArray general, INDArray fast) {
         double errGeneral = maxAbsDiff(exact, general);
         double errFast = maxAbsDiff(exact, fast);
-        assertTrue(errFast <= 4 * errGeneral + 1e-6, label + ": fast path max |error| " + errFast
-                + " vs float64, general float32 path " + errGeneral);
+        assertTrue(
+                errFast <= 4 * errGeneral + 1e-6,
+                label + ": fast path max |error| " + errFast + " vs float64, general float32 path " + errGeneral);
     }
 
     private static double maxAbsDiff(INDArray exact, INDArray actual) {
-        return Transforms.abs(exact.sub(actual.castTo(DataType.DOUBLE))).maxNumber().doubleValue();
+        return Transforms.abs(exact.sub(actual.castTo(DataType.DOUBLE)))
+                .maxNumber()
+                .doubleValue();
     }
 }

@@ -1,10 +1,5 @@
 package io.visage.audio.foa;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
@@ -15,6 +10,11 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FoaTest {
     private static final double EPS = 1e-6;
@@ -41,7 +41,8 @@ class FoaTest {
 
     /** The six cardinal directions with their ambiX gains [W, Y, Z, X]. */
     static Stream<Arguments> cardinals() {
-        return Stream.of(Arguments.of("front", Direction.FRONT, new double[] {1, 0, 0, 1}),
+        return Stream.of(
+                Arguments.of("front", Direction.FRONT, new double[] {1, 0, 0, 1}),
                 Arguments.of("left", Direction.LEFT, new double[] {1, 1, 0, 0}),
                 Arguments.of("back", Direction.BACK, new double[] {1, 0, 0, -1}),
                 Arguments.of("right", Direction.RIGHT, new double[] {1, -1, 0, 0}),
@@ -59,12 +60,17 @@ class FoaTest {
 
     @Test
     void degrees_followTheDocumentedAngles() {
-        assertArrayEquals(Direction.LEFT.unitVector(), Direction.ofDegrees(90, 0).unitVector(), 1e-15);
-        assertArrayEquals(Direction.RIGHT.unitVector(), Direction.ofDegrees(-90, 0).unitVector(), 1e-15);
-        assertArrayEquals(Direction.UP.unitVector(), Direction.ofDegrees(123, 90).unitVector(), 1e-15);
+        assertArrayEquals(
+                Direction.LEFT.unitVector(), Direction.ofDegrees(90, 0).unitVector(), 1e-15);
+        assertArrayEquals(
+                Direction.RIGHT.unitVector(), Direction.ofDegrees(-90, 0).unitVector(), 1e-15);
+        assertArrayEquals(
+                Direction.UP.unitVector(), Direction.ofDegrees(123, 90).unitVector(), 1e-15);
         double[] u = Direction.ofDegrees(45, 30).unitVector();
-        assertArrayEquals(new double[] {Math.cos(Math.PI / 6) / Math.sqrt(2), Math.cos(Math.PI / 6) / Math.sqrt(2), 0.5},
-                u, 1e-15);
+        assertArrayEquals(
+                new double[] {Math.cos(Math.PI / 6) / Math.sqrt(2), Math.cos(Math.PI / 6) / Math.sqrt(2), 0.5},
+                u,
+                1e-15);
     }
 
     @RepeatedTest(20)
@@ -83,7 +89,8 @@ class FoaTest {
         Direction d = randomDirection(r);
         double p = r.nextDouble();
         float[] mono = noise(rep.getCurrentRepetition(), 300);
-        for (FoaFormat f : List.of(FoaFormat.AMBIX, FoaFormat.FUMA, new FoaFormat(ChannelOrder.ACN, Normalization.N3D))) {
+        for (FoaFormat f :
+                List.of(FoaFormat.AMBIX, FoaFormat.FUMA, new FoaFormat(ChannelOrder.ACN, Normalization.N3D))) {
             float[][] foa = Foa.encode(mono, d, f);
 
             float[] toward = FoaDecoder.decode(foa, f, new VirtualMic(d, p));
@@ -103,8 +110,8 @@ class FoaTest {
         Direction source = randomDirection(r);
         Direction axis = randomDirection(r);
         for (PolarPattern pp : PolarPattern.values()) {
-            double g = FoaDecoder.decode(Foa.encode(new float[] {1f}, source, FoaFormat.AMBIX), FoaFormat.AMBIX,
-                    VirtualMic.of(axis, pp))[0];
+            double g = FoaDecoder.decode(
+                    Foa.encode(new float[] {1f}, source, FoaFormat.AMBIX), FoaFormat.AMBIX, VirtualMic.of(axis, pp))[0];
             assertEquals((1 - pp.p()) + pp.p() * Math.cos(source.angleTo(axis)), g, EPS, pp.toString());
         }
     }
@@ -128,7 +135,8 @@ class FoaTest {
         for (int el = -90; el <= 90; el += 2) {
             for (int az = -180; az < 180; az += 2) {
                 Direction g = Direction.ofDegrees(az, el);
-                double e = energy(FoaDecoder.decode(foa, FoaFormat.AMBIX, VirtualMic.of(g, PolarPattern.HYPERCARDIOID)));
+                double e =
+                        energy(FoaDecoder.decode(foa, FoaFormat.AMBIX, VirtualMic.of(g, PolarPattern.HYPERCARDIOID)));
                 if (e > bestEnergy) {
                     bestEnergy = e;
                     best = g;
@@ -185,7 +193,8 @@ class FoaTest {
         assertSameDirection(Direction.RIGHT, FoaRotation.ofDegrees(-90, 0, 0).apply(Direction.FRONT));
         // R = Rz(yaw)·Ry(pitch)·Rx(roll): roll first, yaw last
         FoaRotation r = FoaRotation.ofDegrees(30, 40, 50);
-        FoaRotation seq = FoaRotation.ofDegrees(0, 0, 50).then(FoaRotation.ofDegrees(0, 40, 0))
+        FoaRotation seq = FoaRotation.ofDegrees(0, 0, 50)
+                .then(FoaRotation.ofDegrees(0, 40, 0))
                 .then(FoaRotation.ofDegrees(30, 0, 0));
         assertArrayEquals(r.matrix()[0], seq.matrix()[0], 1e-15);
         assertArrayEquals(r.matrix()[1], seq.matrix()[1], 1e-15);
@@ -273,13 +282,19 @@ class FoaTest {
 
     @Test
     void badArguments_areRejectedWithTheValues() {
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> Direction.ofDegrees(0, 95)).getMessage()
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Direction.ofDegrees(0, 95))
+                .getMessage()
                 .contains("elevation"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new VirtualMic(Direction.FRONT, 1.5))
-                .getMessage().contains("1.5"));
-        assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> FoaRotation.IDENTITY.apply(new float[3][10], FoaFormat.AMBIX)).getMessage().contains("has 3"));
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> PolarPattern.parse("banana")).getMessage()
+                .getMessage()
+                .contains("1.5"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> FoaRotation.IDENTITY.apply(new float[3][10], FoaFormat.AMBIX))
+                .getMessage()
+                .contains("has 3"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> PolarPattern.parse("banana"))
+                .getMessage()
                 .contains("banana"));
         assertEquals(0.5, PolarPattern.parse("cardioid"));
         assertEquals(1.0, PolarPattern.parse("figure-eight"));

@@ -1,11 +1,5 @@
 package io.visage.audio.io;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -20,6 +14,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class WavTest {
     @TempDir
@@ -135,9 +135,19 @@ class WavTest {
         int[] samples = {0x7FFFFF, -0x800000, 1, -1, 0x123456, -0x654321};
         ByteBuffer b = ByteBuffer.allocate(12 + 48 + 8 + 18).order(ByteOrder.LITTLE_ENDIAN);
         b.put(ascii("RIFF")).putInt(b.capacity() - 8).put(ascii("WAVE"));
-        b.put(ascii("fmt ")).putInt(40).putShort((short) 0xFFFE).putShort((short) 2).putInt(32000).putInt(32000 * 6)
-                .putShort((short) 6).putShort((short) 24).putShort((short) 22).putShort((short) 24).putInt(0x3)
-                .putShort((short) 1).put(WavReader.GUID_TAIL);
+        b.put(ascii("fmt "))
+                .putInt(40)
+                .putShort((short) 0xFFFE)
+                .putShort((short) 2)
+                .putInt(32000)
+                .putInt(32000 * 6)
+                .putShort((short) 6)
+                .putShort((short) 24)
+                .putShort((short) 22)
+                .putShort((short) 24)
+                .putInt(0x3)
+                .putShort((short) 1)
+                .put(WavReader.GUID_TAIL);
         b.put(ascii("data")).putInt(18);
         for (int s : samples) {
             b.put((byte) s).put((byte) (s >> 8)).put((byte) (s >> 16));
@@ -164,8 +174,14 @@ class WavTest {
     void unknownChunks_areSkipped() throws IOException {
         ByteBuffer b = ByteBuffer.allocate(12 + 24 + 8 + 3 + 1 + 8 + 4).order(ByteOrder.LITTLE_ENDIAN);
         b.put(ascii("RIFF")).putInt(b.capacity() - 8).put(ascii("WAVE"));
-        b.put(ascii("fmt ")).putInt(16).putShort((short) 1).putShort((short) 1).putInt(8000).putInt(16000)
-                .putShort((short) 2).putShort((short) 16);
+        b.put(ascii("fmt "))
+                .putInt(16)
+                .putShort((short) 1)
+                .putShort((short) 1)
+                .putInt(8000)
+                .putInt(16000)
+                .putShort((short) 2)
+                .putShort((short) 16);
         b.put(ascii("LIST")).putInt(3).put((byte) 1).put((byte) 2).put((byte) 3).put((byte) 0);
         b.put(ascii("data")).putInt(4).putShort((short) 16384).putShort((short) -16384);
         Path file = tmp.resolve("list.wav");
@@ -271,8 +287,14 @@ class WavTest {
     void missingDataChunk_isRejected() throws IOException {
         ByteBuffer b = ByteBuffer.allocate(12 + 24).order(ByteOrder.LITTLE_ENDIAN);
         b.put(ascii("RIFF")).putInt(b.capacity() - 8).put(ascii("WAVE"));
-        b.put(ascii("fmt ")).putInt(16).putShort((short) 1).putShort((short) 1).putInt(8000).putInt(16000)
-                .putShort((short) 2).putShort((short) 16);
+        b.put(ascii("fmt "))
+                .putInt(16)
+                .putShort((short) 1)
+                .putShort((short) 1)
+                .putInt(8000)
+                .putInt(16000)
+                .putShort((short) 2)
+                .putShort((short) 16);
         Path file = tmp.resolve("nodata.wav");
         Files.write(file, b.array());
 
@@ -300,7 +322,8 @@ class WavTest {
         byte[] before = Files.readAllBytes(file);
         AudioBuffer mono = new AudioBuffer(8000, new float[1][10]);
 
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> Wav.write(file, mono, WavFormat.of(8000, 2, SampleFormat.PCM_16)));
 
         assertTrue(e.getMessage().contains("2 channels"), e.getMessage());
@@ -313,12 +336,16 @@ class WavTest {
     @Test
     void audioBuffer_validatesItsShape() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new AudioBuffer(16000, new float[0][]))
-                .getMessage().contains("0"));
-        assertTrue(assertThrows(IllegalArgumentException.class,
-                () -> new AudioBuffer(16000, new float[][] {new float[3], new float[4]})).getMessage()
+                .getMessage()
+                .contains("0"));
+        assertTrue(assertThrows(
+                        IllegalArgumentException.class,
+                        () -> new AudioBuffer(16000, new float[][] {new float[3], new float[4]}))
+                .getMessage()
                 .contains("channel 1 has 4"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new AudioBuffer(0, new float[1][1]))
-                .getMessage().contains("sample rate"));
+                .getMessage()
+                .contains("sample rate"));
     }
 
     private static byte[] ascii(String s) {

@@ -1,7 +1,5 @@
 package io.visage.audio.resample;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -10,6 +8,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The per-tensor tolerances of a fixture set, read from the tensor table of its README
@@ -34,8 +34,9 @@ record FixtureTolerances(Map<String, double[]> byName) {
                 boolean hasR = r.find();
                 boolean hasA = a.find();
                 if (hasR || hasA) {
-                    m.put(row.group(1), new double[] {hasR ? Double.parseDouble(r.group(1)) : 0,
-                            hasA ? Double.parseDouble(a.group(1)) : 0});
+                    m.put(row.group(1), new double[] {
+                        hasR ? Double.parseDouble(r.group(1)) : 0, hasA ? Double.parseDouble(a.group(1)) : 0
+                    });
                 }
             }
         } catch (IOException e) {

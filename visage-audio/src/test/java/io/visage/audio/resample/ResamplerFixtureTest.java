@@ -1,9 +1,5 @@
 package io.visage.audio.resample;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.fail;
-
 import io.visage.nn.io.TensorFiles;
 import io.visage.nn.io.TensorInfo;
 import io.visage.nn.io.TensorSource;
@@ -14,6 +10,10 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Parity with the {@code resample} fixture: every case found in {@code io.safetensors} (named
@@ -31,7 +31,9 @@ class ResamplerFixtureTest {
             case "ta" -> Resampler.torchaudio(from, to);
             case "ta_transform" -> Resampler.torchaudioTransform(from, to);
             case "julius" -> Resampler.julius(from, to);
-            default -> throw new AssertionError("unknown resampler '" + library + "' in fixture case " + library + "." + rates);
+            default ->
+                throw new AssertionError(
+                        "unknown resampler '" + library + "' in fixture case " + library + "." + rates);
         };
     }
 
@@ -58,14 +60,15 @@ class ResamplerFixtureTest {
                 tests.add(DynamicTest.dynamicTest(caseName + ".output", () -> {
                     float[][] y = rs.resample(input);
                     assertEquals(outShape[outShape.length - 1], y[0].length, caseName + " output length");
-                    TensorAssert.assertClose(caseName + ".output", outShape, expectedOut, flatten(y), tolOut[0], tolOut[1]);
+                    TensorAssert.assertClose(
+                            caseName + ".output", outShape, expectedOut, flatten(y), tolOut[0], tolOut[1]);
                 }));
                 tests.add(DynamicTest.dynamicTest(caseName + ".kernel", () -> {
                     float[][] k = rs.kernel();
                     assertEquals(kernelShape[0], k.length, caseName + " phases");
                     assertEquals(kernelShape[2], k[0].length, caseName + " taps");
-                    TensorAssert.assertClose(caseName + ".kernel", kernelShape, expectedKernel, flatten(k), tolKernel[0],
-                            tolKernel[1]);
+                    TensorAssert.assertClose(
+                            caseName + ".kernel", kernelShape, expectedKernel, flatten(k), tolKernel[0], tolKernel[1]);
                 }));
             }
         }
@@ -89,8 +92,11 @@ class ResamplerFixtureTest {
                 long[] expected = io.longs("lengths." + caseName + ".output_length");
                 tests.add(DynamicTest.dynamicTest("lengths." + caseName, () -> {
                     long[] got = Arrays.stream(in).map(rs::outputLength).toArray();
-                    TensorAssert.assertExact("lengths." + caseName + " for inputs " + Arrays.toString(in),
-                            new long[] {in.length}, expected, got);
+                    TensorAssert.assertExact(
+                            "lengths." + caseName + " for inputs " + Arrays.toString(in),
+                            new long[] {in.length},
+                            expected,
+                            got);
                 }));
             }
         }

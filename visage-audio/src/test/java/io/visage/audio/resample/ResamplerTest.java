@@ -1,16 +1,16 @@
 package io.visage.audio.resample;
 
+import io.visage.audio.io.AudioBuffer;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import io.visage.audio.io.AudioBuffer;
-import java.util.Random;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
 class ResamplerTest {
     @ParameterizedTest
@@ -94,13 +94,15 @@ class ResamplerTest {
 
     @Test
     void badArguments_areRejectedWithTheValues() {
-        assertTrue(assertThrows(IllegalArgumentException.class, () -> Resampler.torchaudio(0, 16000)).getMessage()
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> Resampler.torchaudio(0, 16000))
+                .getMessage()
                 .contains("0 -> 16000"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> Resampler.julius(48000, 44100, 24, 1.5))
-                .getMessage().contains("1.5"));
+                .getMessage()
+                .contains("1.5"));
         Resampler r = Resampler.julius(48000, 44100);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> r.resample(new AudioBuffer(44100, new float[1][10])));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> r.resample(new AudioBuffer(44100, new float[1][10])));
         assertTrue(e.getMessage().contains("48000") && e.getMessage().contains("44100"), e.getMessage());
     }
 }

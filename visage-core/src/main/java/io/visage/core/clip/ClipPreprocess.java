@@ -56,8 +56,8 @@ public final class ClipPreprocess {
      */
     public static RgbImage centerCrop(RgbImage image, int size) {
         if (image.width() < size || image.height() < size) {
-            throw new ShapeMismatchException("centre crop " + size + "x" + size + " needs an image at least that large, got "
-                    + image.width() + "x" + image.height());
+            throw new ShapeMismatchException("centre crop " + size + "x" + size
+                    + " needs an image at least that large, got " + image.width() + "x" + image.height());
         }
         int top = (int) Math.rint((image.height() - size) / 2.0);
         int left = (int) Math.rint((image.width() - size) / 2.0);

@@ -25,8 +25,8 @@ public record ClipVisionConfig(int inputResolution, int patchSize, int width, in
     /** LayerNorm epsilon of every CLIP LayerNorm. */
     public static final double LAYER_NORM_EPS = 1e-5;
 
-    private static final Set<String> JSON_KEYS = Set.of("input_resolution", "patch_size", "width", "layers", "heads",
-            "output_dim");
+    private static final Set<String> JSON_KEYS =
+            Set.of("input_resolution", "patch_size", "width", "layers", "heads", "output_dim");
 
     public ClipVisionConfig {
         positive("input_resolution", inputResolution);
@@ -36,7 +36,8 @@ public record ClipVisionConfig(int inputResolution, int patchSize, int width, in
         positive("heads", heads);
         positive("output_dim", outputDim);
         if (inputResolution % patchSize != 0) {
-            throw new ConfigException("input_resolution " + inputResolution + " must be a multiple of patch_size " + patchSize);
+            throw new ConfigException(
+                    "input_resolution " + inputResolution + " must be a multiple of patch_size " + patchSize);
         }
         if (width % heads != 0) {
             throw new ConfigException("width " + width + " must be divisible by heads " + heads);
@@ -73,15 +74,21 @@ public record ClipVisionConfig(int inputResolution, int patchSize, int width, in
         if (n == null || !n.isObject()) {
             throw new ConfigException(file + ": CLIP vision config must be a JSON object");
         }
-        for (Iterator<String> it = n.fieldNames(); it.hasNext();) {
+        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!JSON_KEYS.contains(k)) {
-                throw new ConfigException(file + ": unknown CLIP vision config key '" + k + "' (known: " + JSON_KEYS + ")");
+                throw new ConfigException(
+                        file + ": unknown CLIP vision config key '" + k + "' (known: " + JSON_KEYS + ")");
             }
         }
         try {
-            return new ClipVisionConfig(req(file, n, "input_resolution"), req(file, n, "patch_size"), req(file, n, "width"),
-                    req(file, n, "layers"), req(file, n, "heads"), req(file, n, "output_dim"));
+            return new ClipVisionConfig(
+                    req(file, n, "input_resolution"),
+                    req(file, n, "patch_size"),
+                    req(file, n, "width"),
+                    req(file, n, "layers"),
+                    req(file, n, "heads"),
+                    req(file, n, "output_dim"));
         } catch (ConfigException e) {
             throw new ConfigException(file + ": " + e.getMessage(), e);
         }

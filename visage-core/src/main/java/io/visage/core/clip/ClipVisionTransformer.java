@@ -35,8 +35,15 @@ public final class ClipVisionTransformer implements Module {
     private final ModuleList<ClipResidualBlock> resblocks;
     private final LayerNorm lnPost;
 
-    private ClipVisionTransformer(ClipVisionConfig config, Tensor classEmbedding, Tensor positionalEmbedding, Tensor proj,
-            Tensor conv1Weight, LayerNorm lnPre, ModuleList<ClipResidualBlock> resblocks, LayerNorm lnPost) {
+    private ClipVisionTransformer(
+            ClipVisionConfig config,
+            Tensor classEmbedding,
+            Tensor positionalEmbedding,
+            Tensor proj,
+            Tensor conv1Weight,
+            LayerNorm lnPre,
+            ModuleList<ClipResidualBlock> resblocks,
+            LayerNorm lnPost) {
         this.config = config;
         this.classEmbedding = classEmbedding;
         this.positionalEmbedding = positionalEmbedding;
@@ -58,8 +65,13 @@ public final class ClipVisionTransformer implements Module {
         Tensor cls = p.take(Params.join(prefix, "class_embedding"), Init.normal(scale), d);
         Tensor pos = p.take(Params.join(prefix, "positional_embedding"), Init.normal(scale), c.tokens(), d);
         Tensor proj = p.take(Params.join(prefix, "proj"), Init.normal(scale), d, c.outputDim());
-        Tensor conv = p.take(Params.join(prefix, "conv1.weight"), Init.normal(1.0 / Math.sqrt(3.0 * c.patchSize() * c.patchSize())),
-                d, 3, c.patchSize(), c.patchSize());
+        Tensor conv = p.take(
+                Params.join(prefix, "conv1.weight"),
+                Init.normal(1.0 / Math.sqrt(3.0 * c.patchSize() * c.patchSize())),
+                d,
+                3,
+                c.patchSize(),
+                c.patchSize());
         LayerNorm lnPre = LayerNorm.create(p, Params.join(prefix, "ln_pre"), d, ClipVisionConfig.LAYER_NORM_EPS);
         List<ClipResidualBlock> blocks = new ArrayList<>();
         for (int i = 0; i < c.layers(); i++) {
@@ -83,18 +95,22 @@ public final class ClipVisionTransformer implements Module {
         long[] s = images.shape();
         int r = config.inputResolution();
         if (s.length != 4 || s[1] != 3 || s[2] != r || s[3] != r) {
-            throw new ShapeMismatchException("clip visual: images expected shape [B, 3, " + r + ", " + r + "] but found "
-                    + Arrays.toString(s));
+            throw new ShapeMismatchException(
+                    "clip visual: images expected shape [B, 3, " + r + ", " + r + "] but found " + Arrays.toString(s));
         }
         long b = s[0];
         int g = config.grid();
         int patch = config.patchSize();
         long d = config.width();
         // [B,3,G,P,G,P] -> [B,G,G,3,P,P] -> [B, G*G, 3*P*P]; conv1 weight [D,3,P,P] -> [D, 3*P*P]
-        Tensor patches = ops.reshape(ops.permute(ops.reshape(images, b, 3, g, patch, g, patch), 0, 2, 4, 1, 3, 5),
-                b, (long) g * g, 3L * patch * patch);
+        Tensor patches = ops.reshape(
+                ops.permute(ops.reshape(images, b, 3, g, patch, g, patch), 0, 2, 4, 1, 3, 5),
+                b,
+                (long) g * g,
+                3L * patch * patch);
         Tensor x = ops.linear(patches, ops.reshape(conv1Weight, d, 3L * patch * patch), null);
-        Tensor cls = ops.add(ops.constant(Nd4j.zeros(images.dataType(), b, 1, d)), ops.reshape(classEmbedding, 1, 1, d));
+        Tensor cls =
+                ops.add(ops.constant(Nd4j.zeros(images.dataType(), b, 1, d)), ops.reshape(classEmbedding, 1, 1, d));
         x = ops.concat(1, cls, x);
         x = ops.add(x, positionalEmbedding);
         return lnPre.forward(ops, x);

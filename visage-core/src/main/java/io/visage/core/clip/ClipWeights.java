@@ -30,11 +30,20 @@ import org.nd4j.linalg.api.buffer.DataType;
  */
 public final class ClipWeights {
     /** File names looked for, in order, when a folder is given. */
-    public static final List<String> FILE_NAMES = List.of("ViT-B-32.pt", "model.safetensors", "pytorch_model.bin",
-            "clip.safetensors", "weights.safetensors", "weights.pt");
+    public static final List<String> FILE_NAMES = List.of(
+            "ViT-B-32.pt",
+            "model.safetensors",
+            "pytorch_model.bin",
+            "clip.safetensors",
+            "weights.safetensors",
+            "weights.pt");
 
     /** The recognised key layouts. */
-    public enum Layout { OPENAI_FULL, OPENAI_VISUAL, HUGGING_FACE }
+    public enum Layout {
+        OPENAI_FULL,
+        OPENAI_VISUAL,
+        HUGGING_FACE
+    }
 
     private ClipWeights() {}
 
@@ -49,9 +58,11 @@ public final class ClipWeights {
         if (source.contains("vision_model.embeddings.class_embedding")) {
             return Layout.HUGGING_FACE;
         }
-        throw new CheckpointFormatException(source.path(), "not a CLIP checkpoint: none of 'visual.class_embedding'"
-                + " (OpenAI CLIP), 'class_embedding' (vision tower) or 'vision_model.embeddings.class_embedding'"
-                + " (Hugging Face) found among its " + source.tensors().size() + " tensors");
+        throw new CheckpointFormatException(
+                source.path(),
+                "not a CLIP checkpoint: none of 'visual.class_embedding'"
+                        + " (OpenAI CLIP), 'class_embedding' (vision tower) or 'vision_model.embeddings.class_embedding'"
+                        + " (Hugging Face) found among its " + source.tensors().size() + " tensors");
     }
 
     /**
@@ -62,8 +73,8 @@ public final class ClipWeights {
     public static ClipVisionTransformer load(TensorSource source, ClipVisionConfig config) {
         switch (layout(source)) {
             case HUGGING_FACE -> {
-                HfClipParams p = new HfClipParams(source, config, HfClipKeys.unusedByImageTower(OpenAiClipKeys.TEXT_LAYERS),
-                        DataType.FLOAT);
+                HfClipParams p = new HfClipParams(
+                        source, config, HfClipKeys.unusedByImageTower(OpenAiClipKeys.TEXT_LAYERS), DataType.FLOAT);
                 ClipVisionTransformer t = ClipVisionTransformer.create(p, "", config);
                 p.verify();
                 return t;
@@ -94,9 +105,12 @@ public final class ClipWeights {
         Path file = fileOrFolder;
         ClipVisionConfig config = ClipVisionConfig.VIT_B_32;
         if (Files.isDirectory(fileOrFolder)) {
-            file = FILE_NAMES.stream().map(fileOrFolder::resolve).filter(Files::isRegularFile).findFirst()
-                    .orElseThrow(() -> new CheckpointFormatException(fileOrFolder, "no CLIP checkpoint in this folder"
-                            + " (looked for " + FILE_NAMES + ")"));
+            file = FILE_NAMES.stream()
+                    .map(fileOrFolder::resolve)
+                    .filter(Files::isRegularFile)
+                    .findFirst()
+                    .orElseThrow(() -> new CheckpointFormatException(
+                            fileOrFolder, "no CLIP checkpoint in this folder" + " (looked for " + FILE_NAMES + ")"));
             Path cfg = fileOrFolder.resolve("config.json");
             if (Files.isRegularFile(cfg)) {
                 config = configFrom(cfg);
@@ -118,8 +132,12 @@ public final class ClipWeights {
         if (n != null && n.has("vision_config")) {
             JsonNode v = n.get("vision_config");
             int width = v.path("hidden_size").asInt(768);
-            return new ClipVisionConfig(v.path("image_size").asInt(224), v.path("patch_size").asInt(32), width,
-                    v.path("num_hidden_layers").asInt(12), v.path("num_attention_heads").asInt(width / 64),
+            return new ClipVisionConfig(
+                    v.path("image_size").asInt(224),
+                    v.path("patch_size").asInt(32),
+                    width,
+                    v.path("num_hidden_layers").asInt(12),
+                    v.path("num_attention_heads").asInt(width / 64),
                     n.path("projection_dim").asInt(512));
         }
         if (n == null || !n.has("width")) {

@@ -62,8 +62,12 @@ public final class HfClipKeys {
             String o = "transformer.resblocks." + i + ".";
             String h = V + "encoder.layers." + i + ".";
             for (String wb : List.of("weight", "bias")) {
-                t.put(o + "attn.in_proj_" + wb, new ConcatRows(List.of(h + "self_attn.q_proj." + wb,
-                        h + "self_attn.k_proj." + wb, h + "self_attn.v_proj." + wb)));
+                t.put(
+                        o + "attn.in_proj_" + wb,
+                        new ConcatRows(List.of(
+                                h + "self_attn.q_proj." + wb,
+                                h + "self_attn.k_proj." + wb,
+                                h + "self_attn.v_proj." + wb)));
             }
             for (String wb : List.of("weight", "bias")) {
                 t.put(o + "attn.out_proj." + wb, new Rename(h + "self_attn.out_proj." + wb));
@@ -94,14 +98,26 @@ public final class HfClipKeys {
      * @param textLayers text transformer depth (12 for the released CLIPs)
      */
     public static List<String> unusedByImageTower(int textLayers) {
-        List<String> k = new ArrayList<>(List.of(V + "embeddings.position_ids", "text_model.embeddings.position_ids",
-                "text_model.embeddings.token_embedding.weight", "text_model.embeddings.position_embedding.weight",
-                "text_model.final_layer_norm.weight", "text_model.final_layer_norm.bias", "text_projection.weight",
+        List<String> k = new ArrayList<>(List.of(
+                V + "embeddings.position_ids",
+                "text_model.embeddings.position_ids",
+                "text_model.embeddings.token_embedding.weight",
+                "text_model.embeddings.position_embedding.weight",
+                "text_model.final_layer_norm.weight",
+                "text_model.final_layer_norm.bias",
+                "text_projection.weight",
                 "logit_scale"));
         for (int i = 0; i < textLayers; i++) {
             String h = "text_model.encoder.layers." + i + ".";
-            for (String m : List.of("self_attn.k_proj", "self_attn.v_proj", "self_attn.q_proj", "self_attn.out_proj",
-                    "layer_norm1", "mlp.fc1", "mlp.fc2", "layer_norm2")) {
+            for (String m : List.of(
+                    "self_attn.k_proj",
+                    "self_attn.v_proj",
+                    "self_attn.q_proj",
+                    "self_attn.out_proj",
+                    "layer_norm1",
+                    "mlp.fc1",
+                    "mlp.fc2",
+                    "layer_norm2")) {
                 k.add(h + m + ".weight");
                 k.add(h + m + ".bias");
             }

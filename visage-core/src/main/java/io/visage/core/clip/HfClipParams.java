@@ -69,8 +69,8 @@ public final class HfClipParams implements Params {
             a = parts.get(0);
         }
         if (!Arrays.equals(a.shape(), shape)) {
-            shapeMismatches.add(String.join(" + ", r.sources()) + " (for " + key + "): expected " + Arrays.toString(shape)
-                    + " found " + Arrays.toString(a.shape()));
+            shapeMismatches.add(String.join(" + ", r.sources()) + " (for " + key + "): expected "
+                    + Arrays.toString(shape) + " found " + Arrays.toString(a.shape()));
             return Tensor.parameter(Nd4j.create(dataType, shape));
         }
         return Tensor.parameter(a.dup('c'));

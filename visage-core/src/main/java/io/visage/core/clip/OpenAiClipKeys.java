@@ -21,14 +21,31 @@ public final class OpenAiClipKeys {
      * @param textLayers number of text transformer blocks
      */
     public static List<String> unusedByImageTower(int textLayers) {
-        List<String> k = new ArrayList<>(List.of("positional_embedding", "text_projection", "logit_scale",
-                "token_embedding.weight", "ln_final.weight", "ln_final.bias", "input_resolution", "context_length",
+        List<String> k = new ArrayList<>(List.of(
+                "positional_embedding",
+                "text_projection",
+                "logit_scale",
+                "token_embedding.weight",
+                "ln_final.weight",
+                "ln_final.bias",
+                "input_resolution",
+                "context_length",
                 "vocab_size"));
         for (int i = 0; i < textLayers; i++) {
             String b = "transformer.resblocks." + i + ".";
-            for (String leaf : List.of("attn.in_proj_weight", "attn.in_proj_bias", "attn.out_proj.weight",
-                    "attn.out_proj.bias", "ln_1.weight", "ln_1.bias", "mlp.c_fc.weight", "mlp.c_fc.bias", "mlp.c_proj.weight",
-                    "mlp.c_proj.bias", "ln_2.weight", "ln_2.bias")) {
+            for (String leaf : List.of(
+                    "attn.in_proj_weight",
+                    "attn.in_proj_bias",
+                    "attn.out_proj.weight",
+                    "attn.out_proj.bias",
+                    "ln_1.weight",
+                    "ln_1.bias",
+                    "mlp.c_fc.weight",
+                    "mlp.c_fc.bias",
+                    "mlp.c_proj.weight",
+                    "mlp.c_proj.bias",
+                    "ln_2.weight",
+                    "ln_2.bias")) {
                 k.add(b + leaf);
             }
         }

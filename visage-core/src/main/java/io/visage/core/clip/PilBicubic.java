@@ -75,7 +75,8 @@ public final class PilBicubic {
             }
             for (int x = 0; x < xmax; x++) {
                 double w = ww != 0 ? k[x] / ww : k[x];
-                weights[xx * ksize + x] = (int) (w < 0 ? -0.5 + w * (1 << PRECISION_BITS) : 0.5 + w * (1 << PRECISION_BITS));
+                weights[xx * ksize + x] =
+                        (int) (w < 0 ? -0.5 + w * (1 << PRECISION_BITS) : 0.5 + w * (1 << PRECISION_BITS));
             }
             start[xx] = xmin;
             count[xx] = xmax;

@@ -32,23 +32,31 @@ public final class AmbiIndex {
         try {
             root = new ObjectMapper().readTree(file.toFile());
         } catch (IOException e) {
-            throw new ConfigException(file + ": not readable JSON (expected {\"<clip id>\": [elevation_idx, azimuth_idx], ...}): "
-                    + e.getMessage());
+            throw new ConfigException(
+                    file + ": not readable JSON (expected {\"<clip id>\": [elevation_idx, azimuth_idx], ...}): "
+                            + e.getMessage());
         }
         if (root == null || !root.isObject()) {
-            throw new ConfigException(file + ": expected a JSON object {\"<clip id>\": [elevation_idx, azimuth_idx], ...}");
+            throw new ConfigException(
+                    file + ": expected a JSON object {\"<clip id>\": [elevation_idx, azimuth_idx], ...}");
         }
         Map<String, CameraDirection> out = new TreeMap<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext();) {
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode v = e.getValue();
-            if (!v.isArray() || v.size() != 2 || !v.get(0).canConvertToInt() || !v.get(1).canConvertToInt()
-                    || !v.get(0).isIntegralNumber() || !v.get(1).isIntegralNumber()) {
+            if (!v.isArray()
+                    || v.size() != 2
+                    || !v.get(0).canConvertToInt()
+                    || !v.get(1).canConvertToInt()
+                    || !v.get(0).isIntegralNumber()
+                    || !v.get(1).isIntegralNumber()) {
                 throw new ConfigException(file + ": entry '" + e.getKey() + "' must be [elevation_idx, azimuth_idx] "
                         + "integers but was " + v);
             }
             try {
-                out.put(e.getKey(), new CameraDirection(v.get(0).asInt(), v.get(1).asInt()));
+                out.put(
+                        e.getKey(),
+                        new CameraDirection(v.get(0).asInt(), v.get(1).asInt()));
             } catch (ConfigException bad) {
                 throw new ConfigException(file + ": entry '" + e.getKey() + "': " + bad.getMessage());
             }
@@ -61,7 +69,9 @@ public final class AmbiIndex {
         ObjectMapper m = new ObjectMapper();
         ObjectNode root = m.createObjectNode();
         for (Map.Entry<String, CameraDirection> e : new TreeMap<>(entries).entrySet()) {
-            root.putArray(e.getKey()).add(e.getValue().elevationIndex()).add(e.getValue().azimuthIndex());
+            root.putArray(e.getKey())
+                    .add(e.getValue().elevationIndex())
+                    .add(e.getValue().azimuthIndex());
         }
         try {
             Files.writeString(file, m.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");

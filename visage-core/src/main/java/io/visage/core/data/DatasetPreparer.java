@@ -47,7 +47,8 @@ public final class DatasetPreparer {
     }
 
     /** What was written. @param splits split name → clip ids; @param skipped clip id → reason */
-    public record Result(Map<String, List<String>> splits, Map<String, String> skipped, int clipFrames, int codeFrames) {
+    public record Result(
+            Map<String, List<String>> splits, Map<String, String> skipped, int clipFrames, int codeFrames) {
         public int prepared() {
             return splits.values().stream().mapToInt(List::size).sum();
         }
@@ -109,8 +110,12 @@ public final class DatasetPreparer {
             CameraDirection dir = ambi.get(id);
             VideoFeatures f = frontEnd.features(videos.resolve(id + ".mp4"), dir);
             float[][] wyzx = readFoa(foa.resolve(id + ".wav"));
-            INDArray codes = FoaCodes.encodeFoa(codec, wyzx, codec.config().sampleRateHz(), codec.config().nCodebooks());
-            INDArray rotated = FoaCodes.encodeFoa(codec, rotate(wyzx), codec.config().sampleRateHz(),
+            INDArray codes = FoaCodes.encodeFoa(
+                    codec, wyzx, codec.config().sampleRateHz(), codec.config().nCodebooks());
+            INDArray rotated = FoaCodes.encodeFoa(
+                    codec,
+                    rotate(wyzx),
+                    codec.config().sampleRateHz(),
                     codec.config().nCodebooks());
             writeNpy(out.clip(id), f.clip().castTo(DataType.FLOAT));
             writeNpy(out.energyMap(id), f.energyMap().castTo(DataType.FLOAT));
@@ -151,8 +156,8 @@ public final class DatasetPreparer {
     private float[][] readFoa(Path wav) {
         AudioBuffer a = Wav.read(wav);
         if (a.channelCount() != FoaCodes.FOA_CHANNELS) {
-            throw new ShapeMismatchException(wav + ": FOA recording must have 4 channels (ambiX W, Y, Z, X), found "
-                    + a.channelCount());
+            throw new ShapeMismatchException(
+                    wav + ": FOA recording must have 4 channels (ambiX W, Y, Z, X), found " + a.channelCount());
         }
         int rate = codec.config().sampleRateHz();
         if (a.sampleRate() != rate) {
@@ -163,8 +168,11 @@ public final class DatasetPreparer {
 
     private static List<String> listIds(Path dir, String suffix) {
         try (Stream<Path> s = Files.list(dir)) {
-            return s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(suffix) && !n.startsWith("."))
-                    .map(n -> n.substring(0, n.length() - suffix.length())).sorted().toList();
+            return s.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(suffix) && !n.startsWith("."))
+                    .map(n -> n.substring(0, n.length() - suffix.length()))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
         }

@@ -49,8 +49,8 @@ public final class TrainingData {
         DatasetLayout layout = new DatasetLayout(root);
         Path csv = layout.split(split);
         if (!Files.isRegularFile(csv)) {
-            throw new IllegalArgumentException("dataset " + root + " has no " + csv.getFileName()
-                    + " (run `visage prepare` first)");
+            throw new IllegalArgumentException(
+                    "dataset " + root + " has no " + csv.getFileName() + " (run `visage prepare` first)");
         }
         if (!Files.isRegularFile(layout.ambiJson())) {
             throw new IllegalArgumentException("dataset " + root + " has no " + DatasetLayout.AMBI_JSON);
@@ -63,8 +63,9 @@ public final class TrainingData {
             throw new UncheckedIOException(csv + ": " + e.getMessage(), e);
         }
         if (lines.isEmpty() || !lines.get(0).strip().equals(DatasetLayout.FILE_PATH_COLUMN)) {
-            throw new IllegalArgumentException(csv + ": first line must be the header '" + DatasetLayout.FILE_PATH_COLUMN
-                    + "' but was " + (lines.isEmpty() ? "empty" : "'" + lines.get(0) + "'"));
+            throw new IllegalArgumentException(
+                    csv + ": first line must be the header '" + DatasetLayout.FILE_PATH_COLUMN + "' but was "
+                            + (lines.isEmpty() ? "empty" : "'" + lines.get(0) + "'"));
         }
         List<String> ids = new ArrayList<>();
         for (int i = 1; i < lines.size(); i++) {
@@ -73,12 +74,13 @@ public final class TrainingData {
                 continue;
             }
             if (!f.endsWith(".npy")) {
-                throw new IllegalArgumentException(csv + " line " + (i + 1) + ": expected '<id>.npy' but was '" + f + "'");
+                throw new IllegalArgumentException(
+                        csv + " line " + (i + 1) + ": expected '<id>.npy' but was '" + f + "'");
             }
             String id = f.substring(0, f.length() - 4);
             if (!ambi.containsKey(id)) {
-                throw new IllegalArgumentException(csv + " line " + (i + 1) + ": clip '" + id + "' has no entry in "
-                        + layout.ambiJson());
+                throw new IllegalArgumentException(
+                        csv + " line " + (i + 1) + ": clip '" + id + "' has no entry in " + layout.ambiJson());
             }
             for (Path p : List.of(layout.dac(id), layout.dacRotated(id), layout.clip(id), layout.energyMap(id))) {
                 if (!Files.isRegularFile(p)) {
@@ -113,16 +115,26 @@ public final class TrainingData {
      * @param direction [3]
      * @param rotated   whether the rotated codes (and shifted camera) were used
      */
-    public record Item(String id, float[] clip, float[] energy, int clipFrames, float[] direction,
-            ClipWindow.Targets targets, boolean rotated) {
-    }
+    public record Item(
+            String id,
+            float[] clip,
+            float[] energy,
+            int clipFrames,
+            float[] direction,
+            ClipWindow.Targets targets,
+            boolean rotated) {}
 
     /**
      * Builds item {@code index} with the reference's random choices drawn from {@code rng}.
      *
      * @throws ShapeMismatchException naming the file whose shape does not fit the model or window
      */
-    public Item item(int index, ClipWindow window, CodePattern pattern, int dClip, double rotationProbability,
+    public Item item(
+            int index,
+            ClipWindow window,
+            CodePattern pattern,
+            int dClip,
+            double rotationProbability,
             RandomGenerator rng) {
         String id = ids.get(index);
         boolean rotate = rotationProbability > 0 && rng.nextDouble() < rotationProbability;
@@ -138,8 +150,13 @@ public final class TrainingData {
                     + " are used) but were " + Arrays.toString(codes.shape()));
         }
         int frames = (int) codes.size(1);
-        long[] flat = codes.get(org.nd4j.linalg.indexing.NDArrayIndex.interval(0, k),
-                org.nd4j.linalg.indexing.NDArrayIndex.all()).dup('c').castTo(DataType.LONG).data().asLong();
+        long[] flat = codes.get(
+                        org.nd4j.linalg.indexing.NDArrayIndex.interval(0, k),
+                        org.nd4j.linalg.indexing.NDArrayIndex.all())
+                .dup('c')
+                .castTo(DataType.LONG)
+                .data()
+                .asLong();
         float[] clip = features(layout.clip(id), dClip);
         float[] energy = features(layout.energyMap(id), io.visage.core.model.VisageConfig.ENERGY_MAP_SIZE);
         int clipRows = clip.length / dClip;
@@ -178,15 +195,20 @@ public final class TrainingData {
     private static float[] features(Path file, int width) {
         INDArray a = Npy.read(file);
         if (a.rank() != 2 || a.size(1) != width) {
-            throw new ShapeMismatchException(file + ": expected [F, " + width + "] but found " + Arrays.toString(a.shape()));
+            throw new ShapeMismatchException(
+                    file + ": expected [F, " + width + "] but found " + Arrays.toString(a.shape()));
         }
         return a.castTo(DataType.FLOAT).dup('c').data().asFloat();
     }
 
     /** A stacked batch. @param clip [B, F, d_clip] @param energy [B, F, 49] @param direction [B, 3] */
-    public record Batch(INDArray clip, INDArray energy, INDArray direction, TokenGrid decoderInputs, TokenGrid labels,
-            List<String> ids) {
-    }
+    public record Batch(
+            INDArray clip,
+            INDArray energy,
+            INDArray direction,
+            TokenGrid decoderInputs,
+            TokenGrid labels,
+            List<String> ids) {}
 
     /** Stacks items of equal frame counts. */
     public static Batch stack(List<Item> items, int dClip) {
@@ -207,7 +229,12 @@ public final class TrainingData {
             lab[i] = it.targets().labels();
             ids.add(it.id());
         }
-        return new Batch(Nd4j.create(clip, new long[] {b, f, dClip}, 'c'), Nd4j.create(energy, new long[] {b, f, 49}, 'c'),
-                Nd4j.create(dir, new long[] {b, 3}, 'c'), TokenGrid.stack(in), TokenGrid.stack(lab), ids);
+        return new Batch(
+                Nd4j.create(clip, new long[] {b, f, dClip}, 'c'),
+                Nd4j.create(energy, new long[] {b, f, 49}, 'c'),
+                Nd4j.create(dir, new long[] {b, 3}, 'c'),
+                TokenGrid.stack(in),
+                TokenGrid.stack(lab),
+                ids);
     }
 }

@@ -26,8 +26,8 @@ public record CameraDirection(int elevationIndex, int azimuthIndex) {
 
     public CameraDirection {
         if (elevationIndex < 0 || elevationIndex > MAX_ELEVATION_INDEX) {
-            throw new ConfigException("elevation index must be in [0, " + MAX_ELEVATION_INDEX + "] (ambi.json, 2° per unit)"
-                    + " but was " + elevationIndex);
+            throw new ConfigException("elevation index must be in [0, " + MAX_ELEVATION_INDEX
+                    + "] (ambi.json, 2° per unit)" + " but was " + elevationIndex);
         }
         if (azimuthIndex < 0 || azimuthIndex > MAX_AZIMUTH_INDEX) {
             throw new ConfigException("azimuth index must be in [0, " + MAX_AZIMUTH_INDEX + "] (ambi.json, 2° per unit)"
@@ -43,7 +43,8 @@ public record CameraDirection(int elevationIndex, int azimuthIndex) {
      * @throws ConfigException when an angle is off the grid or out of range
      */
     public static CameraDirection ofGridDegrees(double tiltDeg, double yawDeg) {
-        return new CameraDirection(gridIndex("tilt", (89 - tiltDeg) / DEGREES_PER_INDEX, tiltDeg),
+        return new CameraDirection(
+                gridIndex("tilt", (89 - tiltDeg) / DEGREES_PER_INDEX, tiltDeg),
                 gridIndex("yaw", (yawDeg + 179) / DEGREES_PER_INDEX, yawDeg));
     }
 
@@ -90,7 +91,8 @@ public record CameraDirection(int elevationIndex, int azimuthIndex) {
      */
     public static float[] vectorFromDegrees(double tiltDeg, double yawDeg) {
         if (!Double.isFinite(tiltDeg) || !Double.isFinite(yawDeg)) {
-            throw new ConfigException("direction angles must be finite, got tilt " + tiltDeg + "°, yaw " + yawDeg + "°");
+            throw new ConfigException(
+                    "direction angles must be finite, got tilt " + tiltDeg + "°, yaw " + yawDeg + "°");
         }
         // Same product and rounding as the reference: radians = deg * pi / 180 in float64.
         double theta = tiltDeg * Math.PI / 180;

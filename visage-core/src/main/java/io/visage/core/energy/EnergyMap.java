@@ -34,8 +34,16 @@ import org.nd4j.linalg.factory.Nd4j;
  * @param filteredTemporalScore  [T, P], −∞ where removed
  * @param finalEnergyMap         [T, P], the model input
  */
-public record EnergyMap(int frames, int patches, float[] spatialScore, float[] temporalScore, float[] energyMap,
-        boolean[] removed, float[] filteredSpatialScore, float[] filteredTemporalScore, float[] finalEnergyMap) {
+public record EnergyMap(
+        int frames,
+        int patches,
+        float[] spatialScore,
+        float[] temporalScore,
+        float[] energyMap,
+        boolean[] removed,
+        float[] filteredSpatialScore,
+        float[] filteredTemporalScore,
+        float[] finalEnergyMap) {
 
     private static final double NORMALIZE_EPS = 1e-12;
 
@@ -64,7 +72,10 @@ public record EnergyMap(int frames, int patches, float[] spatialScore, float[] t
         int p = config.patches();
         long[] expected = {frames, 1 + p, channels};
         long[] found = {frames, tokenCount, channels};
-        if (tokenCount != 1 + p || frames < 1 || channels < 1 || (long) frames * tokenCount * channels != tokens.length) {
+        if (tokenCount != 1 + p
+                || frames < 1
+                || channels < 1
+                || (long) frames * tokenCount * channels != tokens.length) {
             throw new ShapeMismatchException("energy map: tokens expected shape " + Arrays.toString(expected)
                     + " (T >= 1, class token + " + h + "x" + w + " patches) but found " + Arrays.toString(found)
                     + " with " + tokens.length + " values");

@@ -20,7 +20,8 @@ public record EnergyMapConfig(int height, int width, double temperature, double 
             throw new ConfigException("energy map grid must be at least 1x1 but was " + height + "x" + width);
         }
         if (!(temperature > 0) || !(finalTemperature > 0)) {
-            throw new ConfigException("energy map temperatures must be > 0 but were " + temperature + ", " + finalTemperature);
+            throw new ConfigException(
+                    "energy map temperatures must be > 0 but were " + temperature + ", " + finalTemperature);
         }
         if (!(topP > 0 && topP <= 1)) {
             throw new ConfigException("energy map top_p must be in (0, 1] but was " + topP);

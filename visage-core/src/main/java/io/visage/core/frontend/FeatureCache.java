@@ -32,7 +32,8 @@ public record FeatureCache(Path root) {
 
     private static String checkId(String id) {
         if (id.isEmpty() || id.contains("/") || id.contains("\\") || id.equals(".") || id.equals("..")) {
-            throw new IllegalArgumentException("clip id must be a plain file name (e.g. <youtube id>_<start>), got '" + id + "'");
+            throw new IllegalArgumentException(
+                    "clip id must be a plain file name (e.g. <youtube id>_<start>), got '" + id + "'");
         }
         return id;
     }

@@ -20,14 +20,16 @@ import org.nd4j.linalg.factory.Nd4j;
 public record VideoFeatures(INDArray clip, INDArray energyMap, INDArray direction) {
     /** File names written by {@link #write(Path)}. */
     public static final String CLIP_FILE = "clip.npy";
+
     public static final String ENERGY_FILE = "energy_map.npy";
     public static final String DIRECTION_FILE = "direction.npy";
 
     public VideoFeatures {
         if (clip.rank() != 2 || energyMap.rank() != 2 || clip.size(0) != energyMap.size(0) || direction.length() != 3) {
-            throw new ShapeMismatchException("video features: expected clip [F, O], energy_map [F, P], direction [3] but found "
-                    + Arrays.toString(clip.shape()) + ", " + Arrays.toString(energyMap.shape()) + ", "
-                    + Arrays.toString(direction.shape()));
+            throw new ShapeMismatchException(
+                    "video features: expected clip [F, O], energy_map [F, P], direction [3] but found "
+                            + Arrays.toString(clip.shape()) + ", " + Arrays.toString(energyMap.shape()) + ", "
+                            + Arrays.toString(direction.shape()));
         }
     }
 

@@ -20,11 +20,12 @@ public record Conditions(INDArray clip, INDArray energy, INDArray direction) {
         long b = clip.size(0);
         long f = clip.size(1);
         if (energy != null && (energy.rank() != 3 || energy.size(0) != b || energy.size(1) != f)) {
-            throw new ShapeMismatchException("energy maps must be [" + b + ", " + f + ", 49] like the clip features, found "
-                    + Arrays.toString(energy.shape()));
+            throw new ShapeMismatchException("energy maps must be [" + b + ", " + f
+                    + ", 49] like the clip features, found " + Arrays.toString(energy.shape()));
         }
         if (direction != null && (direction.rank() != 2 || direction.size(0) != b)) {
-            throw new ShapeMismatchException("direction must be [" + b + ", 3], found " + Arrays.toString(direction.shape()));
+            throw new ShapeMismatchException(
+                    "direction must be [" + b + ", 3], found " + Arrays.toString(direction.shape()));
         }
     }
 

@@ -38,8 +38,15 @@ public final class DecodingSession {
     private final float[] bos;
     private int steps;
 
-    DecodingSession(Visage model, IncrementalDecoder decoder, IncrementalDecoder.State state, MatVec matVec,
-            Guidance guidance, int batch, List<EmbeddingRows> tables, EmbeddingRows positions) {
+    DecodingSession(
+            Visage model,
+            IncrementalDecoder decoder,
+            IncrementalDecoder.State state,
+            MatVec matVec,
+            Guidance guidance,
+            int batch,
+            List<EmbeddingRows> tables,
+            EmbeddingRows positions) {
         this.model = model;
         this.decoder = decoder;
         this.state = state;
@@ -93,8 +100,10 @@ public final class DecodingSession {
      */
     public float[] step(long[] previous) {
         if ((previous == null) != (steps == 0)) {
-            throw new IllegalArgumentException(steps == 0 ? "step 0 feeds the bos: previous must be null"
-                    : "step " + steps + " needs the previous row of codes, got null");
+            throw new IllegalArgumentException(
+                    steps == 0
+                            ? "step 0 feeds the bos: previous must be null"
+                            : "step " + steps + " needs the previous row of codes, got null");
         }
         if (previous != null && previous.length != batch * codebooks) {
             throw new IllegalArgumentException("previous row must be [" + batch + ", " + codebooks + "] = "
@@ -113,7 +122,15 @@ public final class DecodingSession {
             positions.addTo(steps + VisageConfig.DECODER_POSITION_OFFSET, embedded, off);
         }
         var ln = model.decoder().layernormEmbedding();
-        RowKernels.layerNorm(embedded, 0, embedded, 0, batch, dModel, ln.weight().value(), ln.bias().value(),
+        RowKernels.layerNorm(
+                embedded,
+                0,
+                embedded,
+                0,
+                batch,
+                dModel,
+                ln.weight().value(),
+                ln.bias().value(),
                 (float) ln.eps());
         for (int g = 0; g < rows / batch; g++) {
             System.arraycopy(embedded, 0, hidden, g * batch * dModel, batch * dModel);
@@ -161,6 +178,9 @@ public final class DecodingSession {
     /** Bytes of weights one step streams for {@code liveHeads} heads (decoder layers plus heads). */
     public long weightBytesPerStep(int liveHeads) {
         Linear h = model.head(0);
-        return decoder.weightBytesPerStep() + 4L * liveHeads * (h.weight().value().length() + h.bias().value().length());
+        return decoder.weightBytesPerStep()
+                + 4L
+                        * liveHeads
+                        * (h.weight().value().length() + h.bias().value().length());
     }
 }

@@ -20,8 +20,10 @@ final class EmbeddingRows {
     private final int dim;
 
     EmbeddingRows(String name, INDArray table) {
-        if (table.dataType() != DataType.FLOAT || table.rank() != 2
-                || (table.size(1) > 1 && table.stride(1) != 1) || (table.size(0) > 1 && table.stride(0) != table.size(1))) {
+        if (table.dataType() != DataType.FLOAT
+                || table.rank() != 2
+                || (table.size(1) > 1 && table.stride(1) != 1)
+                || (table.size(0) > 1 && table.stride(0) != table.size(1))) {
             throw new IllegalArgumentException(name + " must be a row-major contiguous float32 [N, D] array, found "
                     + table.dataType() + " " + Arrays.toString(table.shape()) + " strides "
                     + Arrays.toString(table.stride()));

@@ -9,5 +9,4 @@ import io.visage.core.pattern.TokenGrid;
  *              the last frame (codebook c = channel·num_rvq + level)
  * @param rows  the generated interleaved rows [B, steps, K] (pad where a codebook was not predicted)
  */
-public record Generation(TokenGrid codes, TokenGrid rows) {
-}
+public record Generation(TokenGrid codes, TokenGrid rows) {}

@@ -54,10 +54,13 @@ public final class Generator {
         List<EmbeddingRows> t = new ArrayList<>();
         List<Embedding> dac = model.decoder().embedDac();
         for (int j = 0; j < dac.size(); j++) {
-            t.add(new EmbeddingRows("model.decoder.embed_dac." + j + ".weight", dac.get(j).weight().value()));
+            t.add(new EmbeddingRows(
+                    "model.decoder.embed_dac." + j + ".weight",
+                    dac.get(j).weight().value()));
         }
         this.tables = List.copyOf(t);
-        this.positions = new EmbeddingRows("model.decoder.embed_positions.weight",
+        this.positions = new EmbeddingRows(
+                "model.decoder.embed_positions.weight",
                 model.decoder().embedPositions().weight().value());
     }
 
@@ -86,7 +89,8 @@ public final class Generator {
                     + cfg.maxSourceLength() + " (the encoder position table)");
         }
         if (model.kind() == ModelKind.MONO && (c.energy() != null || c.direction() != null)) {
-            throw new IllegalArgumentException("the mono model takes CLIP features only; energy and direction must be null");
+            throw new IllegalArgumentException(
+                    "the mono model takes CLIP features only; energy and direction must be null");
         }
         List<INDArray> states = new ArrayList<>();
         for (Branch br : guidance.branches()) {
@@ -120,7 +124,9 @@ public final class Generator {
         }
         if (model.kind() == ModelKind.AMBISONICS) {
             if (br.directionGiven()) {
-                dir = c.direction() == null ? null : Tensor.constant(c.direction().castTo(DataType.FLOAT));
+                dir = c.direction() == null
+                        ? null
+                        : Tensor.constant(c.direction().castTo(DataType.FLOAT));
             } else {
                 dir = model.expandNull(ops, model.dirNullEmbedding(), b);
             }
@@ -145,8 +151,8 @@ public final class Generator {
         CodePattern pattern = model.pattern();
         int frames = cfg.targetFrames(c.frames());
         if (frames < 1) {
-            throw new IllegalArgumentException(c.frames() + " CLIP frames give no codec frame at " + cfg.clipFrameRate()
-                    + " fps");
+            throw new IllegalArgumentException(
+                    c.frames() + " CLIP frames give no codec frame at " + cfg.clipFrameRate() + " fps");
         }
         int steps = pattern.rows(frames);
         int k = model.codebooks();

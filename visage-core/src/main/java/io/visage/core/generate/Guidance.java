@@ -57,8 +57,8 @@ public sealed interface Guidance {
     record Dual(double semanticScale, double spatialScale) implements Guidance {
         public Dual {
             if (!Double.isFinite(semanticScale) || !Double.isFinite(spatialScale)) {
-                throw new IllegalArgumentException("guidance scales must be finite, got " + semanticScale + ", "
-                        + spatialScale);
+                throw new IllegalArgumentException(
+                        "guidance scales must be finite, got " + semanticScale + ", " + spatialScale);
             }
         }
 

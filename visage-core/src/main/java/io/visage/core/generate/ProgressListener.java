@@ -4,7 +4,7 @@ package io.visage.core.generate;
 @FunctionalInterface
 public interface ProgressListener {
     /** No reporting. */
-    ProgressListener NONE = (done, total) -> { };
+    ProgressListener NONE = (done, total) -> {};
 
     /**
      * @param done  steps finished (1..total)

@@ -56,8 +56,11 @@ public final class Mp4Boxes {
         ByteBuffer header = ByteBuffer.allocate(16);
         while (pos < fileSize) {
             if (fileSize - pos < 8) {
-                throw notMp4(file, boxes, fileSize - pos + " trailing bytes at offset " + pos
-                        + " are too short for a box header (8 bytes)");
+                throw notMp4(
+                        file,
+                        boxes,
+                        fileSize - pos + " trailing bytes at offset " + pos
+                                + " are too short for a box header (8 bytes)");
             }
             header.clear().limit(8);
             readFully(ch, header, pos);
@@ -81,8 +84,11 @@ public final class Mp4Boxes {
                 size = fileSize - pos; // box extends to the end of the file
             }
             if (size < headerSize || size > fileSize - pos) {
-                throw notMp4(file, boxes, "box '" + type + "' at offset " + pos + " declares " + size
-                        + " bytes but " + (fileSize - pos) + " remain in the file (header " + headerSize + ")");
+                throw notMp4(
+                        file,
+                        boxes,
+                        "box '" + type + "' at offset " + pos + " declares " + size + " bytes but " + (fileSize - pos)
+                                + " remain in the file (header " + headerSize + ")");
             }
             boxes.add(new TopLevelBox(type, pos, size, headerSize));
             pos += size;
@@ -96,8 +102,8 @@ public final class Mp4Boxes {
     /** Reads a top-level box fully into memory and parses it into a tree. */
     public static Mp4Box readBox(FileChannel ch, TopLevelBox box, Path file) throws IOException {
         if (box.payloadSize() > Integer.MAX_VALUE - 16) {
-            throw new Mp4FormatException(file, "box '" + box.type() + "' of " + box.size()
-                    + " bytes is too large to load into memory");
+            throw new Mp4FormatException(
+                    file, "box '" + box.type() + "' of " + box.size() + " bytes is too large to load into memory");
         }
         ByteBuffer payload = ByteBuffer.allocate((int) box.payloadSize());
         readFully(ch, payload, box.payloadOffset());
@@ -119,8 +125,10 @@ public final class Mp4Boxes {
                 if (allZero(buf)) { // QuickTime allows a 32-bit zero terminator after the last child
                     break;
                 }
-                throw new Mp4FormatException(file, where + ": " + remaining + " trailing bytes at offset " + start
-                        + " are too short for a box header");
+                throw new Mp4FormatException(
+                        file,
+                        where + ": " + remaining + " trailing bytes at offset " + start
+                                + " are too short for a box header");
             }
             long size = Integer.toUnsignedLong(buf.getInt());
             String type = fourcc(buf);
@@ -135,8 +143,10 @@ public final class Mp4Boxes {
                 size = remaining;
             }
             if (size < headerSize || size > remaining) {
-                throw new Mp4FormatException(file, where + "/" + escaped(type) + ": declares " + size
-                        + " bytes but its parent has " + remaining + " left");
+                throw new Mp4FormatException(
+                        file,
+                        where + "/" + escaped(type) + ": declares " + size + " bytes but its parent has " + remaining
+                                + " left");
             }
             ByteBuffer payload = buf.duplicate();
             payload.position(start + headerSize).limit(start + (int) size);
@@ -152,16 +162,17 @@ public final class Mp4Boxes {
         }
         if (type.equals("stsd")) {
             if (payload.remaining() < STSD_PREFIX) {
-                throw new Mp4FormatException(file, where + ": " + payload.remaining()
-                        + " bytes, expected at least " + STSD_PREFIX);
+                throw new Mp4FormatException(
+                        file, where + ": " + payload.remaining() + " bytes, expected at least " + STSD_PREFIX);
             }
             byte[] prefix = new byte[STSD_PREFIX];
             payload.get(prefix);
             List<Mp4Box> entries = parseChildren(payload, file, where);
             long declared = Integer.toUnsignedLong(ByteBuffer.wrap(prefix).getInt(4));
             if (declared != entries.size()) {
-                throw new Mp4FormatException(file, where + ": entry count says " + declared + " but "
-                        + entries.size() + " sample entries follow");
+                throw new Mp4FormatException(
+                        file,
+                        where + ": entry count says " + declared + " but " + entries.size() + " sample entries follow");
             }
             return Mp4Box.container(type, prefix, entries);
         }
@@ -182,8 +193,10 @@ public final class Mp4Boxes {
             case 0 -> 28;
             case 1 -> 28 + 16;
             case 2 -> 64;
-            default -> throw new Mp4FormatException(file, where + ": unknown sound sample description version "
-                    + version + " (expected 0, 1 or 2)");
+            default ->
+                throw new Mp4FormatException(
+                        file,
+                        where + ": unknown sound sample description version " + version + " (expected 0, 1 or 2)");
         };
     }
 
@@ -191,13 +204,14 @@ public final class Mp4Boxes {
     static List<Mp4Box> soundEntryChildren(Mp4Box entry, Path file, String where) {
         ByteBuffer body = entry.body();
         if (body.remaining() < 28) {
-            throw new Mp4FormatException(file, where + ": sound sample entry has " + body.remaining()
-                    + " bytes, expected at least 28");
+            throw new Mp4FormatException(
+                    file, where + ": sound sample entry has " + body.remaining() + " bytes, expected at least 28");
         }
         int fixed = soundEntryFixedLength(body.getShort(8) & 0xFFFF, file, where);
         if (body.remaining() < fixed) {
-            throw new Mp4FormatException(file, where + ": sound sample entry has " + body.remaining()
-                    + " bytes, its version needs " + fixed);
+            throw new Mp4FormatException(
+                    file,
+                    where + ": sound sample entry has " + body.remaining() + " bytes, its version needs " + fixed);
         }
         body.position(fixed);
         return parseChildren(body.slice(), file, where);
@@ -252,7 +266,8 @@ public final class Mp4Boxes {
     }
 
     private static Mp4FormatException notMp4(Path file, List<TopLevelBox> seen, String problem) {
-        String context = seen.isEmpty() ? "not an MP4 (ISO base media) file: "
+        String context = seen.isEmpty()
+                ? "not an MP4 (ISO base media) file: "
                 : "malformed MP4 after " + seen.size() + " top-level boxes: ";
         return new Mp4FormatException(file, context + problem);
     }

@@ -14,6 +14,7 @@ final class Mp4File {
     final List<Mp4Boxes.TopLevelBox> topLevel;
     /** The {@code ftyp} box, or null for old QuickTime files without one. */
     final Mp4Box ftyp;
+
     final Mp4Box moov;
 
     private Mp4File(Path path, long fileSize, List<Mp4Boxes.TopLevelBox> topLevel, Mp4Box ftyp, Mp4Box moov) {
@@ -25,7 +26,14 @@ final class Mp4File {
     }
 
     /** One {@code trak} with the fields every caller needs. */
-    record Track(int index, Mp4Box trak, int trackId, String handler, long timescale, long duration, Mp4Box stbl,
+    record Track(
+            int index,
+            Mp4Box trak,
+            int trackId,
+            String handler,
+            long timescale,
+            long duration,
+            Mp4Box stbl,
             List<Mp4Box> sampleEntries) {
         /** Path for error messages, e.g. {@code moov/trak[2]}. */
         String where() {
@@ -45,9 +53,11 @@ final class Mp4File {
             }
         }
         if (moovAt == null) {
-            throw new Mp4FormatException(path, "no 'moov' box (top-level boxes: "
-                    + top.stream().map(Mp4Boxes.TopLevelBox::type).toList()
-                    + "); the file is not an MP4 movie or its recording was cut off");
+            throw new Mp4FormatException(
+                    path,
+                    "no 'moov' box (top-level boxes: "
+                            + top.stream().map(Mp4Boxes.TopLevelBox::type).toList()
+                            + "); the file is not an MP4 movie or its recording was cut off");
         }
         Mp4Box ftyp = ftypAt == null ? null : Mp4Boxes.readBox(ch, ftypAt, path);
         return new Mp4File(path, ch.size(), top, ftyp, Mp4Boxes.readBox(ch, moovAt, path));
@@ -90,8 +100,10 @@ final class Mp4File {
     }
 
     private ByteBuffer body(Mp4Box from, String where, String... path) {
-        return from.find(path).orElseThrow(() -> new Mp4FormatException(this.path, where + ": missing '"
-                + String.join("/", path) + "'")).body();
+        return from.find(path)
+                .orElseThrow(
+                        () -> new Mp4FormatException(this.path, where + ": missing '" + String.join("/", path) + "'"))
+                .body();
     }
 
     private void checkLength(ByteBuffer b, int needed, String where) {

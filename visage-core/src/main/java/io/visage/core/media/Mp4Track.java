@@ -17,8 +17,18 @@ package io.visage.core.media;
  * @param timescale     media timescale ({@code mdhd}), ticks per second
  * @param durationTicks media duration ({@code mdhd}) in timescale ticks
  */
-public record Mp4Track(int trackId, Kind kind, String handler, String codec, int channels, int sampleRateHz,
-        int width, int height, long sampleCount, long timescale, long durationTicks) {
+public record Mp4Track(
+        int trackId,
+        Kind kind,
+        String handler,
+        String codec,
+        int channels,
+        int sampleRateHz,
+        int width,
+        int height,
+        long sampleCount,
+        long timescale,
+        long durationTicks) {
 
     /** Track kinds this library distinguishes. */
     public enum Kind {
@@ -39,7 +49,7 @@ public record Mp4Track(int trackId, Kind kind, String handler, String codec, int
             case AUDIO -> channels + " ch @ " + sampleRateHz + " Hz";
             case OTHER -> "handler " + handler;
         };
-        return String.format("track %d %s '%s' %s, %d samples, %.3f s", trackId, kind, codec, what, sampleCount,
-                durationSeconds());
+        return String.format(
+                "track %d %s '%s' %s, %d samples, %.3f s", trackId, kind, codec, what, sampleCount, durationSeconds());
     }
 }

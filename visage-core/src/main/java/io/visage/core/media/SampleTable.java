@@ -12,6 +12,7 @@ final class SampleTable {
     final int sampleCount;
     /** Size of every sample when constant, else 0. */
     final int constantSampleSize;
+
     final long[] chunkOffsets;
     final int[] chunkSampleCounts;
     final int[] chunkFirstSample;
@@ -20,8 +21,14 @@ final class SampleTable {
     /** Decode timestamp of each chunk's first sample, in media timescale units. */
     final long[] chunkStartDts;
 
-    private SampleTable(int sampleCount, int constantSampleSize, long[] chunkOffsets, int[] chunkSampleCounts,
-            int[] chunkFirstSample, long[] chunkBytes, long[] chunkStartDts) {
+    private SampleTable(
+            int sampleCount,
+            int constantSampleSize,
+            long[] chunkOffsets,
+            int[] chunkSampleCounts,
+            int[] chunkFirstSample,
+            long[] chunkBytes,
+            long[] chunkStartDts) {
         this.sampleCount = sampleCount;
         this.constantSampleSize = constantSampleSize;
         this.chunkOffsets = chunkOffsets;
@@ -49,13 +56,16 @@ final class SampleTable {
             for (int i = 0; i < count; i++) {
                 sizes[i] = stsz.getInt();
                 if (sizes[i] < 0) {
-                    throw new Mp4FormatException(file, where + "/stsz: sample " + i + " has size "
-                            + Integer.toUnsignedString(sizes[i]) + " (over 2 GiB)");
+                    throw new Mp4FormatException(
+                            file,
+                            where + "/stsz: sample " + i + " has size " + Integer.toUnsignedString(sizes[i])
+                                    + " (over 2 GiB)");
                 }
             }
         } else if (constant < 0) {
-            throw new Mp4FormatException(file, where + "/stsz: constant sample size "
-                    + Integer.toUnsignedString(constant) + " is over 2 GiB");
+            throw new Mp4FormatException(
+                    file,
+                    where + "/stsz: constant sample size " + Integer.toUnsignedString(constant) + " is over 2 GiB");
         }
 
         // stco / co64: chunk offsets
@@ -97,8 +107,12 @@ final class SampleTable {
             runSamples[r] = Integer.toUnsignedLong(stsc.getInt());
             stsc.getInt(); // sample description index
             if (r == 0 ? runFirst[r] != 1 : runFirst[r] <= runFirst[r - 1]) {
-                throw new Mp4FormatException(file, where + "/stsc: entry " + r + " starts at chunk " + runFirst[r]
-                        + (r == 0 ? ", expected 1" : ", not after the previous entry's chunk " + runFirst[r - 1]));
+                throw new Mp4FormatException(
+                        file,
+                        where + "/stsc: entry " + r + " starts at chunk " + runFirst[r]
+                                + (r == 0
+                                        ? ", expected 1"
+                                        : ", not after the previous entry's chunk " + runFirst[r - 1]));
             }
         }
         int chunks = offsets.length;
@@ -116,8 +130,10 @@ final class SampleTable {
             }
             long inChunk = runSamples[run];
             if (sample + inChunk > count) {
-                throw new Mp4FormatException(file, where + "/stsc: chunk " + (c + 1) + " would hold samples up to "
-                        + (sample + inChunk) + " but stsz lists " + count);
+                throw new Mp4FormatException(
+                        file,
+                        where + "/stsc: chunk " + (c + 1) + " would hold samples up to " + (sample + inChunk)
+                                + " but stsz lists " + count);
             }
             chunkSamples[c] = (int) inChunk;
             chunkFirst[c] = (int) sample;
@@ -133,10 +149,17 @@ final class SampleTable {
             sample += inChunk;
         }
         if (sample != count) {
-            throw new Mp4FormatException(file, where + ": stsc places " + sample + " samples in " + chunks
-                    + " chunks but stsz lists " + count);
+            throw new Mp4FormatException(
+                    file,
+                    where + ": stsc places " + sample + " samples in " + chunks + " chunks but stsz lists " + count);
         }
-        return new SampleTable(count, constant, offsets, chunkSamples, chunkFirst, chunkBytes,
+        return new SampleTable(
+                count,
+                constant,
+                offsets,
+                chunkSamples,
+                chunkFirst,
+                chunkBytes,
                 chunkStartDts(stbl, chunkFirst, file, where));
     }
 
@@ -189,14 +212,15 @@ final class SampleTable {
 
     private static void need(ByteBuffer box, long bytes, Path file, String where) {
         if (box.capacity() < bytes) {
-            throw new Mp4FormatException(file, where + ": " + box.capacity() + " bytes, its entry count needs " + bytes);
+            throw new Mp4FormatException(
+                    file, where + ": " + box.capacity() + " bytes, its entry count needs " + bytes);
         }
     }
 
     private static int count(int raw, Path file, String where) {
         if (raw < 0) {
-            throw new Mp4FormatException(file, where + ": entry count " + Integer.toUnsignedString(raw)
-                    + " is not supported (over 2^31)");
+            throw new Mp4FormatException(
+                    file, where + ": entry count " + Integer.toUnsignedString(raw) + " is not supported (over 2^31)");
         }
         return raw;
     }

@@ -18,8 +18,13 @@ import java.util.List;
  * @param channelMap for each channel of the track, in track order, the ambisonic component (in
  *                   {@code ordering}) it carries; its size is {@code num_channels}
  */
-public record SpatialAudioBox(int version, AmbisonicType type, long order, ChannelOrdering ordering,
-        Normalization normalization, List<Integer> channelMap) {
+public record SpatialAudioBox(
+        int version,
+        AmbisonicType type,
+        long order,
+        ChannelOrdering ordering,
+        Normalization normalization,
+        List<Integer> channelMap) {
 
     /** Box type. */
     public static final String TYPE = "SA3D";
@@ -89,8 +94,8 @@ public record SpatialAudioBox(int version, AmbisonicType type, long order, Chann
             throw new IllegalArgumentException("SA3D type, ordering, normalization and channelMap are required");
         }
         if (order < 0 || order > 0xFFFF_FFFFL) {
-            throw new IllegalArgumentException("SA3D ambisonic order must fit in an unsigned 32-bit field but was "
-                    + order);
+            throw new IllegalArgumentException(
+                    "SA3D ambisonic order must fit in an unsigned 32-bit field but was " + order);
         }
         if (channelMap.isEmpty()) {
             throw new IllegalArgumentException("SA3D channel map must list at least one channel");
@@ -98,8 +103,8 @@ public record SpatialAudioBox(int version, AmbisonicType type, long order, Chann
         channelMap = List.copyOf(channelMap);
         for (int i = 0; i < channelMap.size(); i++) {
             if (channelMap.get(i) < 0) {
-                throw new IllegalArgumentException("SA3D channel map entry " + i + " must be non-negative but was "
-                        + channelMap.get(i));
+                throw new IllegalArgumentException(
+                        "SA3D channel map entry " + i + " must be non-negative but was " + channelMap.get(i));
             }
         }
     }
@@ -109,8 +114,8 @@ public record SpatialAudioBox(int version, AmbisonicType type, long order, Chann
      * ACN, SN3D, 4 channels mapped identically ({@code 0, 1, 2, 3}: track channels W, Y, Z, X).
      */
     public static SpatialAudioBox firstOrderAmbix() {
-        return new SpatialAudioBox(0, AmbisonicType.PERIPHONIC, 1, ChannelOrdering.ACN, Normalization.SN3D,
-                List.of(0, 1, 2, 3));
+        return new SpatialAudioBox(
+                0, AmbisonicType.PERIPHONIC, 1, ChannelOrdering.ACN, Normalization.SN3D, List.of(0, 1, 2, 3));
     }
 
     /** {@code num_channels}: how many track channels the map covers. */
@@ -151,8 +156,8 @@ public record SpatialAudioBox(int version, AmbisonicType type, long order, Chann
         }
         ByteBuffer b = box.body();
         if (b.remaining() < 12) {
-            throw new Mp4FormatException(file, where + ": payload has " + b.remaining()
-                    + " bytes, the fixed fields need 12");
+            throw new Mp4FormatException(
+                    file, where + ": payload has " + b.remaining() + " bytes, the fixed fields need 12");
         }
         int version = b.get() & 0xFF;
         int type = b.get() & 0xFF;
@@ -164,8 +169,10 @@ public record SpatialAudioBox(int version, AmbisonicType type, long order, Chann
             throw new Mp4FormatException(file, where + ": version " + version + " is not defined (expected 0)");
         }
         if (b.remaining() != 4 * channels) {
-            throw new Mp4FormatException(file, where + ": num_channels " + channels + " needs " + 4 * channels
-                    + " bytes of channel map but " + b.remaining() + " follow");
+            throw new Mp4FormatException(
+                    file,
+                    where + ": num_channels " + channels + " needs " + 4 * channels + " bytes of channel map but "
+                            + b.remaining() + " follow");
         }
         List<Integer> map = new ArrayList<>();
         for (long i = 0; i < channels; i++) {
@@ -178,19 +185,25 @@ public record SpatialAudioBox(int version, AmbisonicType type, long order, Chann
         if (map.isEmpty()) {
             throw new Mp4FormatException(file, where + ": num_channels is 0");
         }
-        return new SpatialAudioBox(version, decode(AmbisonicType.values(), type, "ambisonic_type", file, where),
-                order, decode(ChannelOrdering.values(), ordering, "ambisonic_channel_ordering", file, where),
-                decode(Normalization.values(), normalization, "ambisonic_normalization", file, where), map);
+        return new SpatialAudioBox(
+                version,
+                decode(AmbisonicType.values(), type, "ambisonic_type", file, where),
+                order,
+                decode(ChannelOrdering.values(), ordering, "ambisonic_channel_ordering", file, where),
+                decode(Normalization.values(), normalization, "ambisonic_normalization", file, where),
+                map);
     }
 
-    private static <E extends Enum<E> & WireValue> E decode(E[] values, int code, String field, Path file,
-            String where) {
+    private static <E extends Enum<E> & WireValue> E decode(
+            E[] values, int code, String field, Path file, String where) {
         for (E e : values) {
             if (e.code() == code) {
                 return e;
             }
         }
-        throw new Mp4FormatException(file, where + ": " + field + " " + code + " is not defined by the spatial "
-                + "audio specification (known: " + java.util.Arrays.toString(values) + ")");
+        throw new Mp4FormatException(
+                file,
+                where + ": " + field + " " + code + " is not defined by the spatial " + "audio specification (known: "
+                        + java.util.Arrays.toString(values) + ")");
     }
 }

@@ -61,20 +61,25 @@ public final class SpatialMp4Reader {
     public static PcmAudio readPcm(Path mp4) throws IOException {
         try (FileChannel ch = FileChannel.open(mp4, StandardOpenOption.READ)) {
             Mp4File file = Mp4File.read(ch, mp4);
-            Mp4File.Track audio = file.tracks().stream().filter(t -> t.handler().equals("soun")).findFirst()
+            Mp4File.Track audio = file.tracks().stream()
+                    .filter(t -> t.handler().equals("soun"))
+                    .findFirst()
                     .orElseThrow(() -> new Mp4FormatException(mp4, "no audio track (handler 'soun')"));
             Mp4Track info = describe(audio, mp4);
             String codec = info.codec();
             ByteOrder order = switch (codec) {
                 case "sowt" -> ByteOrder.LITTLE_ENDIAN;
                 case "twos" -> ByteOrder.BIG_ENDIAN;
-                default -> throw new Mp4FormatException(mp4, audio.where() + ": audio codec '" + codec
-                        + "' is not 16-bit PCM (expected 'sowt' or 'twos')");
+                default ->
+                    throw new Mp4FormatException(
+                            mp4,
+                            audio.where() + ": audio codec '" + codec
+                                    + "' is not 16-bit PCM (expected 'sowt' or 'twos')");
             };
             int bits = audio.sampleEntries().get(0).body().getShort(18);
             if (bits != 16) {
-                throw new Mp4FormatException(mp4, audio.where() + ": '" + codec + "' sample size is " + bits
-                        + " bits, expected 16");
+                throw new Mp4FormatException(
+                        mp4, audio.where() + ": '" + codec + "' sample size is " + bits + " bits, expected 16");
             }
             int channels = info.channels();
             if (channels < 1) {
@@ -90,20 +95,27 @@ public final class SpatialMp4Reader {
             int frame = 0;
             for (int c = 0; c < table.chunkCount(); c++) {
                 long bytes = (long) table.chunkSampleCounts[c] * frameBytes;
-                if (table.constantSampleSize != 0 && table.constantSampleSize != 1
+                if (table.constantSampleSize != 0
+                        && table.constantSampleSize != 1
                         && table.constantSampleSize != frameBytes) {
-                    throw new Mp4FormatException(mp4, audio.where() + "/stsz: sample size "
-                            + table.constantSampleSize + " is neither 1 nor the frame size " + frameBytes);
+                    throw new Mp4FormatException(
+                            mp4,
+                            audio.where() + "/stsz: sample size " + table.constantSampleSize
+                                    + " is neither 1 nor the frame size " + frameBytes);
                 }
                 if (table.constantSampleSize == 0 && table.chunkBytes[c] != bytes) {
-                    throw new Mp4FormatException(mp4, audio.where() + ": chunk " + (c + 1) + " holds "
-                            + table.chunkBytes[c] + " bytes for " + table.chunkSampleCounts[c] + " frames of "
-                            + frameBytes + " bytes");
+                    throw new Mp4FormatException(
+                            mp4,
+                            audio.where() + ": chunk " + (c + 1) + " holds "
+                                    + table.chunkBytes[c] + " bytes for " + table.chunkSampleCounts[c] + " frames of "
+                                    + frameBytes + " bytes");
                 }
                 long offset = table.chunkOffsets[c];
                 if (offset + bytes > file.fileSize) {
-                    throw new Mp4FormatException(mp4, audio.where() + ": chunk " + (c + 1) + " at offset " + offset
-                            + " with " + bytes + " bytes runs past the end of the file (" + file.fileSize + " bytes)");
+                    throw new Mp4FormatException(
+                            mp4,
+                            audio.where() + ": chunk " + (c + 1) + " at offset " + offset + " with " + bytes
+                                    + " bytes runs past the end of the file (" + file.fileSize + " bytes)");
                 }
                 ByteBuffer buf = ByteBuffer.allocate((int) bytes).order(order);
                 Mp4Boxes.readFully(ch, buf, offset);
@@ -145,7 +157,8 @@ public final class SpatialMp4Reader {
             case "soun" -> Mp4Track.Kind.AUDIO;
             default -> Mp4Track.Kind.OTHER;
         };
-        String codec = t.sampleEntries().isEmpty() ? "" : t.sampleEntries().get(0).type();
+        String codec =
+                t.sampleEntries().isEmpty() ? "" : t.sampleEntries().get(0).type();
         int channels = 0;
         int rate = 0;
         int width = 0;
@@ -155,14 +168,15 @@ public final class SpatialMp4Reader {
             String where = t.where() + "/mdia/minf/stbl/stsd/" + codec;
             if (kind == Mp4Track.Kind.AUDIO) {
                 if (e.capacity() < 28) {
-                    throw new Mp4FormatException(mp4, where + ": sound sample entry has " + e.capacity()
-                            + " bytes, expected at least 28");
+                    throw new Mp4FormatException(
+                            mp4, where + ": sound sample entry has " + e.capacity() + " bytes, expected at least 28");
                 }
                 int version = e.getShort(8) & 0xFFFF;
                 if (version == 2) {
                     if (e.capacity() < 64) {
-                        throw new Mp4FormatException(mp4, where + ": version 2 sound sample entry has "
-                                + e.capacity() + " bytes, expected 64");
+                        throw new Mp4FormatException(
+                                mp4,
+                                where + ": version 2 sound sample entry has " + e.capacity() + " bytes, expected 64");
                     }
                     rate = (int) Math.round(e.getDouble(32));
                     channels = e.getInt(40);
@@ -180,7 +194,17 @@ public final class SpatialMp4Reader {
         if (stsz.isPresent() && stsz.get().body().capacity() >= 12) {
             samples = Integer.toUnsignedLong(stsz.get().body().getInt(8));
         }
-        return new Mp4Track(t.trackId(), kind, t.handler(), codec, channels, rate, width, height, samples,
-                t.timescale(), t.duration());
+        return new Mp4Track(
+                t.trackId(),
+                kind,
+                t.handler(),
+                codec,
+                channels,
+                rate,
+                width,
+                height,
+                samples,
+                t.timescale(),
+                t.duration());
     }
 }

@@ -39,6 +39,7 @@ public final class SpatialMp4Writer {
     public static final int CHANNELS = 4;
     /** Bytes per PCM sample (16-bit). */
     private static final int BYTES_PER_SAMPLE = 2;
+
     private static final int FRAME_BYTES = CHANNELS * BYTES_PER_SAMPLE;
     private static final long MAX_32 = 0xFFFF_FFFFL;
 
@@ -82,7 +83,8 @@ public final class SpatialMp4Writer {
             throw new NoSuchFileException(inputVideoMp4.toString(), null, "input video does not exist");
         }
         // a plain sibling (not createTempFile, whose 0600 mode would stick to the final file)
-        Path tmp = dir.resolve("." + out.getFileName() + "." + ProcessHandle.current().pid() + ".part");
+        Path tmp = dir.resolve(
+                "." + out.getFileName() + "." + ProcessHandle.current().pid() + ".part");
         Files.deleteIfExists(tmp);
         Files.createFile(tmp);
         boolean done = false;
@@ -107,8 +109,8 @@ public final class SpatialMp4Writer {
             throw new IllegalArgumentException("foa must not be null");
         }
         if (foa.length != CHANNELS) {
-            throw new ShapeMismatchException("foa: expected " + CHANNELS + " channels (ambiX W, Y, Z, X) but found "
-                    + foa.length);
+            throw new ShapeMismatchException(
+                    "foa: expected " + CHANNELS + " channels (ambiX W, Y, Z, X) but found " + foa.length);
         }
         for (int c = 0; c < CHANNELS; c++) {
             if (foa[c] == null) {
@@ -125,8 +127,8 @@ public final class SpatialMp4Writer {
         for (int c = 0; c < CHANNELS; c++) {
             for (int i = 0; i < foa[c].length; i++) {
                 if (!Float.isFinite(foa[c][i])) {
-                    throw new IllegalArgumentException("foa[" + c + "][" + i + "] is " + foa[c][i]
-                            + "; samples must be finite");
+                    throw new IllegalArgumentException(
+                            "foa[" + c + "][" + i + "] is " + foa[c][i] + "; samples must be finite");
                 }
             }
         }
@@ -141,20 +143,29 @@ public final class SpatialMp4Writer {
         try (FileChannel in = FileChannel.open(input, StandardOpenOption.READ)) {
             Mp4File src = Mp4File.read(in, input);
             if (src.moov.child("mvex").isPresent()) {
-                throw new Mp4FormatException(input, "fragmented MP4 (moov/mvex) is not supported; "
-                        + "remux it to a plain MP4 first");
+                throw new Mp4FormatException(
+                        input, "fragmented MP4 (moov/mvex) is not supported; " + "remux it to a plain MP4 first");
             }
             List<Mp4File.Track> tracks = src.tracks();
-            Mp4File.Track video = tracks.stream().filter(t -> t.handler().equals("vide")).findFirst()
-                    .orElseThrow(() -> new Mp4FormatException(input, "no video track (handler 'vide'); tracks: "
-                            + tracks.stream().map(t -> "'" + t.handler() + "'").toList()));
+            Mp4File.Track video = tracks.stream()
+                    .filter(t -> t.handler().equals("vide"))
+                    .findFirst()
+                    .orElseThrow(() -> new Mp4FormatException(
+                            input,
+                            "no video track (handler 'vide'); tracks: "
+                                    + tracks.stream()
+                                            .map(t -> "'" + t.handler() + "'")
+                                            .toList()));
             checkSelfContained(video, input);
             SampleTable vt = SampleTable.parse(video.stbl(), input, video.where() + "/mdia/minf/stbl");
             for (int c = 0; c < vt.chunkCount(); c++) {
                 if (vt.chunkOffsets[c] + vt.chunkBytes[c] > src.fileSize) {
-                    throw new Mp4FormatException(input, video.where() + ": chunk " + (c + 1) + " at offset "
-                            + vt.chunkOffsets[c] + " with " + vt.chunkBytes[c] + " bytes runs past the end of the"
-                            + " file (" + src.fileSize + " bytes)");
+                    throw new Mp4FormatException(
+                            input,
+                            video.where() + ": chunk " + (c + 1) + " at offset "
+                                    + vt.chunkOffsets[c] + " with " + vt.chunkBytes[c]
+                                    + " bytes runs past the end of the"
+                                    + " file (" + src.fileSize + " bytes)");
                 }
             }
             List<Mp4Track> dropped = new ArrayList<>();
@@ -192,13 +203,21 @@ public final class SpatialMp4Writer {
             long[] videoOffsets = new long[vt.chunkCount()];
             long[] audioOffsets = new long[audioChunks];
             boolean use64 = false;
-            Mp4Box moov = buildMoov(src, video, audioTrackId, frames, sampleRate, audioChunkFrames, videoOffsets,
-                    audioOffsets, use64);
+            Mp4Box moov = buildMoov(
+                    src, video, audioTrackId, frames, sampleRate, audioChunkFrames, videoOffsets, audioOffsets, use64);
             long dataStart = ftyp.size() + moov.size() + mdatHeader;
             if (dataStart + payload > MAX_32) {
                 use64 = true;
-                moov = buildMoov(src, video, audioTrackId, frames, sampleRate, audioChunkFrames, videoOffsets,
-                        audioOffsets, true);
+                moov = buildMoov(
+                        src,
+                        video,
+                        audioTrackId,
+                        frames,
+                        sampleRate,
+                        audioChunkFrames,
+                        videoOffsets,
+                        audioOffsets,
+                        true);
                 dataStart = ftyp.size() + moov.size() + mdatHeader;
             }
             long pos = dataStart;
@@ -207,24 +226,28 @@ public final class SpatialMp4Writer {
                 pos += p.bytes();
             }
             long placeholderSize = moov.size();
-            moov = buildMoov(src, video, audioTrackId, frames, sampleRate, audioChunkFrames, videoOffsets,
-                    audioOffsets, use64);
+            moov = buildMoov(
+                    src, video, audioTrackId, frames, sampleRate, audioChunkFrames, videoOffsets, audioOffsets, use64);
             if (moov.size() != placeholderSize) {
                 throw new IllegalStateException("moov size changed from " + placeholderSize + " to " + moov.size()
                         + " when chunk offsets were filled in");
             }
 
-            try (FileChannel w = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            try (FileChannel w =
+                    FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 writeAll(w, ByteBuffer.wrap(ftyp.toBytes()));
                 writeAll(w, ByteBuffer.wrap(moov.toBytes()));
                 ByteBuffer mh = ByteBuffer.allocate(mdatHeader);
                 if (mdatHeader == 8) {
                     mh.putInt((int) (payload + 8)).put("mdat".getBytes(StandardCharsets.ISO_8859_1));
                 } else {
-                    mh.putInt(1).put("mdat".getBytes(StandardCharsets.ISO_8859_1)).putLong(payload + 16);
+                    mh.putInt(1)
+                            .put("mdat".getBytes(StandardCharsets.ISO_8859_1))
+                            .putLong(payload + 16);
                 }
                 writeAll(w, mh.flip());
-                ByteBuffer audioBuf = ByteBuffer.allocate(audioChunkFrames * FRAME_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+                ByteBuffer audioBuf =
+                        ByteBuffer.allocate(audioChunkFrames * FRAME_BYTES).order(ByteOrder.LITTLE_ENDIAN);
                 long clipped = 0;
                 for (Piece p : pieces) {
                     long at = w.position();
@@ -235,18 +258,29 @@ public final class SpatialMp4Writer {
                     if (p.video()) {
                         copyRange(in, vt.chunkOffsets[p.chunk()], p.bytes(), w, input);
                     } else {
-                        clipped += fillAudio(audioBuf.clear(), foa, (long) p.chunk() * audioChunkFrames,
-                                (int) (p.bytes() / FRAME_BYTES));
+                        clipped += fillAudio(audioBuf.clear(), foa, (long) p.chunk() * audioChunkFrames, (int)
+                                (p.bytes() / FRAME_BYTES));
                         writeAll(w, audioBuf.flip());
                     }
                 }
                 if (w.position() != dataStart + payload) {
-                    throw new IllegalStateException("wrote " + w.position() + " bytes, expected " + (dataStart + payload));
+                    throw new IllegalStateException(
+                            "wrote " + w.position() + " bytes, expected " + (dataStart + payload));
                 }
                 w.force(true);
                 Mp4Track videoOut = SpatialMp4Reader.describe(video, input);
-                Mp4Track audioOut = new Mp4Track(audioTrackId, Mp4Track.Kind.AUDIO, "soun", "sowt", CHANNELS,
-                        sampleRate, 0, 0, frames, sampleRate, frames);
+                Mp4Track audioOut = new Mp4Track(
+                        audioTrackId,
+                        Mp4Track.Kind.AUDIO,
+                        "soun",
+                        "sowt",
+                        CHANNELS,
+                        sampleRate,
+                        0,
+                        0,
+                        frames,
+                        sampleRate,
+                        frames);
                 return new Result(out, videoOut, audioOut, List.copyOf(dropped), clipped);
             }
         }
@@ -269,15 +303,23 @@ public final class SpatialMp4Writer {
         return clipped;
     }
 
-    private static Mp4Box buildMoov(Mp4File src, Mp4File.Track video, int audioTrackId, long frames, int sampleRate,
-            int audioChunkFrames, long[] videoOffsets, long[] audioOffsets, boolean use64) {
-        Mp4Box mvhdIn = src.moov.child("mvhd")
-                .orElseThrow(() -> new Mp4FormatException(src.path, "moov: missing 'mvhd'"));
+    private static Mp4Box buildMoov(
+            Mp4File src,
+            Mp4File.Track video,
+            int audioTrackId,
+            long frames,
+            int sampleRate,
+            int audioChunkFrames,
+            long[] videoOffsets,
+            long[] audioOffsets,
+            boolean use64) {
+        Mp4Box mvhdIn =
+                src.moov.child("mvhd").orElseThrow(() -> new Mp4FormatException(src.path, "moov: missing 'mvhd'"));
         ByteBuffer mvhd = ByteBuffer.wrap(mvhdIn.bodyBytes());
         boolean v1 = mvhd.get(0) == 1;
         if (mvhd.capacity() < (v1 ? 112 : 100)) {
-            throw new Mp4FormatException(src.path, "moov/mvhd: " + mvhd.capacity() + " bytes, expected "
-                    + (v1 ? 112 : 100));
+            throw new Mp4FormatException(
+                    src.path, "moov/mvhd: " + mvhd.capacity() + " bytes, expected " + (v1 ? 112 : 100));
         }
         long movieTimescale = Integer.toUnsignedLong(mvhd.getInt(v1 ? 20 : 12));
         if (movieTimescale == 0) {
@@ -300,8 +342,8 @@ public final class SpatialMp4Writer {
             case "tref" -> null;
             default -> b;
         });
-        Mp4Box audioTrak = audioTrak(audioTrackId, frames, sampleRate, audioChunkFrames, audioMovieDuration,
-                audioOffsets, use64);
+        Mp4Box audioTrak =
+                audioTrak(audioTrackId, frames, sampleRate, audioChunkFrames, audioMovieDuration, audioOffsets, use64);
 
         List<Mp4Box> children = new ArrayList<>();
         for (Mp4Box b : src.moov.children()) {
@@ -313,7 +355,7 @@ public final class SpatialMp4Writer {
                         children.add(audioTrak);
                     }
                 }
-                case "iods" -> { } // may reference dropped tracks
+                case "iods" -> {} // may reference dropped tracks
                 default -> children.add(b);
             }
         }
@@ -342,8 +384,14 @@ public final class SpatialMp4Writer {
         return Mp4Box.leaf(use64 ? "co64" : "stco", b.array());
     }
 
-    private static Mp4Box audioTrak(int trackId, long frames, int sampleRate, int chunkFrames, long movieDuration,
-            long[] offsets, boolean use64) {
+    private static Mp4Box audioTrak(
+            int trackId,
+            long frames,
+            int sampleRate,
+            int chunkFrames,
+            long movieDuration,
+            long[] offsets,
+            boolean use64) {
         if (frames > MAX_32 || movieDuration > MAX_32) {
             throw new IllegalArgumentException("foa: " + frames + " samples are too long for a version-0 track header");
         }
@@ -366,26 +414,49 @@ public final class SpatialMp4Writer {
 
         byte[] name = "visage4j spatial audio (ambiX FOA)\0".getBytes(StandardCharsets.UTF_8);
         ByteBuffer hdlr = ByteBuffer.allocate(24 + name.length);
-        hdlr.putInt(0).putInt(0).put("soun".getBytes(StandardCharsets.ISO_8859_1)).putInt(0).putInt(0).putInt(0);
+        hdlr.putInt(0)
+                .putInt(0)
+                .put("soun".getBytes(StandardCharsets.ISO_8859_1))
+                .putInt(0)
+                .putInt(0)
+                .putInt(0);
         hdlr.put(name);
 
         ByteBuffer smhd = ByteBuffer.allocate(8); // version/flags, balance 0, reserved
 
         ByteBuffer dref = ByteBuffer.allocate(8 + 12);
-        dref.putInt(0).putInt(1).putInt(12).put("url ".getBytes(StandardCharsets.ISO_8859_1)).putInt(1);
+        dref.putInt(0)
+                .putInt(1)
+                .putInt(12)
+                .put("url ".getBytes(StandardCharsets.ISO_8859_1))
+                .putInt(1);
 
-        Mp4Box stbl = Mp4Box.container("stbl", new byte[0], List.of(
-                Mp4Box.container("stsd", new byte[] {0, 0, 0, 0, 0, 0, 0, 1}, List.of(soundEntry(sampleRate))),
-                timeToSample(frames),
-                sampleToChunk(frames, chunkFrames),
-                Mp4Box.leaf("stsz", ByteBuffer.allocate(12).putInt(0).putInt(FRAME_BYTES).putInt((int) frames).array()),
-                chunkOffsets(offsets, use64)));
-        Mp4Box minf = Mp4Box.container("minf", new byte[0], List.of(
-                Mp4Box.leaf("smhd", smhd.array()),
-                Mp4Box.container("dinf", new byte[0], List.of(Mp4Box.leaf("dref", dref.array()))),
-                stbl));
-        Mp4Box mdia = Mp4Box.container("mdia", new byte[0], List.of(
-                Mp4Box.leaf("mdhd", mdhd.array()), Mp4Box.leaf("hdlr", hdlr.array()), minf));
+        Mp4Box stbl = Mp4Box.container(
+                "stbl",
+                new byte[0],
+                List.of(
+                        Mp4Box.container("stsd", new byte[] {0, 0, 0, 0, 0, 0, 0, 1}, List.of(soundEntry(sampleRate))),
+                        timeToSample(frames),
+                        sampleToChunk(frames, chunkFrames),
+                        Mp4Box.leaf(
+                                "stsz",
+                                ByteBuffer.allocate(12)
+                                        .putInt(0)
+                                        .putInt(FRAME_BYTES)
+                                        .putInt((int) frames)
+                                        .array()),
+                        chunkOffsets(offsets, use64)));
+        Mp4Box minf = Mp4Box.container(
+                "minf",
+                new byte[0],
+                List.of(
+                        Mp4Box.leaf("smhd", smhd.array()),
+                        Mp4Box.container("dinf", new byte[0], List.of(Mp4Box.leaf("dref", dref.array()))),
+                        stbl));
+        Mp4Box mdia = Mp4Box.container(
+                "mdia",
+                new byte[0],
+                List.of(Mp4Box.leaf("mdhd", mdhd.array()), Mp4Box.leaf("hdlr", hdlr.array()), minf));
         return Mp4Box.container("trak", new byte[0], List.of(Mp4Box.leaf("tkhd", tkhd.array()), mdia));
     }
 
@@ -403,7 +474,14 @@ public final class SpatialMp4Writer {
     }
 
     private static Mp4Box timeToSample(long frames) {
-        return Mp4Box.leaf("stts", ByteBuffer.allocate(16).putInt(0).putInt(1).putInt((int) frames).putInt(1).array());
+        return Mp4Box.leaf(
+                "stts",
+                ByteBuffer.allocate(16)
+                        .putInt(0)
+                        .putInt(1)
+                        .putInt((int) frames)
+                        .putInt(1)
+                        .array());
     }
 
     private static Mp4Box sampleToChunk(long frames, int chunkFrames) {
@@ -443,15 +521,17 @@ public final class SpatialMp4Writer {
         }
         ByteBuffer body = dref.body();
         if (body.capacity() < 8) {
-            throw new Mp4FormatException(file, video.where() + "/mdia/minf/dinf/dref: " + body.capacity()
-                    + " bytes, expected at least 8");
+            throw new Mp4FormatException(
+                    file, video.where() + "/mdia/minf/dinf/dref: " + body.capacity() + " bytes, expected at least 8");
         }
         body.position(8);
         for (Mp4Box entry : Mp4Boxes.parseChildren(body.slice(), file, video.where() + "/mdia/minf/dinf/dref")) {
             ByteBuffer e = entry.body();
             if (e.capacity() < 4 || (e.getInt(0) & 1) == 0) {
-                throw new Mp4FormatException(file, video.where() + ": data reference '" + entry.type()
-                        + "' points to another file; only self-contained MP4s can be copied");
+                throw new Mp4FormatException(
+                        file,
+                        video.where() + ": data reference '" + entry.type()
+                                + "' points to another file; only self-contained MP4s can be copied");
             }
         }
     }
@@ -462,8 +542,8 @@ public final class SpatialMp4Writer {
         while (done < bytes) {
             long n = in.transferTo(offset + done, bytes - done, out);
             if (n <= 0) {
-                throw new IOException(input + ": could not read " + (bytes - done) + " bytes at offset "
-                        + (offset + done));
+                throw new IOException(
+                        input + ": could not read " + (bytes - done) + " bytes at offset " + (offset + done));
             }
             done += n;
         }

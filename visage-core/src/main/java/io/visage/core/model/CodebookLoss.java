@@ -26,8 +26,8 @@ public record CodebookLoss(Tensor total, double[] perHead, boolean[] counted) {
     public static CodebookLoss compute(Ops ops, List<Tensor> logits, TokenGrid labels, long ignoreIndex) {
         int k = labels.codebooks();
         if (logits.size() != k) {
-            throw new ShapeMismatchException("loss: " + logits.size() + " heads of logits but labels have " + k
-                    + " codebooks");
+            throw new ShapeMismatchException(
+                    "loss: " + logits.size() + " heads of logits but labels have " + k + " codebooks");
         }
         long n = (long) labels.batch() * labels.rows();
         long[] all = labels.values();

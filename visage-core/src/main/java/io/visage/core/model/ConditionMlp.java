@@ -34,8 +34,10 @@ public final class ConditionMlp implements Module {
 
     /** The module's GELU is {@code nn.GELU()} (exact) in the reference whatever the config says. */
     public static ConditionMlp create(Params p, String path, long in, long width, double initStd) {
-        return new ConditionMlp(Linear.create(p, Params.join(path, "0"), in, width, true, initStd),
-                Linear.create(p, Params.join(path, "2"), width, width, true, initStd), Activation.GELU_EXACT);
+        return new ConditionMlp(
+                Linear.create(p, Params.join(path, "0"), in, width, true, initStd),
+                Linear.create(p, Params.join(path, "2"), width, width, true, initStd),
+                Activation.GELU_EXACT);
     }
 
     /** @param x [..., in] @return [..., D] */

@@ -45,8 +45,14 @@ public final class Visage implements Module {
     private final Body model;
     private final ModuleList<Linear> dacHeads;
 
-    private Visage(VisageConfig cfg, ModelKind kind, Tensor nullEmbedding, Tensor dirNullEmbedding,
-            Tensor energyNullEmbedding, Body model, ModuleList<Linear> dacHeads) {
+    private Visage(
+            VisageConfig cfg,
+            ModelKind kind,
+            Tensor nullEmbedding,
+            Tensor dirNullEmbedding,
+            Tensor energyNullEmbedding,
+            Body model,
+            ModuleList<Linear> dacHeads) {
         this.cfg = cfg;
         this.kind = kind;
         this.nullEmbedding = nullEmbedding;
@@ -161,7 +167,12 @@ public final class Visage implements Module {
             int from = j % l;
             dacHeads.get(j).weight().value().assign(dacHeads.get(from).weight().value());
             dacHeads.get(j).bias().value().assign(dacHeads.get(from).bias().value());
-            decoder().embedDac().get(j).weight().value().assign(decoder().embedDac().get(from).weight().value());
+            decoder()
+                    .embedDac()
+                    .get(j)
+                    .weight()
+                    .value()
+                    .assign(decoder().embedDac().get(from).weight().value());
         }
     }
 

@@ -49,11 +49,31 @@ import java.util.Set;
  * @param cfgSpatialGuidanceScale {@code cfg_spatial_guidance_scale}, default w_spa (dual)
  * @param attnImplementation      {@code _attn_implementation} (all three are the same math)
  */
-public record VisageConfig(int dModel, int encoderLayers, int decoderLayers, int encoderAttentionHeads,
-        int decoderAttentionHeads, int encoderFfnDim, int decoderFfnDim, Activation activation, double dropout,
-        double attentionDropout, double activationDropout, double initStd, int dClip, int numRvq, int dacVocabSize,
-        int dacPadTokenId, int dacSampleRate, int maxSourceLength, int maxTargetLength, int clipFrameRate,
-        boolean classifierFreeGuidance, double cfgDropoutProb, double cfgGuidanceScale, double cfgSpatialGuidanceScale,
+public record VisageConfig(
+        int dModel,
+        int encoderLayers,
+        int decoderLayers,
+        int encoderAttentionHeads,
+        int decoderAttentionHeads,
+        int encoderFfnDim,
+        int decoderFfnDim,
+        Activation activation,
+        double dropout,
+        double attentionDropout,
+        double activationDropout,
+        double initStd,
+        int dClip,
+        int numRvq,
+        int dacVocabSize,
+        int dacPadTokenId,
+        int dacSampleRate,
+        int maxSourceLength,
+        int maxTargetLength,
+        int clipFrameRate,
+        boolean classifierFreeGuidance,
+        double cfgDropoutProb,
+        double cfgGuidanceScale,
+        double cfgSpatialGuidanceScale,
         String attnImplementation) {
 
     /** LayerNorm epsilon of every LayerNorm (torch default; not a config key). */
@@ -70,36 +90,119 @@ public record VisageConfig(int dModel, int encoderLayers, int decoderLayers, int
     public static final long IGNORE_INDEX = -100;
 
     /** Keys the model reads (validated). */
-    public static final Set<String> MODEL_KEYS = Set.of("d_model", "encoder_layers", "decoder_layers",
-            "encoder_attention_heads", "decoder_attention_heads", "encoder_ffn_dim", "decoder_ffn_dim",
-            "activation_function", "dropout", "attention_dropout", "activation_dropout", "init_std", "d_clip", "num_rvq",
-            "dac_vocab_size", "dac_pad_token_id", "dac_sample_rate", "max_source_length", "max_target_length",
-            "clip_frame_rate", "classifier_free_guidance", "cfg_dropout_prob", "cfg_guidance_scale",
-            "cfg_spatial_guidance_scale", "_attn_implementation",
+    public static final Set<String> MODEL_KEYS = Set.of(
+            "d_model",
+            "encoder_layers",
+            "decoder_layers",
+            "encoder_attention_heads",
+            "decoder_attention_heads",
+            "encoder_ffn_dim",
+            "decoder_ffn_dim",
+            "activation_function",
+            "dropout",
+            "attention_dropout",
+            "activation_dropout",
+            "init_std",
+            "d_clip",
+            "num_rvq",
+            "dac_vocab_size",
+            "dac_pad_token_id",
+            "dac_sample_rate",
+            "max_source_length",
+            "max_target_length",
+            "clip_frame_rate",
+            "classifier_free_guidance",
+            "cfg_dropout_prob",
+            "cfg_guidance_scale",
+            "cfg_spatial_guidance_scale",
+            "_attn_implementation",
             // read and checked against what this implementation supports
-            "encoder_layerdrop", "decoder_layerdrop", "label_smoothing", "scale_embedding", "tie_word_embeddings",
+            "encoder_layerdrop",
+            "decoder_layerdrop",
+            "label_smoothing",
+            "scale_embedding",
+            "tie_word_embeddings",
             // derived by the reference; checked against the derivation when present
-            "dac_frame_rate", "dac_downsample_rate");
+            "dac_frame_rate",
+            "dac_downsample_rate");
 
     /**
      * Keys {@code PretrainedConfig}/{@code BartConfig} save that do not affect this model: the text
      * vocabulary and its special tokens (deleted by the reference), generation defaults of HF's
      * {@code generate} (the reference has its own loops), classification heads, bookkeeping.
      */
-    public static final Set<String> IGNORED_KEYS = Set.of("vocab_size", "max_position_embeddings", "num_hidden_layers",
-            "bos_token_id", "pad_token_id", "eos_token_id", "sep_token_id", "decoder_start_token_id",
-            "forced_bos_token_id", "forced_eos_token_id", "classifier_dropout", "num_labels", "id2label", "label2id",
-            "problem_type", "finetuning_task", "tokenizer_class", "prefix", "task_specific_params", "architectures",
-            "model_type", "name_or_path", "_name_or_path", "transformers_version", "_commit_hash", "torch_dtype",
-            "use_bfloat16", "torchscript", "return_dict", "output_attentions", "output_hidden_states", "use_cache",
-            "is_encoder_decoder", "is_decoder", "add_cross_attention", "cross_attention_hidden_size",
-            "tie_encoder_decoder", "chunk_size_feed_forward", "pruned_heads", "tf_legacy_loss", "gradient_checkpointing",
-            "output_past", "max_length", "min_length", "do_sample", "early_stopping", "num_beams", "num_beam_groups",
-            "diversity_penalty", "temperature", "top_k", "top_p", "typical_p", "repetition_penalty", "length_penalty",
-            "no_repeat_ngram_size", "encoder_no_repeat_ngram_size", "bad_words_ids", "num_return_sequences",
-            "output_scores", "return_dict_in_generate", "remove_invalid_values", "exponential_decay_length_penalty",
-            "suppress_tokens", "begin_suppress_tokens", "_attn_implementation_autoset", "normalize_before",
-            "add_bias_logits", "add_final_layer_norm", "normalize_embedding", "static_position_embeddings");
+    public static final Set<String> IGNORED_KEYS = Set.of(
+            "vocab_size",
+            "max_position_embeddings",
+            "num_hidden_layers",
+            "bos_token_id",
+            "pad_token_id",
+            "eos_token_id",
+            "sep_token_id",
+            "decoder_start_token_id",
+            "forced_bos_token_id",
+            "forced_eos_token_id",
+            "classifier_dropout",
+            "num_labels",
+            "id2label",
+            "label2id",
+            "problem_type",
+            "finetuning_task",
+            "tokenizer_class",
+            "prefix",
+            "task_specific_params",
+            "architectures",
+            "model_type",
+            "name_or_path",
+            "_name_or_path",
+            "transformers_version",
+            "_commit_hash",
+            "torch_dtype",
+            "use_bfloat16",
+            "torchscript",
+            "return_dict",
+            "output_attentions",
+            "output_hidden_states",
+            "use_cache",
+            "is_encoder_decoder",
+            "is_decoder",
+            "add_cross_attention",
+            "cross_attention_hidden_size",
+            "tie_encoder_decoder",
+            "chunk_size_feed_forward",
+            "pruned_heads",
+            "tf_legacy_loss",
+            "gradient_checkpointing",
+            "output_past",
+            "max_length",
+            "min_length",
+            "do_sample",
+            "early_stopping",
+            "num_beams",
+            "num_beam_groups",
+            "diversity_penalty",
+            "temperature",
+            "top_k",
+            "top_p",
+            "typical_p",
+            "repetition_penalty",
+            "length_penalty",
+            "no_repeat_ngram_size",
+            "encoder_no_repeat_ngram_size",
+            "bad_words_ids",
+            "num_return_sequences",
+            "output_scores",
+            "return_dict_in_generate",
+            "remove_invalid_values",
+            "exponential_decay_length_penalty",
+            "suppress_tokens",
+            "begin_suppress_tokens",
+            "_attn_implementation_autoset",
+            "normalize_before",
+            "add_bias_logits",
+            "add_final_layer_norm",
+            "normalize_embedding",
+            "static_position_embeddings");
 
     private static final Set<String> ATTN_IMPLEMENTATIONS = Set.of("eager", "sdpa", "flash_attention_2");
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -147,15 +250,39 @@ public record VisageConfig(int dModel, int encoderLayers, int decoderLayers, int
                     + cfgGuidanceScale + " / " + cfgSpatialGuidanceScale);
         }
         if (!ATTN_IMPLEMENTATIONS.contains(attnImplementation)) {
-            throw new ConfigException("_attn_implementation \"" + attnImplementation + "\" is not one of "
-                    + ATTN_IMPLEMENTATIONS);
+            throw new ConfigException(
+                    "_attn_implementation \"" + attnImplementation + "\" is not one of " + ATTN_IMPLEMENTATIONS);
         }
     }
 
     /** The reference class defaults (what an empty {@code config.json} means). */
     public static VisageConfig defaults() {
-        return new VisageConfig(1024, 12, 12, 16, 16, 4096, 4096, Activation.GELU_EXACT, 0.1, 0.0, 0.0, 0.02, 512, 9,
-                1024, 1024, 44100, 80, 861, 4, true, 0.1, 3.0, 3.0, "eager");
+        return new VisageConfig(
+                1024,
+                12,
+                12,
+                16,
+                16,
+                4096,
+                4096,
+                Activation.GELU_EXACT,
+                0.1,
+                0.0,
+                0.0,
+                0.02,
+                512,
+                9,
+                1024,
+                1024,
+                44100,
+                80,
+                861,
+                4,
+                true,
+                0.1,
+                3.0,
+                3.0,
+                "eager");
     }
 
     /** Reads and validates a {@code config.json}. */
@@ -179,7 +306,7 @@ public record VisageConfig(int dModel, int encoderLayers, int decoderLayers, int
             throw new ConfigException("config must be a JSON object");
         }
         List<String> unknown = new ArrayList<>();
-        for (Iterator<String> it = root.fieldNames(); it.hasNext();) {
+        for (Iterator<String> it = root.fieldNames(); it.hasNext(); ) {
             String k = it.next();
             if (!MODEL_KEYS.contains(k) && !IGNORED_KEYS.contains(k)) {
                 unknown.add(k);
@@ -192,19 +319,30 @@ public record VisageConfig(int dModel, int encoderLayers, int decoderLayers, int
         VisageConfig d = defaults();
         Reader r = new Reader(root);
         String act = r.string("activation_function", d.activation().configName());
-        VisageConfig c = new VisageConfig(r.integer("d_model", d.dModel()), r.integer("encoder_layers", d.encoderLayers()),
+        VisageConfig c = new VisageConfig(
+                r.integer("d_model", d.dModel()),
+                r.integer("encoder_layers", d.encoderLayers()),
                 r.integer("decoder_layers", d.decoderLayers()),
                 r.integer("encoder_attention_heads", d.encoderAttentionHeads()),
                 r.integer("decoder_attention_heads", d.decoderAttentionHeads()),
-                r.integer("encoder_ffn_dim", d.encoderFfnDim()), r.integer("decoder_ffn_dim", d.decoderFfnDim()),
-                Activation.fromConfig(act), r.number("dropout", d.dropout()),
-                r.number("attention_dropout", d.attentionDropout()), r.number("activation_dropout", d.activationDropout()),
-                r.number("init_std", d.initStd()), r.integer("d_clip", d.dClip()), r.integer("num_rvq", d.numRvq()),
-                r.integer("dac_vocab_size", d.dacVocabSize()), r.integer("dac_pad_token_id", d.dacPadTokenId()),
-                r.integer("dac_sample_rate", d.dacSampleRate()), r.integer("max_source_length", d.maxSourceLength()),
-                r.integer("max_target_length", d.maxTargetLength()), r.integer("clip_frame_rate", d.clipFrameRate()),
+                r.integer("encoder_ffn_dim", d.encoderFfnDim()),
+                r.integer("decoder_ffn_dim", d.decoderFfnDim()),
+                Activation.fromConfig(act),
+                r.number("dropout", d.dropout()),
+                r.number("attention_dropout", d.attentionDropout()),
+                r.number("activation_dropout", d.activationDropout()),
+                r.number("init_std", d.initStd()),
+                r.integer("d_clip", d.dClip()),
+                r.integer("num_rvq", d.numRvq()),
+                r.integer("dac_vocab_size", d.dacVocabSize()),
+                r.integer("dac_pad_token_id", d.dacPadTokenId()),
+                r.integer("dac_sample_rate", d.dacSampleRate()),
+                r.integer("max_source_length", d.maxSourceLength()),
+                r.integer("max_target_length", d.maxTargetLength()),
+                r.integer("clip_frame_rate", d.clipFrameRate()),
                 r.bool("classifier_free_guidance", d.classifierFreeGuidance()),
-                r.number("cfg_dropout_prob", d.cfgDropoutProb()), r.number("cfg_guidance_scale", d.cfgGuidanceScale()),
+                r.number("cfg_dropout_prob", d.cfgDropoutProb()),
+                r.number("cfg_guidance_scale", d.cfgGuidanceScale()),
                 r.number("cfg_spatial_guidance_scale", d.cfgSpatialGuidanceScale()),
                 r.string("_attn_implementation", d.attnImplementation()));
         requireZero(r, "encoder_layerdrop", "LayerDrop is not implemented");
@@ -217,8 +355,8 @@ public record VisageConfig(int dModel, int encoderLayers, int decoderLayers, int
             throw new ConfigException("tie_word_embeddings = true contradicts the reference, which forces it to false");
         }
         if (root.has("dac_frame_rate") && r.integer("dac_frame_rate", 0) != c.dacFrameRate()) {
-            throw new ConfigException("dac_frame_rate " + r.integer("dac_frame_rate", 0) + " contradicts dac_sample_rate "
-                    + c.dacSampleRate() + ", which gives " + c.dacFrameRate());
+            throw new ConfigException("dac_frame_rate " + r.integer("dac_frame_rate", 0)
+                    + " contradicts dac_sample_rate " + c.dacSampleRate() + ", which gives " + c.dacFrameRate());
         }
         if (root.has("dac_downsample_rate") && r.integer("dac_downsample_rate", 0) != c.dacDownsampleRate()) {
             throw new ConfigException("dac_downsample_rate " + r.integer("dac_downsample_rate", 0)
@@ -283,14 +421,30 @@ public record VisageConfig(int dModel, int encoderLayers, int decoderLayers, int
 
     /** Hyper-parameters of one encoder layer. */
     public LayerConfig encoderLayer() {
-        return new LayerConfig(dModel, encoderAttentionHeads, encoderFfnDim, activation, LAYER_NORM_EPS, dropout,
-                attentionDropout, activationDropout, initStd);
+        return new LayerConfig(
+                dModel,
+                encoderAttentionHeads,
+                encoderFfnDim,
+                activation,
+                LAYER_NORM_EPS,
+                dropout,
+                attentionDropout,
+                activationDropout,
+                initStd);
     }
 
     /** Hyper-parameters of one decoder layer. */
     public LayerConfig decoderLayer() {
-        return new LayerConfig(dModel, decoderAttentionHeads, decoderFfnDim, activation, LAYER_NORM_EPS, dropout,
-                attentionDropout, activationDropout, initStd);
+        return new LayerConfig(
+                dModel,
+                decoderAttentionHeads,
+                decoderFfnDim,
+                activation,
+                LAYER_NORM_EPS,
+                dropout,
+                attentionDropout,
+                activationDropout,
+                initStd);
     }
 
     private static void positive(String key, int v) {

@@ -33,8 +33,13 @@ public final class VisageDecoder implements Module {
     private final ModuleList<BartDecoderLayer> layers;
     private final LayerNorm layernormEmbedding;
 
-    private VisageDecoder(VisageConfig cfg, Tensor bos, ModuleList<Embedding> embedDac, Embedding embedPositions,
-            ModuleList<BartDecoderLayer> layers, LayerNorm layernormEmbedding) {
+    private VisageDecoder(
+            VisageConfig cfg,
+            Tensor bos,
+            ModuleList<Embedding> embedDac,
+            Embedding embedPositions,
+            ModuleList<BartDecoderLayer> layers,
+            LayerNorm layernormEmbedding) {
         this.cfg = cfg;
         this.bos = bos;
         this.embedDac = embedDac;
@@ -49,11 +54,11 @@ public final class VisageDecoder implements Module {
         Tensor bos = p.take(Params.join(path, "bos"), Init.zeros(), 1, d);
         List<Embedding> tables = new ArrayList<>();
         for (int i = 0; i < c.numCodebooks(kind); i++) {
-            tables.add(Embedding.create(p, Params.join(path, "embed_dac." + i), c.embeddingRows(), d, c.dacPadTokenId(),
-                    c.initStd()));
+            tables.add(Embedding.create(
+                    p, Params.join(path, "embed_dac." + i), c.embeddingRows(), d, c.dacPadTokenId(), c.initStd()));
         }
-        Embedding pos = Embedding.create(p, Params.join(path, "embed_positions"), c.decoderPositionRows(), d,
-                Embedding.NO_PADDING, c.initStd());
+        Embedding pos = Embedding.create(
+                p, Params.join(path, "embed_positions"), c.decoderPositionRows(), d, Embedding.NO_PADDING, c.initStd());
         LayerConfig lc = c.decoderLayer();
         List<BartDecoderLayer> ls = new ArrayList<>();
         for (int i = 0; i < c.decoderLayers(); i++) {
@@ -72,8 +77,8 @@ public final class VisageDecoder implements Module {
     public Tensor embedCodes(Ops ops, TokenGrid ids) {
         int k = embedDac.size();
         if (ids.codebooks() != k) {
-            throw new ShapeMismatchException("decoder input ids must be [B, L, " + k + "], found "
-                    + java.util.Arrays.toString(ids.shape()));
+            throw new ShapeMismatchException(
+                    "decoder input ids must be [B, L, " + k + "], found " + java.util.Arrays.toString(ids.shape()));
         }
         long b = ids.batch();
         long l = ids.rows();

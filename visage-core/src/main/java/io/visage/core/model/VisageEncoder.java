@@ -42,9 +42,17 @@ public final class VisageEncoder implements Module {
     private final ConditionMlp directionEmbedding;
     private final ConditionMlp energyMapProjection;
 
-    private VisageEncoder(VisageConfig cfg, Tensor bos, Tensor eos, Linear clipProjection, Embedding embedPositions,
-            Embedding embedSpatial, ModuleList<BartEncoderLayer> layers, LayerNorm layernormEmbedding,
-            ConditionMlp directionEmbedding, ConditionMlp energyMapProjection) {
+    private VisageEncoder(
+            VisageConfig cfg,
+            Tensor bos,
+            Tensor eos,
+            Linear clipProjection,
+            Embedding embedPositions,
+            Embedding embedSpatial,
+            ModuleList<BartEncoderLayer> layers,
+            LayerNorm layernormEmbedding,
+            ConditionMlp directionEmbedding,
+            ConditionMlp energyMapProjection) {
         this.cfg = cfg;
         this.bos = bos;
         this.eos = eos;
@@ -63,10 +71,15 @@ public final class VisageEncoder implements Module {
         Tensor bos = p.take(Params.join(path, "bos"), Init.zeros(), 1, d);
         Tensor eos = p.take(Params.join(path, "eos"), Init.zeros(), 1, d);
         Linear clip = Linear.create(p, Params.join(path, "clip_projection"), c.dClip(), d, true, c.initStd());
-        Embedding pos = Embedding.create(p, Params.join(path, "embed_positions"), c.maxSourceLength(), d,
-                Embedding.NO_PADDING, c.initStd());
-        Embedding spatial = Embedding.create(p, Params.join(path, "embed_spatial"), VisageConfig.EMBED_SPATIAL_ROWS, d,
-                Embedding.NO_PADDING, c.initStd());
+        Embedding pos = Embedding.create(
+                p, Params.join(path, "embed_positions"), c.maxSourceLength(), d, Embedding.NO_PADDING, c.initStd());
+        Embedding spatial = Embedding.create(
+                p,
+                Params.join(path, "embed_spatial"),
+                VisageConfig.EMBED_SPATIAL_ROWS,
+                d,
+                Embedding.NO_PADDING,
+                c.initStd());
         LayerConfig lc = c.encoderLayer();
         List<BartEncoderLayer> ls = new ArrayList<>();
         for (int i = 0; i < c.encoderLayers(); i++) {
@@ -76,10 +89,10 @@ public final class VisageEncoder implements Module {
         ConditionMlp dir = null;
         ConditionMlp energy = null;
         if (kind == ModelKind.AMBISONICS) {
-            dir = ConditionMlp.create(p, Params.join(path, "direction_embedding"), VisageConfig.DIRECTION_SIZE, d,
-                    c.initStd());
-            energy = ConditionMlp.create(p, Params.join(path, "energy_map_projection"), VisageConfig.ENERGY_MAP_SIZE, d,
-                    c.initStd());
+            dir = ConditionMlp.create(
+                    p, Params.join(path, "direction_embedding"), VisageConfig.DIRECTION_SIZE, d, c.initStd());
+            energy = ConditionMlp.create(
+                    p, Params.join(path, "energy_map_projection"), VisageConfig.ENERGY_MAP_SIZE, d, c.initStd());
         }
         return new VisageEncoder(c, bos, eos, clip, pos, spatial, new ModuleList<>(ls), ln, dir, energy);
     }
@@ -94,7 +107,9 @@ public final class VisageEncoder implements Module {
      * @throws ShapeMismatchException naming the input and its expected shape
      */
     public List<Tensor> forward(Ops ops, Tensor clip, Tensor energy, Tensor direction) {
-        if (clip.rank() != 3 || clip.size(2) != cfg.dClip() || clip.size(1) < 1
+        if (clip.rank() != 3
+                || clip.size(2) != cfg.dClip()
+                || clip.size(1) < 1
                 || clip.size(1) > cfg.maxSourceLength()) {
             throw new ShapeMismatchException("encoder input clip features must be [B, F, " + cfg.dClip()
                     + "] with 1 <= F <= max_source_length " + cfg.maxSourceLength() + ", found "
@@ -106,7 +121,8 @@ public final class VisageEncoder implements Module {
         Tensor x = clipProjection.forward(ops, clip);
         if (energy != null) {
             if (energyMapProjection == null) {
-                throw new IllegalArgumentException("this (mono) encoder has no energy_map_projection; pass energy = null");
+                throw new IllegalArgumentException(
+                        "this (mono) encoder has no energy_map_projection; pass energy = null");
             }
             requireShape("energy map", energy, b, f, VisageConfig.ENERGY_MAP_SIZE);
             x = ops.add(x, energyMapProjection.forward(ops, energy));
@@ -114,13 +130,15 @@ public final class VisageEncoder implements Module {
         x = ops.add(x, ops.narrow(embedPositions.weight(), 0, 0, f));
         if (direction != null) {
             if (directionEmbedding == null) {
-                throw new IllegalArgumentException("this (mono) encoder has no direction_embedding; pass direction = null");
+                throw new IllegalArgumentException(
+                        "this (mono) encoder has no direction_embedding; pass direction = null");
             }
             requireShape("direction", direction, b, VisageConfig.DIRECTION_SIZE);
             x = ops.add(x, ops.reshape(directionEmbedding.forward(ops, direction), b, 1, d));
         }
         Tensor zeros = ops.constant(Nd4j.zeros(x.dataType(), b, 1, d));
-        Tensor h = ops.concat(1, ops.add(zeros, ops.reshape(bos, 1, 1, d)), x, ops.add(zeros, ops.reshape(eos, 1, 1, d)));
+        Tensor h =
+                ops.concat(1, ops.add(zeros, ops.reshape(bos, 1, 1, d)), x, ops.add(zeros, ops.reshape(eos, 1, 1, d)));
         h = ops.dropout(layernormEmbedding.forward(ops, h), cfg.dropout());
         List<Tensor> states = new ArrayList<>();
         states.add(h);
@@ -133,8 +151,8 @@ public final class VisageEncoder implements Module {
 
     static void requireShape(String what, Tensor t, long... shape) {
         if (!Arrays.equals(t.shape(), shape)) {
-            throw new ShapeMismatchException(what + " must have shape " + Arrays.toString(shape) + " but has "
-                    + Arrays.toString(t.shape()));
+            throw new ShapeMismatchException(
+                    what + " must have shape " + Arrays.toString(shape) + " but has " + Arrays.toString(t.shape()));
         }
     }
 

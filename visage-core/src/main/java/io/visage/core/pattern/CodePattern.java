@@ -25,7 +25,8 @@ import java.util.List;
 public record CodePattern(ModelKind kind, int numRvq, long padId) {
     public CodePattern {
         if (kind == null || numRvq < 1) {
-            throw new IllegalArgumentException("CodePattern needs a kind and num_rvq >= 1, got " + kind + ", " + numRvq);
+            throw new IllegalArgumentException(
+                    "CodePattern needs a kind and num_rvq >= 1, got " + kind + ", " + numRvq);
         }
     }
 
@@ -84,8 +85,8 @@ public record CodePattern(ModelKind kind, int numRvq, long padId) {
      */
     public int[] liveHeads(int step, int frames) {
         if (step < 0 || step >= rows(frames)) {
-            throw new IndexOutOfBoundsException("step " + step + " outside [0, " + rows(frames) + ") for " + frames
-                    + " frames");
+            throw new IndexOutOfBoundsException(
+                    "step " + step + " outside [0, " + rows(frames) + ") for " + frames + " frames");
         }
         List<Integer> live = new ArrayList<>();
         for (int c = 0; c < codebooks(); c++) {
@@ -106,8 +107,8 @@ public record CodePattern(ModelKind kind, int numRvq, long padId) {
     public TokenGrid interleave(long[] codes, int frames) {
         int k = codebooks();
         if (frames < 0 || codes.length != (long) k * frames) {
-            throw new ShapeMismatchException("codes must be [" + k + ", T] codebook-major; got " + codes.length
-                    + " values for T = " + frames);
+            throw new ShapeMismatchException(
+                    "codes must be [" + k + ", T] codebook-major; got " + codes.length + " values for T = " + frames);
         }
         int rows = rows(frames);
         long[] out = new long[rows * k];
@@ -165,8 +166,8 @@ public record CodePattern(ModelKind kind, int numRvq, long padId) {
 
     private void checkWidth(TokenGrid g) {
         if (g.codebooks() != codebooks()) {
-            throw new ShapeMismatchException("grid has " + g.codebooks() + " codebooks, the " + kind + " pattern with num_rvq "
-                    + numRvq + " has " + codebooks());
+            throw new ShapeMismatchException("grid has " + g.codebooks() + " codebooks, the " + kind
+                    + " pattern with num_rvq " + numRvq + " has " + codebooks());
         }
     }
 }

@@ -43,7 +43,8 @@ public final class TokenGrid {
             return new TokenGrid(1, (int) s[0], (int) s[1], a.dup('c').data().asLong());
         }
         if (s.length == 3) {
-            return new TokenGrid((int) s[0], (int) s[1], (int) s[2], a.dup('c').data().asLong());
+            return new TokenGrid(
+                    (int) s[0], (int) s[1], (int) s[2], a.dup('c').data().asLong());
         }
         throw new ShapeMismatchException("TokenGrid needs a [B, R, K] or [R, K] array, got " + Arrays.toString(s));
     }
@@ -130,14 +131,18 @@ public final class TokenGrid {
 
     private int index(int b, int r, int k) {
         if (b < 0 || b >= batch || r < 0 || r >= rows || k < 0 || k >= codebooks) {
-            throw new IndexOutOfBoundsException("[" + b + ", " + r + ", " + k + "] outside " + Arrays.toString(shape()));
+            throw new IndexOutOfBoundsException(
+                    "[" + b + ", " + r + ", " + k + "] outside " + Arrays.toString(shape()));
         }
         return (b * rows + r) * codebooks + k;
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof TokenGrid g && g.batch == batch && g.rows == rows && g.codebooks == codebooks
+        return o instanceof TokenGrid g
+                && g.batch == batch
+                && g.rows == rows
+                && g.codebooks == codebooks
                 && Arrays.equals(g.values, values);
     }
 

@@ -26,9 +26,11 @@ public record Components(ClipVisionTransformer clip, Visage model, DacCodec code
         if (codec.config().codebookSize() != model.config().dacVocabSize()
                 || codec.config().nCodebooks() < model.config().numRvq()
                 || codec.config().sampleRateHz() != model.config().dacSampleRate()) {
-            throw new ConfigException("codec (" + codec.config().codebookSize() + " codes, " + codec.config().nCodebooks()
+            throw new ConfigException("codec (" + codec.config().codebookSize() + " codes, "
+                    + codec.config().nCodebooks()
                     + " levels, " + codec.config().sampleRateHz() + " Hz) does not match the model (dac_vocab_size "
-                    + model.config().dacVocabSize() + ", num_rvq " + model.config().numRvq() + ", dac_sample_rate "
+                    + model.config().dacVocabSize() + ", num_rvq "
+                    + model.config().numRvq() + ", dac_sample_rate "
                     + model.config().dacSampleRate() + ")");
         }
     }

@@ -25,8 +25,32 @@ public final class DemoModels {
 
     public static VisageConfig modelConfig() {
         VisageConfig d = VisageConfig.defaults();
-        return new VisageConfig(64, 2, 2, 4, 4, 128, 128, Activation.GELU_EXACT, 0.1, 0.0, 0.0, 0.02, 64, 9, 1024, 1024,
-                44100, 20, 861, 4, true, 0.1, 2.5, 2.5, d.attnImplementation());
+        return new VisageConfig(
+                64,
+                2,
+                2,
+                4,
+                4,
+                128,
+                128,
+                Activation.GELU_EXACT,
+                0.1,
+                0.0,
+                0.0,
+                0.02,
+                64,
+                9,
+                1024,
+                1024,
+                44100,
+                20,
+                861,
+                4,
+                true,
+                0.1,
+                2.5,
+                2.5,
+                d.attnImplementation());
     }
 
     public static ClipVisionConfig clipConfig() {
@@ -34,8 +58,8 @@ public final class DemoModels {
     }
 
     public static DacConfig codecConfig() {
-        return new DacConfig(4, List.of(2, 4, 8, 8), 64, 32, List.of(8, 8, 4, 2), 1024, Collections.nCopies(9, 8), 0.0,
-                44100);
+        return new DacConfig(
+                4, List.of(2, 4, 8, 8), 64, 32, List.of(8, 8, 4, 2), 1024, Collections.nCopies(9, 8), 0.0, 44100);
     }
 
     /** The three networks from one seed. */

@@ -14,7 +14,7 @@ public interface PipelineProgress {
     }
 
     /** No reporting. */
-    PipelineProgress NONE = (stage, done, total) -> { };
+    PipelineProgress NONE = (stage, done, total) -> {};
 
     /** @param done units finished so far in {@code stage}; @param total units of the stage (-1 unknown) */
     void update(Stage stage, long done, long total);

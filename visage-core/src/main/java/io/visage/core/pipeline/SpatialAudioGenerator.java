@@ -78,8 +78,13 @@ public final class SpatialAudioGenerator {
      * @param foa          FOA at the output rate [4][M]
      * @param outputRateHz the output rate
      */
-    public record Result(VideoFeatures features, List<TokenGrid> codes, float[][] codecAudio, int codecRateHz,
-            float[][] foa, int outputRateHz) {}
+    public record Result(
+            VideoFeatures features,
+            List<TokenGrid> codes,
+            float[][] codecAudio,
+            int codecRateHz,
+            float[][] foa,
+            int outputRateHz) {}
 
     /** Generates from a video file with the camera at a grid direction. */
     public Result generate(Path video, CameraDirection camera, Options o, PipelineProgress progress) {
@@ -123,7 +128,12 @@ public final class SpatialAudioGenerator {
             INDArray clip = rows(features.clip(), w);
             INDArray energy = rows(features.energyMap(), w);
             long base = stepsBefore[0];
-            TokenGrid c = pipeline.codes(clip, energy, features.direction(), guidance, o.sampler(),
+            TokenGrid c = pipeline.codes(
+                    clip,
+                    energy,
+                    features.direction(),
+                    guidance,
+                    o.sampler(),
                     (done, total) -> progress.update(PipelineProgress.Stage.DECODER_STEPS, base + done, stepsTotal));
             stepsBefore[0] += 2L * targetFrames(cfg, w[1] - w[0]) + 1;
             codes.add(c);
@@ -136,8 +146,10 @@ public final class SpatialAudioGenerator {
             progress.update(PipelineProgress.Stage.AUDIO, i + 1, windows.size());
         }
         float[][] codecAudio = concat(pieces);
-        float[][] out = o.outputRateHz() == audio.sampleRateHz() ? codecAudio
-                : Resampler.torchaudioTransform(audio.sampleRateHz(), o.outputRateHz()).resample(codecAudio);
+        float[][] out = o.outputRateHz() == audio.sampleRateHz()
+                ? codecAudio
+                : Resampler.torchaudioTransform(audio.sampleRateHz(), o.outputRateHz())
+                        .resample(codecAudio);
         return new Result(features, codes, codecAudio, audio.sampleRateHz(), out, o.outputRateHz());
     }
 
@@ -147,7 +159,9 @@ public final class SpatialAudioGenerator {
     }
 
     private static INDArray rows(INDArray a, int[] w) {
-        return a.get(NDArrayIndex.interval(w[0], w[1]), NDArrayIndex.all()).dup('c').castTo(DataType.FLOAT);
+        return a.get(NDArrayIndex.interval(w[0], w[1]), NDArrayIndex.all())
+                .dup('c')
+                .castTo(DataType.FLOAT);
     }
 
     private static float[][] cut(float[][] a, int n) {

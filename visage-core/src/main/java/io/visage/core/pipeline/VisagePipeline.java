@@ -56,14 +56,20 @@ public final class VisagePipeline {
      * @param direction camera direction [3]
      * @return codes [1, T, K] time-major (T = ceil(int(F/4·44100)/512), 431 for 20 frames)
      */
-    public TokenGrid codes(INDArray clip, INDArray energy, INDArray direction, Guidance guidance, Sampler sampler,
+    public TokenGrid codes(
+            INDArray clip,
+            INDArray energy,
+            INDArray direction,
+            Guidance guidance,
+            Sampler sampler,
             ProgressListener progress) {
         VisageConfig c = model.config();
         requireShape("clip features", clip, -1, c.dClip());
         long f = clip.size(0);
         requireShape("energy maps", energy, f, VisageConfig.ENERGY_MAP_SIZE);
         requireShape("direction", direction, VisageConfig.DIRECTION_SIZE);
-        Conditions cond = new Conditions(clip.castTo(DataType.FLOAT).reshape(1, f, c.dClip()),
+        Conditions cond = new Conditions(
+                clip.castTo(DataType.FLOAT).reshape(1, f, c.dClip()),
                 energy.castTo(DataType.FLOAT).reshape(1, f, VisageConfig.ENERGY_MAP_SIZE),
                 direction.castTo(DataType.FLOAT).reshape(1, VisageConfig.DIRECTION_SIZE));
         Generation g = generator.generate(cond, guidance, sampler, progress);
@@ -71,14 +77,23 @@ public final class VisagePipeline {
     }
 
     /** {@link #codes} then {@code decoder}: FOA audio [channels][N] (W, Y, Z, X). */
-    public float[][] audio(INDArray clip, INDArray energy, INDArray direction, Guidance guidance, Sampler sampler,
-            ProgressListener progress, CodesToAudio decoder) {
+    public float[][] audio(
+            INDArray clip,
+            INDArray energy,
+            INDArray direction,
+            Guidance guidance,
+            Sampler sampler,
+            ProgressListener progress,
+            CodesToAudio decoder) {
         return decoder.decode(codes(clip, energy, direction, guidance, sampler, progress));
     }
 
     /** Codes [1, T, K] as the reference stores them per clip: int64 [K, T]. */
     public static INDArray codebookMajor(TokenGrid codes) {
-        return codes.toArray().reshape(codes.rows(), codes.codebooks()).transpose().dup('c');
+        return codes.toArray()
+                .reshape(codes.rows(), codes.codebooks())
+                .transpose()
+                .dup('c');
     }
 
     private static void requireShape(String what, INDArray a, long... shape) {
@@ -87,9 +102,9 @@ public final class VisagePipeline {
             ok = shape[i] < 0 ? a.size(i) >= 1 : a.size(i) == shape[i];
         }
         if (!ok) {
-            throw new ShapeMismatchException(what + " must be " + Arrays.toString(shape).replace("-1", "F") + ", found "
-                    + (a == null ? "null" : Arrays.toString(a.shape())));
+            throw new ShapeMismatchException(
+                    what + " must be " + Arrays.toString(shape).replace("-1", "F") + ", found "
+                            + (a == null ? "null" : Arrays.toString(a.shape())));
         }
     }
-
 }

@@ -31,23 +31,36 @@ public final class WeightsDirectory {
     /** Loads all three networks. */
     public static Components load(Path dir) {
         if (!Files.isDirectory(dir)) {
-            throw new CheckpointFormatException(dir, "weights folder does not exist (expected the ViSAGe config.json +"
-                    + " pytorch_model.bin, the DAC weights.pth and CLIP ViT-B-32.pt)");
+            throw new CheckpointFormatException(
+                    dir,
+                    "weights folder does not exist (expected the ViSAGe config.json +"
+                            + " pytorch_model.bin, the DAC weights.pth and CLIP ViT-B-32.pt)");
         }
         if (!Files.isRegularFile(dir.resolve("config.json"))) {
-            throw new CheckpointFormatException(dir.resolve("config.json"), "missing: the ViSAGe config.json (Hugging Face"
-                    + " jaeyeonkim99/visage) is expected next to pytorch_model.bin or model.safetensors");
+            throw new CheckpointFormatException(
+                    dir.resolve("config.json"),
+                    "missing: the ViSAGe config.json (Hugging Face"
+                            + " jaeyeonkim99/visage) is expected next to pytorch_model.bin or model.safetensors");
         }
         Visage model = Visage.loadPretrained(dir, ModelKind.AMBISONICS);
-        Path dacFile = DAC_FILES.stream().map(dir::resolve).filter(Files::isRegularFile).findFirst()
-                .orElseThrow(() -> new CheckpointFormatException(dir.resolve("weights.pth"), "missing: the DAC 44.1 kHz"
-                        + " weights (descript-audio-codec release 0.0.1 weights.pth; looked for " + DAC_FILES + ")"));
+        Path dacFile = DAC_FILES.stream()
+                .map(dir::resolve)
+                .filter(Files::isRegularFile)
+                .findFirst()
+                .orElseThrow(() -> new CheckpointFormatException(
+                        dir.resolve("weights.pth"),
+                        "missing: the DAC 44.1 kHz"
+                                + " weights (descript-audio-codec release 0.0.1 weights.pth; looked for " + DAC_FILES
+                                + ")"));
         DacCodec codec = DacCodec.load(dacFile);
-        Path clipFile = Files.isRegularFile(dir.resolve("ViT-B-32.pt")) ? dir.resolve("ViT-B-32.pt")
+        Path clipFile = Files.isRegularFile(dir.resolve("ViT-B-32.pt"))
+                ? dir.resolve("ViT-B-32.pt")
                 : Files.isDirectory(dir.resolve("clip")) ? dir.resolve("clip") : null;
         if (clipFile == null) {
-            throw new CheckpointFormatException(dir.resolve("ViT-B-32.pt"), "missing: the CLIP ViT-B/32 weights (OpenAI"
-                    + " ViT-B-32.pt, or a clip/ folder with Hugging Face openai/clip-vit-base-patch32)");
+            throw new CheckpointFormatException(
+                    dir.resolve("ViT-B-32.pt"),
+                    "missing: the CLIP ViT-B/32 weights (OpenAI"
+                            + " ViT-B-32.pt, or a clip/ folder with Hugging Face openai/clip-vit-base-patch32)");
         }
         ClipVisionTransformer clip = ClipWeights.load(clipFile);
         return new Components(clip, model, codec, false);

@@ -42,8 +42,8 @@ public record ClipWindow(int seconds, int dacFrameRate, int clipFrameRate) {
      */
     public long[] codes(long[] codes, int codebooks, int frames, long padId) {
         if ((long) codebooks * frames != codes.length) {
-            throw new ShapeMismatchException("codes must be [" + codebooks + ", T] with T = " + frames + ", got "
-                    + codes.length + " values");
+            throw new ShapeMismatchException(
+                    "codes must be [" + codebooks + ", T] with T = " + frames + ", got " + codes.length + " values");
         }
         int n = codeFrames();
         long[] out = new long[codebooks * n];
@@ -62,15 +62,14 @@ public record ClipWindow(int seconds, int dacFrameRate, int clipFrameRate) {
      */
     public float[] frames(float[] features, int rows, int width) {
         if ((long) rows * width != features.length) {
-            throw new ShapeMismatchException("features must be [" + rows + ", " + width + "], got " + features.length
-                    + " values");
+            throw new ShapeMismatchException(
+                    "features must be [" + rows + ", " + width + "], got " + features.length + " values");
         }
         return Arrays.copyOf(features, Math.min(rows, clipFrames()) * width);
     }
 
     /** One training/evaluation item's decoder tensors. */
-    public record Targets(TokenGrid decoderInputs, TokenGrid labels) {
-    }
+    public record Targets(TokenGrid decoderInputs, TokenGrid labels) {}
 
     /** Window, interleave, drop the last row for the inputs, replace pads by {@code ignoreIndex} for the labels. */
     public Targets targets(CodePattern pattern, long[] codes, int frames, long ignoreIndex) {

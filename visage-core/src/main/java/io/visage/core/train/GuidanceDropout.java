@@ -22,8 +22,7 @@ public record GuidanceDropout(double probability) {
     }
 
     /** Conditions after dropout. */
-    public record Inputs(Tensor clip, Tensor energy, Tensor direction) {
-    }
+    public record Inputs(Tensor clip, Tensor energy, Tensor direction) {}
 
     /**
      * @param clip [B, F, d_clip]; @param energy [B, F, 49] or null; @param direction [B, 3] or null

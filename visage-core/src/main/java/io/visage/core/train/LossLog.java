@@ -37,7 +37,8 @@ public final class LossLog {
             if (keepUpToStep > 0 && Files.isRegularFile(f)) {
                 for (String line : Files.readAllLines(f)) {
                     int comma = line.indexOf(',');
-                    if (comma > 0 && line.substring(0, comma).matches("\\d+")
+                    if (comma > 0
+                            && line.substring(0, comma).matches("\\d+")
                             && Long.parseLong(line.substring(0, comma)) <= keepUpToStep) {
                         keep.add(line);
                     }
@@ -55,8 +56,16 @@ public final class LossLog {
     }
 
     public void append(Trainer.StepResult r) {
-        StringBuilder sb = new StringBuilder().append(r.step()).append(',').append(r.loss()).append(',')
-                .append(r.gradNorm()).append(',').append(r.lr()).append(',').append(String.join(" ", r.ids()));
+        StringBuilder sb = new StringBuilder()
+                .append(r.step())
+                .append(',')
+                .append(r.loss())
+                .append(',')
+                .append(r.gradNorm())
+                .append(',')
+                .append(r.lr())
+                .append(',')
+                .append(String.join(" ", r.ids()));
         for (int j = 0; j < r.perHead().length; j++) {
             sb.append(',');
             if (r.counted()[j]) {
@@ -74,7 +83,9 @@ public final class LossLog {
     /** The {@code loss} column, in file order. */
     public static double[] losses(Path file) {
         try {
-            return Files.readAllLines(file).stream().skip(1).mapToDouble(l -> Double.parseDouble(l.split(",")[1]))
+            return Files.readAllLines(file).stream()
+                    .skip(1)
+                    .mapToDouble(l -> Double.parseDouble(l.split(",")[1]))
                     .toArray();
         } catch (IOException e) {
             throw new UncheckedIOException(file + ": " + e.getMessage(), e);

@@ -14,15 +14,23 @@ package io.visage.core.train;
  * @param seed                seeds the training RNG (dropout, CFG dropout, augmentation, crops) and
  *                            the per-epoch data order (1115)
  */
-public record TrainConfig(double learningRate, double weightDecay, double maxGradNorm, int batchSize, int seconds,
-        double rotationProbability, long seed) {
+public record TrainConfig(
+        double learningRate,
+        double weightDecay,
+        double maxGradNorm,
+        int batchSize,
+        int seconds,
+        double rotationProbability,
+        long seed) {
     public TrainConfig {
         if (!(learningRate > 0) || !(weightDecay >= 0) || !(maxGradNorm > 0)) {
-            throw new IllegalArgumentException("learning rate and max grad norm must be > 0 and weight decay >= 0, got lr "
-                    + learningRate + ", weight decay " + weightDecay + ", max grad norm " + maxGradNorm);
+            throw new IllegalArgumentException(
+                    "learning rate and max grad norm must be > 0 and weight decay >= 0, got lr " + learningRate
+                            + ", weight decay " + weightDecay + ", max grad norm " + maxGradNorm);
         }
         if (batchSize < 1 || seconds < 1) {
-            throw new IllegalArgumentException("batch size and seconds must be >= 1, got " + batchSize + " and " + seconds);
+            throw new IllegalArgumentException(
+                    "batch size and seconds must be >= 1, got " + batchSize + " and " + seconds);
         }
         if (!(rotationProbability >= 0 && rotationProbability <= 1)) {
             throw new IllegalArgumentException("rotation probability must be in [0, 1], got " + rotationProbability);

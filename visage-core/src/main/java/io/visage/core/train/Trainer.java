@@ -66,9 +66,14 @@ public final class Trainer {
     private int[] order;
 
     /** One optimizer step's figures. @param perHead loss per codebook (0 where not counted) */
-    public record StepResult(long step, double loss, double[] perHead, boolean[] counted, double gradNorm, double lr,
-            List<String> ids) {
-    }
+    public record StepResult(
+            long step,
+            double loss,
+            double[] perHead,
+            boolean[] counted,
+            double gradNorm,
+            double lr,
+            List<String> ids) {}
 
     private Trainer(Visage model, String configJson, TrainConfig train, TrainingData data, TrainerState state) {
         if (model.kind() != ModelKind.AMBISONICS) {
@@ -86,11 +91,11 @@ public final class Trainer {
         }
         int rows = model.pattern().rows(window.codeFrames());
         if (rows > cfg.maxTargetLength()) {
-            throw new ConfigException(train.seconds() + " s windows need " + rows + " decoder rows but max_target_length is "
-                    + cfg.maxTargetLength());
+            throw new ConfigException(train.seconds() + " s windows need " + rows
+                    + " decoder rows but max_target_length is " + cfg.maxTargetLength());
         }
-        this.optimizer = AdamW.withDefaults(model.stateDict(), LrSchedule.constant(train.learningRate()),
-                train.weightDecay());
+        this.optimizer =
+                AdamW.withDefaults(model.stateDict(), LrSchedule.constant(train.learningRate()), train.weightDecay());
         this.rng = new SplitMixRandom(train.seed());
         this.rng.restore(state.rngState());
         this.guidanceDropout = new GuidanceDropout(cfg.classifierFreeGuidance() ? cfg.cfgDropoutProb() : 0.0);
@@ -118,8 +123,10 @@ public final class Trainer {
     public static Trainer resume(Path checkpoint, TrainConfig train, TrainingData data) {
         for (String f : List.of(MODEL_FILE, OPTIMIZER_FILE, CONFIG_FILE, TrainerState.FILE)) {
             if (!Files.isRegularFile(checkpoint.resolve(f))) {
-                throw new CheckpointFormatException(checkpoint.resolve(f), "missing: a training checkpoint holds "
-                        + List.of(MODEL_FILE, OPTIMIZER_FILE, CONFIG_FILE, TrainerState.FILE));
+                throw new CheckpointFormatException(
+                        checkpoint.resolve(f),
+                        "missing: a training checkpoint holds "
+                                + List.of(MODEL_FILE, OPTIMIZER_FILE, CONFIG_FILE, TrainerState.FILE));
             }
         }
         String json;
@@ -134,8 +141,10 @@ public final class Trainer {
         Trainer t = new Trainer(model, json, train.withSeed(state.seed()), data, state);
         OptimizerCheckpoint.load(t.optimizer, checkpoint.resolve(OPTIMIZER_FILE));
         if (t.optimizer.stepCount() != state.step()) {
-            throw new CheckpointFormatException(checkpoint.resolve(OPTIMIZER_FILE), "optimizer is at step "
-                    + t.optimizer.stepCount() + " but " + TrainerState.FILE + " says " + state.step());
+            throw new CheckpointFormatException(
+                    checkpoint.resolve(OPTIMIZER_FILE),
+                    "optimizer is at step " + t.optimizer.stepCount() + " but " + TrainerState.FILE + " says "
+                            + state.step());
         }
         return t;
     }
@@ -187,13 +196,19 @@ public final class Trainer {
                 position = 0;
                 order = order(train.seed(), epoch, data.size());
             }
-            items.add(data.item(order[position++], window, model.pattern(), cfg.dClip(), train.rotationProbability(), rng));
+            items.add(data.item(
+                    order[position++], window, model.pattern(), cfg.dClip(), train.rotationProbability(), rng));
         }
         TrainingData.Batch b = TrainingData.stack(items, cfg.dClip());
         Tape tape = new Tape();
         Ops ops = Ops.training(tape, rng);
-        GuidanceDropout.Inputs in = guidanceDropout.apply(ops, model, Tensor.constant(b.clip()),
-                Tensor.constant(b.energy()), Tensor.constant(b.direction()), rng);
+        GuidanceDropout.Inputs in = guidanceDropout.apply(
+                ops,
+                model,
+                Tensor.constant(b.clip()),
+                Tensor.constant(b.energy()),
+                Tensor.constant(b.direction()),
+                rng);
         Visage.Output out = model.forward(ops, in.clip(), in.energy(), in.direction(), b.decoderInputs());
         CodebookLoss loss = model.loss(ops, out, b.labels());
         Gradients g = tape.backward(loss.total());
@@ -221,8 +236,8 @@ public final class Trainer {
         try {
             deleteTree(tmp);
             Files.createDirectories(tmp);
-            OptimizerCheckpoint.writeAtomically(tmp.resolve(MODEL_FILE), StateDicts.arrays(model.stateDict()),
-                    Map.of("format", "pt"));
+            OptimizerCheckpoint.writeAtomically(
+                    tmp.resolve(MODEL_FILE), StateDicts.arrays(model.stateDict()), Map.of("format", "pt"));
             Files.writeString(tmp.resolve(CONFIG_FILE), configJson);
             OptimizerCheckpoint.save(optimizer, tmp.resolve(OPTIMIZER_FILE));
             state().write(tmp.resolve(TrainerState.FILE));
@@ -253,9 +268,11 @@ public final class Trainer {
             return null;
         }
         try (Stream<Path> s = Files.list(outDir)) {
-            return s.filter(p -> Files.isDirectory(p) && p.getFileName().toString().matches(CHECKPOINT_PREFIX + "\\d+"))
-                    .max(Comparator.comparingLong(p -> Long.parseLong(p.getFileName().toString()
-                            .substring(CHECKPOINT_PREFIX.length())))).orElse(null);
+            return s.filter(p ->
+                            Files.isDirectory(p) && p.getFileName().toString().matches(CHECKPOINT_PREFIX + "\\d+"))
+                    .max(Comparator.comparingLong(
+                            p -> Long.parseLong(p.getFileName().toString().substring(CHECKPOINT_PREFIX.length()))))
+                    .orElse(null);
         } catch (IOException e) {
             throw new UncheckedIOException(outDir + ": " + e.getMessage(), e);
         }

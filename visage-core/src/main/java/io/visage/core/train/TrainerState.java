@@ -24,8 +24,14 @@ public record TrainerState(long step, long rngState, long epoch, int position, l
     private static final String FORMAT = "visage4j-trainer-state";
 
     public void write(Path file) {
-        ObjectNode n = new ObjectMapper().createObjectNode().put("format", FORMAT).put("step", step)
-                .put("rng_state", rngState).put("epoch", epoch).put("position", position).put("seed", seed);
+        ObjectNode n = new ObjectMapper()
+                .createObjectNode()
+                .put("format", FORMAT)
+                .put("step", step)
+                .put("rng_state", rngState)
+                .put("epoch", epoch)
+                .put("position", position)
+                .put("seed", seed);
         try {
             Files.writeString(file, n.toPrettyString() + "\n");
         } catch (IOException e) {
@@ -49,7 +55,11 @@ public record TrainerState(long step, long rngState, long epoch, int position, l
                 throw new CheckpointFormatException(file, "field '" + k + "' is missing or not an integer");
             }
         }
-        return new TrainerState(n.get("step").asLong(), n.get("rng_state").asLong(), n.get("epoch").asLong(),
-                n.get("position").asInt(), n.get("seed").asLong());
+        return new TrainerState(
+                n.get("step").asLong(),
+                n.get("rng_state").asLong(),
+                n.get("epoch").asLong(),
+                n.get("position").asInt(),
+                n.get("seed").asLong());
     }
 }

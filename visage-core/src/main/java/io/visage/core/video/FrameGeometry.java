@@ -15,13 +15,14 @@ import io.visage.nn.ConfigException;
  * @param cropY        top of the crop in the scaled image
  * @param size         output side
  */
-public record FrameGeometry(int sourceWidth, int sourceHeight, int scaledWidth, int scaledHeight, int cropX, int cropY,
-        int size) {
+public record FrameGeometry(
+        int sourceWidth, int sourceHeight, int scaledWidth, int scaledHeight, int cropX, int cropY, int size) {
 
     /** The geometry for a W×H source. */
     public static FrameGeometry of(int width, int height, int size) {
         if (width <= 0 || height <= 0 || size <= 0) {
-            throw new ConfigException("frame geometry needs positive sizes, got " + width + "x" + height + " -> " + size);
+            throw new ConfigException(
+                    "frame geometry needs positive sizes, got " + width + "x" + height + " -> " + size);
         }
         int sw = width < height ? size : (int) ((long) size * width / height);
         int sh = width >= height ? size : (int) ((long) size * height / width);

@@ -78,7 +78,9 @@ public final class FrameSampler implements AutoCloseable {
             if (g.getVideoTrack() == null) {
                 throw new VideoFormatException(file, "the file has no video track");
             }
-            int total = g.getVideoTrack().getMeta() == null ? -1 : g.getVideoTrack().getMeta().getTotalFrames();
+            int total = g.getVideoTrack().getMeta() == null
+                    ? -1
+                    : g.getVideoTrack().getMeta().getTotalFrames();
             return new FrameSampler(file, ch, g, fps, size, total);
         } catch (VideoFormatException e) {
             NIOUtils.closeQuietly(ch);
@@ -139,7 +141,8 @@ public final class FrameSampler implements AutoCloseable {
             }
             Map.Entry<Double, Decoded> first = reorder.pollFirstEntry();
             Double nextKey = reorder.isEmpty() ? null : reorder.firstKey();
-            int copies = nextKey == null ? FpsRule.copies(first.getKey(), Double.NaN, end, fps)
+            int copies = nextKey == null
+                    ? FpsRule.copies(first.getKey(), Double.NaN, end, fps)
                     : FpsRule.copies(first.getKey(), nextKey, Double.POSITIVE_INFINITY, fps);
             if (copies > 0) {
                 RgbImage img = convert(first.getValue());
@@ -164,15 +167,18 @@ public final class FrameSampler implements AutoCloseable {
                 throw new VideoFormatException(file, "no decodable video frames (empty or truncated video track)");
             }
             if (totalFrames > 0 && decoded < totalFrames) {
-                throw new VideoFormatException(file, "truncated: decoded " + decoded + " of " + totalFrames + " frames");
+                throw new VideoFormatException(
+                        file, "truncated: decoded " + decoded + " of " + totalFrames + " frames");
             }
             return;
         }
         Picture p = pm.getPicture();
         ColorSpace cs = p.getColor();
         if (p.isHiBD() || (cs != ColorSpace.YUV420 && cs != ColorSpace.YUV420J)) {
-            throw new VideoFormatException(file, "unsupported picture format " + cs + (p.isHiBD() ? " (high bit depth)" : "")
-                    + "; only 8-bit 4:2:0 video is supported");
+            throw new VideoFormatException(
+                    file,
+                    "unsupported picture format " + cs + (p.isHiBD() ? " (high bit depth)" : "")
+                            + "; only 8-bit 4:2:0 video is supported");
         }
         decoded++;
         double pts = pm.getTimestamp();
@@ -213,7 +219,8 @@ public final class FrameSampler implements AutoCloseable {
                 BicubicScaler.axis(d.width(), d.width(), geometry.scaledWidth(), geometry.cropX(), size),
                 BicubicScaler.axis(d.height(), d.height(), geometry.scaledHeight(), geometry.cropY(), size),
                 BicubicScaler.axis(cw, d.width() / 2.0, geometry.scaledWidth(), geometry.cropX(), size),
-                BicubicScaler.axis(ch, d.height() / 2.0, geometry.scaledHeight(), geometry.cropY(), size)};
+                BicubicScaler.axis(ch, d.height() / 2.0, geometry.scaledHeight(), geometry.cropY(), size)
+            };
         }
         int cw = (d.width() + 1) / 2;
         int ch = (d.height() + 1) / 2;

@@ -15,8 +15,9 @@ import org.jcodec.common.model.Picture;
  */
 public final class SyntheticVideo {
     /** The bar colours, RGB. */
-    public static final int[][] BARS = {{191, 191, 191}, {191, 191, 0}, {0, 191, 191}, {0, 191, 0}, {191, 0, 191},
-        {191, 0, 0}, {0, 0, 191}};
+    public static final int[][] BARS = {
+        {191, 191, 191}, {191, 191, 0}, {0, 191, 191}, {0, 191, 0}, {191, 0, 191}, {191, 0, 0}, {0, 0, 191}
+    };
 
     private SyntheticVideo() {}
 

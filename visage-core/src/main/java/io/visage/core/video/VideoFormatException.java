@@ -7,7 +7,9 @@ public class VideoFormatException extends RuntimeException {
     private final transient Path file;
 
     public VideoFormatException(Path file, String problem, Throwable cause) {
-        super(file + ": " + problem + (cause != null && cause.getMessage() != null ? " (" + cause.getMessage() + ")" : ""),
+        super(
+                file + ": " + problem
+                        + (cause != null && cause.getMessage() != null ? " (" + cause.getMessage() + ")" : ""),
                 cause);
         this.file = file;
     }

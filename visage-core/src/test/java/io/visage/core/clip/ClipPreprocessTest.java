@@ -1,9 +1,5 @@
 package io.visage.core.clip;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.visage.core.video.RgbImage;
@@ -18,6 +14,10 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class ClipPreprocessTest {
 
@@ -40,7 +40,8 @@ class ClipPreprocessTest {
     }
 
     private static List<String> imageCases() throws IOException {
-        JsonNode f = new ObjectMapper().readTree(Fixtures.file("clip-tiny", "fixture.json").toFile());
+        JsonNode f = new ObjectMapper()
+                .readTree(Fixtures.file("clip-tiny", "fixture.json").toFile());
         List<String> names = new ArrayList<>();
         f.get("images").fieldNames().forEachRemaining(names::add);
         return names;
@@ -48,17 +49,20 @@ class ClipPreprocessTest {
 
     @Test
     void clipTransform_matchesPilResizeCropAndNormalize_exactly() throws IOException {
-        int size = ClipVisionConfig.fromJson(Fixtures.file("clip-tiny", "config.json")).inputResolution();
+        int size = ClipVisionConfig.fromJson(Fixtures.file("clip-tiny", "config.json"))
+                .inputResolution();
         List<String> cases = imageCases();
         assertTrue(!cases.isEmpty());
         try (TensorSource io = TensorFiles.open(Fixtures.file("clip-tiny", "io.safetensors"))) {
             for (String k : cases) {
                 RgbImage in = image(io, k + ".image");
                 RgbImage resized = ClipPreprocess.resizeShortSide(in, size);
-                TensorAssert.assertExact(k + ".resized", io.shape(k + ".resized"), io.longs(k + ".resized"), bytes(resized));
+                TensorAssert.assertExact(
+                        k + ".resized", io.shape(k + ".resized"), io.longs(k + ".resized"), bytes(resized));
                 assertEquals(io.shape(k + ".resized")[0], resized.height(), k);
                 RgbImage cropped = ClipPreprocess.centerCrop(resized, size);
-                TensorAssert.assertExact(k + ".cropped", io.shape(k + ".cropped"), io.longs(k + ".cropped"), bytes(cropped));
+                TensorAssert.assertExact(
+                        k + ".cropped", io.shape(k + ".cropped"), io.longs(k + ".cropped"), bytes(cropped));
                 INDArray t = ClipPreprocess.clipTransform(in, size);
                 TensorAssert.assertClose(k + ".tensor", io.load(k + ".tensor"), t, 1e-5, 1e-6);
             }
@@ -79,8 +83,12 @@ class ClipPreprocessTest {
                 }
                 frames.add(new RgbImage((int) s[2], (int) s[1], b));
             }
-            TensorAssert.assertClose("frames.normalized", io.load("frames.normalized"), ClipPreprocess.normalizeFrames(frames),
-                    1e-5, 1e-6);
+            TensorAssert.assertClose(
+                    "frames.normalized",
+                    io.load("frames.normalized"),
+                    ClipPreprocess.normalizeFrames(frames),
+                    1e-5,
+                    1e-6);
         }
     }
 

@@ -1,9 +1,5 @@
 package io.visage.core.clip;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.visage.nn.CheckpointFormatException;
@@ -30,6 +26,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 class ClipVisionTransformerTest {
     private static final Ops OPS = Ops.inference();
 
@@ -40,7 +40,12 @@ class ClipVisionTransformerTest {
     private static void assertReproducesFixture(ClipVisionTransformer clip) {
         try (TensorSource io = TensorFiles.open(Fixtures.file("clip-tiny", "io.safetensors"))) {
             Tensor images = Tensor.constant(io.load("images"));
-            TensorAssert.assertClose("tokens_ln_pre", io.load("tokens_ln_pre"), clip.embed(OPS, images).value(), 1e-4, 1e-4);
+            TensorAssert.assertClose(
+                    "tokens_ln_pre",
+                    io.load("tokens_ln_pre"),
+                    clip.embed(OPS, images).value(),
+                    1e-4,
+                    1e-4);
             ClipVisionOutput out = clip.forward(OPS, images);
             TensorAssert.assertClose("tokens", io.load("tokens"), out.tokens().value(), 1e-4, 1e-4);
             TensorAssert.assertClose("pooled", io.load("pooled"), out.pooled().value(), 1e-4, 1e-5);
@@ -49,7 +54,8 @@ class ClipVisionTransformerTest {
 
     @Test
     void forward_safetensorsWeights_reproducesReference() {
-        assertReproducesFixture(ClipWeights.load(Fixtures.file("clip-tiny", "weights.safetensors").getParent()));
+        assertReproducesFixture(ClipWeights.load(
+                Fixtures.file("clip-tiny", "weights.safetensors").getParent()));
     }
 
     @Test
@@ -97,9 +103,13 @@ class ClipVisionTransformerTest {
             INDArray inB = w.load(o + "attn.in_proj_bias");
             String[] names = {"q_proj", "k_proj", "v_proj"};
             for (int j = 0; j < 3; j++) {
-                hf.put(h + "self_attn." + names[j] + ".weight",
-                        inW.get(NDArrayIndex.interval(j * d, (j + 1) * d), NDArrayIndex.all()).dup());
-                hf.put(h + "self_attn." + names[j] + ".bias", inB.get(NDArrayIndex.interval(j * d, (j + 1) * d)).dup());
+                hf.put(
+                        h + "self_attn." + names[j] + ".weight",
+                        inW.get(NDArrayIndex.interval(j * d, (j + 1) * d), NDArrayIndex.all())
+                                .dup());
+                hf.put(
+                        h + "self_attn." + names[j] + ".bias",
+                        inB.get(NDArrayIndex.interval(j * d, (j + 1) * d)).dup());
             }
             hf.put(h + "self_attn.out_proj.weight", w.load(o + "attn.out_proj.weight"));
             hf.put(h + "self_attn.out_proj.bias", w.load(o + "attn.out_proj.bias"));
@@ -153,11 +163,14 @@ class ClipVisionTransformerTest {
     @Test
     void load_wrongWidth_reportsShapeMismatchWithKey() {
         ClipVisionConfig t = tinyConfig();
-        ClipVisionConfig wrong = new ClipVisionConfig(t.inputResolution(), t.patchSize(), t.width() * 2, t.layers(), t.heads(),
-                t.outputDim());
+        ClipVisionConfig wrong = new ClipVisionConfig(
+                t.inputResolution(), t.patchSize(), t.width() * 2, t.layers(), t.heads(), t.outputDim());
         try (TensorSource w = TensorFiles.open(Fixtures.file("clip-tiny", "weights.safetensors"))) {
-            StateDictMismatchException e = assertThrows(StateDictMismatchException.class, () -> ClipWeights.load(w, wrong));
-            assertTrue(e.shapeMismatches().stream().anyMatch(s -> s.startsWith("class_embedding: expected [" + wrong.width())),
+            StateDictMismatchException e =
+                    assertThrows(StateDictMismatchException.class, () -> ClipWeights.load(w, wrong));
+            assertTrue(
+                    e.shapeMismatches().stream()
+                            .anyMatch(s -> s.startsWith("class_embedding: expected [" + wrong.width())),
                     e.getMessage());
         }
     }
@@ -166,42 +179,55 @@ class ClipVisionTransformerTest {
     void load_notClip_throwsNamingFile() {
         try (TensorSource s = TensorFiles.open(Fixtures.file("clip-tiny", "io.safetensors"))) {
             CheckpointFormatException e = assertThrows(CheckpointFormatException.class, () -> ClipWeights.layout(s));
-            assertTrue(e.getMessage().contains("io.safetensors") && e.getMessage().contains("not a CLIP checkpoint"),
+            assertTrue(
+                    e.getMessage().contains("io.safetensors") && e.getMessage().contains("not a CLIP checkpoint"),
                     e.getMessage());
         }
     }
 
     @Test
     void forward_wrongImageSize_throwsWithShapes() {
-        ClipVisionTransformer clip = ClipWeights.load(Fixtures.file("clip-tiny", "weights.safetensors").getParent());
+        ClipVisionTransformer clip = ClipWeights.load(
+                Fixtures.file("clip-tiny", "weights.safetensors").getParent());
         int r = clip.config().inputResolution();
-        ShapeMismatchException e = assertThrows(ShapeMismatchException.class,
-                () -> clip.forward(OPS, Tensor.constant(Nd4j.zeros(1, 3, r + 1, r))));
-        assertTrue(e.getMessage().contains("[B, 3, " + r + ", " + r + "]") && e.getMessage().contains("[1, 3, " + (r + 1)),
+        ShapeMismatchException e = assertThrows(
+                ShapeMismatchException.class, () -> clip.forward(OPS, Tensor.constant(Nd4j.zeros(1, 3, r + 1, r))));
+        assertTrue(
+                e.getMessage().contains("[B, 3, " + r + ", " + r + "]")
+                        && e.getMessage().contains("[1, 3, " + (r + 1)),
                 e.getMessage());
     }
 
     @Test
     void forward_batchOfFrames_equalsFramesAlone() {
-        ClipVisionTransformer clip = ClipWeights.load(Fixtures.file("clip-tiny", "weights.safetensors").getParent());
+        ClipVisionTransformer clip = ClipWeights.load(
+                Fixtures.file("clip-tiny", "weights.safetensors").getParent());
         try (TensorSource io = TensorFiles.open(Fixtures.file("clip-tiny", "io.safetensors"))) {
             INDArray images = io.load("images");
-            INDArray pooled = clip.forward(OPS, Tensor.constant(images)).pooled().value();
+            INDArray pooled =
+                    clip.forward(OPS, Tensor.constant(images)).pooled().value();
             for (int b = 0; b < images.size(0); b++) {
                 INDArray one = images.get(NDArrayIndex.interval(b, b + 1)).dup();
-                INDArray alone = clip.forward(OPS, Tensor.constant(one)).pooled().value();
-                TensorAssert.assertClose("item " + b, pooled.get(NDArrayIndex.interval(b, b + 1)).dup(), alone, 1e-5, 1e-6);
+                INDArray alone =
+                        clip.forward(OPS, Tensor.constant(one)).pooled().value();
+                TensorAssert.assertClose(
+                        "item " + b, pooled.get(NDArrayIndex.interval(b, b + 1)).dup(), alone, 1e-5, 1e-6);
             }
         }
     }
 
     @Test
     void fullSizeTree_namesAndShapesEqualOpenAiVisualKeys() throws IOException {
-        JsonNode keys = new ObjectMapper().readTree(Fixtures.file("keys", "clip-vitb32-keys.json").toFile());
+        JsonNode keys = new ObjectMapper()
+                .readTree(Fixtures.file("keys", "clip-vitb32-keys.json").toFile());
         JsonNode ctor = keys.get("constructor");
         int width = ctor.get("vision_width").asInt();
-        ClipVisionConfig c = new ClipVisionConfig(ctor.get("image_resolution").asInt(), ctor.get("vision_patch_size").asInt(),
-                width, ctor.get("vision_layers").asInt(), ctor.has("vision_heads") ? ctor.get("vision_heads").asInt() : width / 64,
+        ClipVisionConfig c = new ClipVisionConfig(
+                ctor.get("image_resolution").asInt(),
+                ctor.get("vision_patch_size").asInt(),
+                width,
+                ctor.get("vision_layers").asInt(),
+                ctor.has("vision_heads") ? ctor.get("vision_heads").asInt() : width / 64,
                 ctor.get("embed_dim").asInt());
         assertEquals(ClipVisionConfig.VIT_B_32, c, "ViSAGe's constant equals the reference constructor");
         List<String> expected = new ArrayList<>();
@@ -226,7 +252,8 @@ class ClipVisionTransformerTest {
             });
         }
         assertEquals(expected, actual, "state-dict order, names and shapes");
-        List<String> ignoredSorted = new ArrayList<>(OpenAiClipKeys.unusedByImageTower(ctor.get("transformer_layers").asInt()));
+        List<String> ignoredSorted = new ArrayList<>(
+                OpenAiClipKeys.unusedByImageTower(ctor.get("transformer_layers").asInt()));
         ignoredSorted.removeAll(List.of("input_resolution", "context_length", "vocab_size"));
         ignoredSorted.sort(null);
         other.sort(null);

@@ -1,13 +1,6 @@
 package io.visage.core.data;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.visage.audio.dac.DacCodec;
-import io.visage.audio.dac.FoaCodes;
 import io.visage.audio.io.AudioBuffer;
 import io.visage.audio.io.SampleFormat;
 import io.visage.audio.io.Wav;
@@ -27,6 +20,12 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /** Dataset preparation on tiny generated clips with a tiny random CLIP and codec. */
 class DatasetPreparerTest {
     private static final int LEVELS = 2;
@@ -45,7 +44,9 @@ class DatasetPreparerTest {
 
         assertEquals(3, r.prepared());
         assertEquals(List.of("vidAAAAAAAA_0", "vidAAAAAAAA_5", "vidBBBBBBBB_10"), seen);
-        assertTrue(r.skipped().get("orphan_3").contains("orphan_3.wav"), r.skipped().toString());
+        assertTrue(
+                r.skipped().get("orphan_3").contains("orphan_3.wav"),
+                r.skipped().toString());
         int expectFrames = (int) Math.ceil(44100.0 / codec.config().hopLength());
         for (String id : seen) {
             INDArray clip = Npy.read(out.clip(id));
@@ -62,7 +63,8 @@ class DatasetPreparerTest {
             assertEquals(rows(codes, 0), rows(rot, 0), id + " W");
             assertEquals(rows(codes, 2), rows(rot, 2), id + " Z");
             assertEquals(rows(codes, 1), rows(rot, 3), id + " X' = Y");
-            assertTrue(codes.maxNumber().longValue() < VOCAB && codes.minNumber().longValue() >= 0);
+            assertTrue(
+                    codes.maxNumber().longValue() < VOCAB && codes.minNumber().longValue() >= 0);
         }
         // splits: every prepared clip once, both clips of one video in the same split
         Set<String> listed = new HashSet<>();
@@ -79,7 +81,9 @@ class DatasetPreparerTest {
             }
         }
         assertEquals(Set.of("vidAAAAAAAA_0.npy", "vidAAAAAAAA_5.npy", "vidBBBBBBBB_10.npy"), listed);
-        assertEquals(raw.directions().get("vidBBBBBBBB_10"), AmbiIndex.read(out.ambiJson()).get("vidBBBBBBBB_10"));
+        assertEquals(
+                raw.directions().get("vidBBBBBBBB_10"),
+                AmbiIndex.read(out.ambiJson()).get("vidBBBBBBBB_10"));
         assertFalse(AmbiIndex.read(out.ambiJson()).containsKey("orphan_3"));
         try (Stream<Path> s = Files.walk(out.root())) {
             assertTrue(s.noneMatch(p -> p.getFileName().toString().endsWith(".tmp")), "temporary files left");
@@ -87,7 +91,8 @@ class DatasetPreparerTest {
     }
 
     private static String rows(INDArray codes, int channel) {
-        return codes.get(NDArrayIndex.interval(channel * LEVELS, (channel + 1) * LEVELS), NDArrayIndex.all()).toString();
+        return codes.get(NDArrayIndex.interval(channel * LEVELS, (channel + 1) * LEVELS), NDArrayIndex.all())
+                .toString();
     }
 
     @Test
@@ -108,26 +113,35 @@ class DatasetPreparerTest {
     void prepare_stereoRecording_throwsNamingTheFile(@TempDir Path dir) {
         TinyDatasets.Raw raw = TinyDatasets.write(dir, List.of("clip_0"), 1, 44100);
         Wav.write(raw.foa().resolve("clip_0.wav"), new AudioBuffer(44100, new float[2][441]), SampleFormat.PCM_16);
-        DatasetPreparer p = new DatasetPreparer(TinyDatasets.frontEnd(1), TinyDatasets.codec(LEVELS, VOCAB, 1),
-                SplitRule.reference(1));
-        var e = assertThrows(ShapeMismatchException.class, () -> p.prepare(raw.videos(), raw.foa(), raw.ambiJson(),
-                new DatasetLayout(dir.resolve("out")), (a, b, c) -> { }));
+        DatasetPreparer p = new DatasetPreparer(
+                TinyDatasets.frontEnd(1), TinyDatasets.codec(LEVELS, VOCAB, 1), SplitRule.reference(1));
+        var e = assertThrows(
+                ShapeMismatchException.class,
+                () -> p.prepare(
+                        raw.videos(),
+                        raw.foa(),
+                        raw.ambiJson(),
+                        new DatasetLayout(dir.resolve("out")),
+                        (a, b, c) -> {}));
         assertTrue(e.getMessage().contains("clip_0.wav") && e.getMessage().contains("4 channels"), e.getMessage());
     }
 
     @Test
     void prepare_missingFolderOrNoMatchingClip_throwsNamingIt(@TempDir Path dir) throws Exception {
         TinyDatasets.Raw raw = TinyDatasets.write(dir, List.of("clip_0"), 1, 44100);
-        DatasetPreparer p = new DatasetPreparer(TinyDatasets.frontEnd(1), TinyDatasets.codec(LEVELS, VOCAB, 1),
-                SplitRule.reference(1));
+        DatasetPreparer p = new DatasetPreparer(
+                TinyDatasets.frontEnd(1), TinyDatasets.codec(LEVELS, VOCAB, 1), SplitRule.reference(1));
         DatasetLayout out = new DatasetLayout(dir.resolve("out"));
-        var e = assertThrows(IllegalArgumentException.class,
-                () -> p.prepare(dir.resolve("nope"), raw.foa(), raw.ambiJson(), out, (a, b, c) -> { }));
+        var e = assertThrows(
+                IllegalArgumentException.class,
+                () -> p.prepare(dir.resolve("nope"), raw.foa(), raw.ambiJson(), out, (a, b, c) -> {}));
         assertTrue(e.getMessage().contains("nope"), e.getMessage());
         AmbiIndex.write(raw.ambiJson(), java.util.Map.of());
-        e = assertThrows(IllegalArgumentException.class,
-                () -> p.prepare(raw.videos(), raw.foa(), raw.ambiJson(), out, (a, b, c) -> { }));
-        assertTrue(e.getMessage().contains("no clip to prepare") && e.getMessage().contains("clip_0"), e.getMessage());
+        e = assertThrows(
+                IllegalArgumentException.class,
+                () -> p.prepare(raw.videos(), raw.foa(), raw.ambiJson(), out, (a, b, c) -> {}));
+        assertTrue(
+                e.getMessage().contains("no clip to prepare") && e.getMessage().contains("clip_0"), e.getMessage());
     }
 
     @Test

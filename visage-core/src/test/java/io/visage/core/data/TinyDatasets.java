@@ -29,8 +29,16 @@ public final class TinyDatasets {
 
     /** 44.1 kHz, hop 512 (86 frames/s as the model assumes), {@code levels} levels of {@code vocab} entries. */
     public static DacConfig codecConfig(int levels, int vocab) {
-        return new DacConfig(2, List.of(8, 8, 8), 16, 16, List.of(8, 8, 8), vocab,
-                java.util.Collections.nCopies(levels, 4), 0.0, 44100);
+        return new DacConfig(
+                2,
+                List.of(8, 8, 8),
+                16,
+                16,
+                List.of(8, 8, 8),
+                vocab,
+                java.util.Collections.nCopies(levels, 4),
+                0.0,
+                44100);
     }
 
     public static DacCodec codec(int levels, int vocab, long seed) {
@@ -44,8 +52,7 @@ public final class TinyDatasets {
     }
 
     /** The raw folders of a dataset. */
-    public record Raw(Path videos, Path foa, Path ambiJson, Map<String, CameraDirection> directions) {
-    }
+    public record Raw(Path videos, Path foa, Path ambiJson, Map<String, CameraDirection> directions) {}
 
     /**
      * Writes {@code ids.size()} clips of {@code seconds} s: colour-bar videos at 8 fps and 4-channel

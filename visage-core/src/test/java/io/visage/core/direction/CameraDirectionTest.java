@@ -1,9 +1,5 @@
 package io.visage.core.direction;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.visage.nn.ConfigException;
 import io.visage.nn.io.TensorFiles;
 import io.visage.nn.io.TensorSource;
@@ -11,6 +7,10 @@ import io.visage.nn.testing.Fixtures;
 import io.visage.nn.testing.TensorAssert;
 import java.io.IOException;
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class CameraDirectionTest {
 
@@ -31,8 +31,8 @@ class CameraDirectionTest {
             float[][] plain = vectors(io, "direction.vector", idx, false);
             TensorAssert.assertClose("direction.vector", io.shape("direction.vector"), plain[0], plain[1], 1e-6, 1e-7);
             float[][] aug = vectors(io, "direction.vector_augmented", idx, true);
-            TensorAssert.assertClose("direction.vector_augmented", io.shape("direction.vector_augmented"), aug[0], aug[1],
-                    1e-6, 1e-7);
+            TensorAssert.assertClose(
+                    "direction.vector_augmented", io.shape("direction.vector_augmented"), aug[0], aug[1], 1e-6, 1e-7);
         }
     }
 
@@ -70,8 +70,11 @@ class CameraDirectionTest {
     @Test
     void constructor_outOfRange_throwsNamingAxisAndRange() {
         ConfigException e = assertThrows(ConfigException.class, () -> new CameraDirection(91, 0));
-        assertTrue(e.getMessage().contains("elevation index") && e.getMessage().contains("91")
-                && e.getMessage().contains("[0, 90]"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("elevation index")
+                        && e.getMessage().contains("91")
+                        && e.getMessage().contains("[0, 90]"),
+                e.getMessage());
         e = assertThrows(ConfigException.class, () -> new CameraDirection(0, -1));
         assertTrue(e.getMessage().contains("azimuth index") && e.getMessage().contains("-1"), e.getMessage());
     }

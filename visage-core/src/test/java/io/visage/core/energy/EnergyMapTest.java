@@ -1,10 +1,5 @@
 package io.visage.core.energy;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.visage.nn.ShapeMismatchException;
@@ -19,13 +14,22 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.factory.Nd4j;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 class EnergyMapTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private static EnergyMapConfig fixtureConfig() throws IOException {
         JsonNode c = JSON.readTree(Fixtures.file("energy-map", "config.json").toFile());
-        return new EnergyMapConfig(c.get("height").asInt(), c.get("width").asInt(), c.get("temperature").asDouble(),
-                c.get("top_p").asDouble(), c.get("final_temperature").asDouble());
+        return new EnergyMapConfig(
+                c.get("height").asInt(),
+                c.get("width").asInt(),
+                c.get("temperature").asDouble(),
+                c.get("top_p").asDouble(),
+                c.get("final_temperature").asDouble());
     }
 
     private static List<String> cases() throws IOException {
@@ -85,8 +89,8 @@ class EnergyMapTest {
         EnergyMapConfig cfg = EnergyMapConfig.VISAGE;
         for (int frames = 1; frames <= 5; frames++) {
             long seed = 100 + frames;
-            EnergyMap m = EnergyMap.compute(randomTokens(seed, frames, 1 + cfg.patches(), 11), frames, 1 + cfg.patches(), 11,
-                    cfg);
+            EnergyMap m = EnergyMap.compute(
+                    randomTokens(seed, frames, 1 + cfg.patches(), 11), frames, 1 + cfg.patches(), 11, cfg);
             for (int t = 0; t < frames; t++) {
                 double sum = 0;
                 int kept = 0;
@@ -132,16 +136,22 @@ class EnergyMapTest {
             }
         }
         EnergyMap b = EnergyMap.compute(y, 3, tokens, c, cfg);
-        TensorAssert.assertClose("final map, scaled + class token changed", new long[] {3, cfg.patches()},
-                a.finalEnergyMap(), b.finalEnergyMap(), 1e-4, 1e-6);
+        TensorAssert.assertClose(
+                "final map, scaled + class token changed",
+                new long[] {3, cfg.patches()},
+                a.finalEnergyMap(),
+                b.finalEnergyMap(),
+                1e-4,
+                1e-6);
     }
 
     @Test
     void compute_wrongTokenCount_throwsWithShapes() {
-        ShapeMismatchException e = assertThrows(ShapeMismatchException.class,
-                () -> EnergyMap.compute(Nd4j.zeros(2, 49, 8), EnergyMapConfig.VISAGE));
+        ShapeMismatchException e = assertThrows(
+                ShapeMismatchException.class, () -> EnergyMap.compute(Nd4j.zeros(2, 49, 8), EnergyMapConfig.VISAGE));
         assertTrue(e.getMessage().contains("[2, 50, 8]") && e.getMessage().contains("[2, 49, 8]"), e.getMessage());
-        e = assertThrows(ShapeMismatchException.class, () -> EnergyMap.compute(Nd4j.zeros(50, 8), EnergyMapConfig.VISAGE));
+        e = assertThrows(
+                ShapeMismatchException.class, () -> EnergyMap.compute(Nd4j.zeros(50, 8), EnergyMapConfig.VISAGE));
         assertTrue(e.getMessage().contains("rank 3"), e.getMessage());
     }
 

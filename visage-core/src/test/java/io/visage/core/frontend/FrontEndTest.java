@@ -1,10 +1,5 @@
 package io.visage.core.frontend;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.visage.core.clip.ClipPreprocess;
 import io.visage.core.clip.ClipVisionOutput;
 import io.visage.core.clip.ClipVisionTransformer;
@@ -29,11 +24,18 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 class FrontEndTest {
     private static final CameraDirection DIRECTION = new CameraDirection(30, 150);
 
     private static Path bars() throws URISyntaxException {
-        return Path.of(FrontEndTest.class.getResource("/video/smptebars-640x360-25fps-high.mp4").toURI());
+        return Path.of(FrontEndTest.class
+                .getResource("/video/smptebars-640x360-25fps-high.mp4")
+                .toURI());
     }
 
     private static ClipVisionTransformer tinyClip() {
@@ -44,18 +46,27 @@ class FrontEndTest {
     void features_videoFile_equalsComponentsComposedByHand() throws Exception {
         ClipVisionTransformer clip = tinyClip();
         VideoFeatures f = new FrontEnd(clip, 3).features(bars(), DIRECTION);
-        List<RgbImage> frames = FrameSampler.readAll(bars(), FrontEnd.FPS, clip.config().inputResolution());
+        List<RgbImage> frames =
+                FrameSampler.readAll(bars(), FrontEnd.FPS, clip.config().inputResolution());
         ClipVisionOutput out = clip.forward(Ops.inference(), Tensor.constant(ClipPreprocess.normalizeFrames(frames)));
         int g = clip.config().grid();
-        EnergyMap map = EnergyMap.compute(out.tokens().value(),
-                new EnergyMapConfig(g, g, EnergyMapConfig.VISAGE.temperature(), EnergyMapConfig.VISAGE.topP(),
+        EnergyMap map = EnergyMap.compute(
+                out.tokens().value(),
+                new EnergyMapConfig(
+                        g,
+                        g,
+                        EnergyMapConfig.VISAGE.temperature(),
+                        EnergyMapConfig.VISAGE.topP(),
                         EnergyMapConfig.VISAGE.finalTemperature()));
         assertEquals(frames.size(), f.frames());
-        assertArrayEquals(new long[] {frames.size(), clip.config().outputDim()}, f.clip().shape());
-        assertArrayEquals(new long[] {frames.size(), (long) g * g}, f.energyMap().shape());
+        assertArrayEquals(
+                new long[] {frames.size(), clip.config().outputDim()}, f.clip().shape());
+        assertArrayEquals(
+                new long[] {frames.size(), (long) g * g}, f.energyMap().shape());
         TensorAssert.assertClose("clip (batched 3 vs all)", out.pooled().value(), f.clip(), 1e-5, 1e-6);
         TensorAssert.assertClose("energy map", map.finalEnergyMapArray(), f.energyMap(), 1e-5, 1e-6);
-        TensorAssert.assertClose("direction", new long[] {3}, DIRECTION.vector(), f.direction().toFloatVector(), 0, 0);
+        TensorAssert.assertClose(
+                "direction", new long[] {3}, DIRECTION.vector(), f.direction().toFloatVector(), 0, 0);
         INDArray rowSums = f.energyMap().sum(1);
         for (int t = 0; t < f.frames(); t++) {
             assertEquals(1.0, rowSums.getDouble(t), 1e-5, "energy row " + t);
@@ -67,8 +78,10 @@ class FrontEndTest {
         VideoFeatures f = new FrontEnd(tinyClip(), 8).features(bars(), DIRECTION);
         f.write(dir);
         TensorAssert.assertClose("clip.npy", f.clip(), Npy.read(dir.resolve(VideoFeatures.CLIP_FILE)), 0, 0);
-        TensorAssert.assertClose("energy_map.npy", f.energyMap(), Npy.read(dir.resolve(VideoFeatures.ENERGY_FILE)), 0, 0);
-        TensorAssert.assertClose("direction.npy", f.direction(), Npy.read(dir.resolve(VideoFeatures.DIRECTION_FILE)), 0, 0);
+        TensorAssert.assertClose(
+                "energy_map.npy", f.energyMap(), Npy.read(dir.resolve(VideoFeatures.ENERGY_FILE)), 0, 0);
+        TensorAssert.assertClose(
+                "direction.npy", f.direction(), Npy.read(dir.resolve(VideoFeatures.DIRECTION_FILE)), 0, 0);
     }
 
     @Test
@@ -89,14 +102,15 @@ class FrontEndTest {
     void features_badVideo_throwsNamingFile(@TempDir Path dir) throws IOException {
         Path f = dir.resolve("text.mp4");
         Files.writeString(f, "this is not a video, just some text that is long enough");
-        VideoFormatException e = assertThrows(VideoFormatException.class,
-                () -> new FrontEnd(tinyClip(), 4).features(f, DIRECTION));
+        VideoFormatException e =
+                assertThrows(VideoFormatException.class, () -> new FrontEnd(tinyClip(), 4).features(f, DIRECTION));
         assertTrue(e.getMessage().contains("text.mp4"), e.getMessage());
     }
 
     @Test
     void cache_idWithPath_isRejected(@TempDir Path dir) {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new FeatureCache(dir).clipFile("../x"));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> new FeatureCache(dir).clipFile("../x"));
         assertTrue(e.getMessage().contains("'../x'"), e.getMessage());
     }
 }

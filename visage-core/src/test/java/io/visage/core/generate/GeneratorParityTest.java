@@ -1,8 +1,5 @@
 package io.visage.core.generate;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.visage.core.model.ModelKind;
@@ -22,6 +19,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * Greedy {@code generate_cfg} / {@code generate_dual_cfg} on {@code visage-tiny}: the codes and
@@ -57,7 +57,8 @@ class GeneratorParityTest {
 
     private static Guidance guidance(String prefix) {
         double g = fixture.get("guidance_scale").asDouble();
-        return prefix.equals("gen_cfg") ? new Guidance.Single(g)
+        return prefix.equals("gen_cfg")
+                ? new Guidance.Single(g)
                 : new Guidance.Dual(g, fixture.get("spatial_guidance_scale").asDouble());
     }
 
@@ -69,8 +70,8 @@ class GeneratorParityTest {
     private void checkCodes(String prefix) {
         Generator gen = new Generator(model, par);
         List<Integer> progress = new ArrayList<>();
-        Generation out = gen.generate(conditions(), guidance(prefix), new Sampler.Greedy(),
-                (done, total) -> progress.add(done));
+        Generation out =
+                gen.generate(conditions(), guidance(prefix), new Sampler.Greedy(), (done, total) -> progress.add(done));
         assertEquals(TokenGrid.of(io.load(prefix + ".codes")), out.codes(), prefix + ".codes");
         TokenGrid fed = TokenGrid.of(io.load(prefix + ".fed_back_ids"));
         assertEquals(fed, out.rows().rowRange(0, fed.rows()), prefix + ".fed_back_ids");
@@ -96,11 +97,17 @@ class GeneratorParityTest {
             List<String> names = streams(prefix);
             for (int g = 0; g < names.size(); g++) {
                 float[] row = java.util.Arrays.copyOfRange(hidden, g * b * d, (g + 1) * b * d);
-                TensorAssert.assertClose(p + names.get(g) + "_decoder_hidden", io.shape(p + names.get(g) + "_decoder_hidden"),
-                        io.floats(p + names.get(g) + "_decoder_hidden"), row, 1e-4, 1e-4);
+                TensorAssert.assertClose(
+                        p + names.get(g) + "_decoder_hidden",
+                        io.shape(p + names.get(g) + "_decoder_hidden"),
+                        io.floats(p + names.get(g) + "_decoder_hidden"),
+                        row,
+                        1e-4,
+                        1e-4);
             }
             int[] live = model.pattern().liveHeads(step, model.config().targetFrames(c.frames()));
-            assertArrayEquals(heads, java.util.Arrays.stream(live).asLongStream().toArray(), p + "heads");
+            assertArrayEquals(
+                    heads, java.util.Arrays.stream(live).asLongStream().toArray(), p + "heads");
             List<float[]> perStream = new ArrayList<>();
             for (int g = 0; g < names.size(); g++) {
                 perStream.add(new float[heads.length * v]);
@@ -117,8 +124,13 @@ class GeneratorParityTest {
                 String n = p + names.get(g) + "_logits";
                 TensorAssert.assertClose(n, io.shape(n), io.floats(n), perStream.get(g), 1e-4, 1e-4);
             }
-            TensorAssert.assertClose(p + "guided_logits", io.shape(p + "guided_logits"), io.floats(p + "guided_logits"),
-                    guided, 1e-4, 1e-3);
+            TensorAssert.assertClose(
+                    p + "guided_logits",
+                    io.shape(p + "guided_logits"),
+                    io.floats(p + "guided_logits"),
+                    guided,
+                    1e-4,
+                    1e-3);
             prev = new long[b * k];
             for (int j = 0; j < k; j++) {
                 prev[j] = fed.getLong(0, step, j);

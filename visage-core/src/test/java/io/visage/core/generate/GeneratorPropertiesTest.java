@@ -1,10 +1,5 @@
 package io.visage.core.generate;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.visage.core.model.ModelKind;
 import io.visage.core.model.TinyModels;
 import io.visage.core.model.Visage;
@@ -27,6 +22,11 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /** Structural properties of generation on small random models. */
 class GeneratorPropertiesTest {
     private static Parallelism par;
@@ -42,7 +42,8 @@ class GeneratorPropertiesTest {
     }
 
     private static Conditions conditions(Random rng, VisageConfig cfg, int batch, int frames) {
-        return new Conditions(TinyModels.randn(rng, DataType.FLOAT, batch, frames, cfg.dClip()),
+        return new Conditions(
+                TinyModels.randn(rng, DataType.FLOAT, batch, frames, cfg.dClip()),
                 TinyModels.randn(rng, DataType.FLOAT, batch, frames, VisageConfig.ENERGY_MAP_SIZE),
                 TinyModels.randn(rng, DataType.FLOAT, batch, VisageConfig.DIRECTION_SIZE));
     }
@@ -57,22 +58,32 @@ class GeneratorPropertiesTest {
         int steps = 9;
         DecodingSession s = gen.start(c, new Guidance.None(), steps);
         int k = m.codebooks();
-        List<Tensor> enc = m.encoder().forward(Ops.inference(), Tensor.constant(c.clip()), Tensor.constant(c.energy()),
-                Tensor.constant(c.direction()));
+        List<Tensor> enc = m.encoder()
+                .forward(
+                        Ops.inference(),
+                        Tensor.constant(c.clip()),
+                        Tensor.constant(c.energy()),
+                        Tensor.constant(c.direction()));
         long[] fed = new long[2 * (steps - 1) * k];
         long[] prev = null;
         for (int step = 0; step < steps; step++) {
             float[] hidden = s.step(prev).clone();
             TokenGrid inputs = new TokenGrid(2, step, k, rowsUpTo(fed, steps - 1, k, step));
             List<Tensor> full = m.decoder().forward(Ops.inference(), inputs, enc.get(enc.size() - 1));
-            INDArray last = full.get(full.size() - 1).value().get(NDArrayIndex.all(), NDArrayIndex.point(step),
-                    NDArrayIndex.all());
-            TensorAssert.assertClose("step " + step, last, Nd4j.create(hidden, new long[] {2, cfg.dModel()}, 'c'), 1e-4,
-                    1e-5);
+            INDArray last = full.get(full.size() - 1)
+                    .value()
+                    .get(NDArrayIndex.all(), NDArrayIndex.point(step), NDArrayIndex.all());
+            TensorAssert.assertClose(
+                    "step " + step, last, Nd4j.create(hidden, new long[] {2, cfg.dModel()}, 'c'), 1e-4, 1e-5);
             float[] logits = s.headLogits(3).clone();
-            INDArray fullLogits = m.head(3).forward(Ops.inference(), Tensor.constant(last)).value();
-            TensorAssert.assertClose("head 3 step " + step, fullLogits,
-                    Nd4j.create(logits, new long[] {2, cfg.dacVocabSize()}, 'c'), 1e-4, 1e-5);
+            INDArray fullLogits =
+                    m.head(3).forward(Ops.inference(), Tensor.constant(last)).value();
+            TensorAssert.assertClose(
+                    "head 3 step " + step,
+                    fullLogits,
+                    Nd4j.create(logits, new long[] {2, cfg.dacVocabSize()}, 'c'),
+                    1e-4,
+                    1e-5);
             prev = new long[2 * k];
             for (int i = 0; i < prev.length; i++) {
                 prev[i] = rng.nextInt(cfg.dacVocabSize() + 1); // codes and the pad id
@@ -102,7 +113,8 @@ class GeneratorPropertiesTest {
         for (Guidance g : List.of(new Guidance.Single(2.5), new Guidance.Dual(2.0, 1.5))) {
             Generation together = gen.generate(both, g, new Sampler.Greedy(), ProgressListener.NONE);
             for (int b = 0; b < 2; b++) {
-                Conditions one = new Conditions(both.clip().get(NDArrayIndex.interval(b, b + 1)).dup(),
+                Conditions one = new Conditions(
+                        both.clip().get(NDArrayIndex.interval(b, b + 1)).dup(),
                         both.energy().get(NDArrayIndex.interval(b, b + 1)).dup(),
                         both.direction().get(NDArrayIndex.interval(b, b + 1)).dup());
                 Generation alone = gen.generate(one, g, new Sampler.Greedy(), ProgressListener.NONE);
@@ -132,7 +144,8 @@ class GeneratorPropertiesTest {
             counts[x]++;
         }
         assertEquals(k, Arrays.stream(counts).filter(n -> n > 0).count(), "all top-k entries are drawn");
-        assertEquals(new Sampler.Greedy().sample(logits, 0, logits.length),
+        assertEquals(
+                new Sampler.Greedy().sample(logits, 0, logits.length),
                 new Sampler.TopK(1, 1.0, new SplittableRandom(9)).sample(logits, 0, logits.length));
         assertThrows(IllegalArgumentException.class, () -> a.sample(logits, 0, 4));
     }
@@ -148,7 +161,8 @@ class GeneratorPropertiesTest {
         Visage m = Visage.random(cfg, ModelKind.AMBISONICS, 31, DataType.FLOAT);
         Generator gen = new Generator(m, par);
         Conditions c = conditions(new Random(1), cfg, 1, cfg.maxSourceLength());
-        ConfigException e = assertThrows(ConfigException.class,
+        ConfigException e = assertThrows(
+                ConfigException.class,
                 () -> gen.generate(c, new Guidance.Single(1), new Sampler.Greedy(), ProgressListener.NONE));
         assertTrue(e.getMessage().contains("max_target_length " + cfg.maxTargetLength()), e.getMessage());
     }
@@ -158,11 +172,12 @@ class GeneratorPropertiesTest {
         VisageConfig cfg = TinyModels.config(16, 3, 12, 0.3);
         Visage m = Visage.random(cfg, ModelKind.MONO, 51, DataType.FLOAT);
         Conditions c = new Conditions(TinyModels.randn(new Random(52), DataType.FLOAT, 1, 1, cfg.dClip()), null, null);
-        Generation g = new Generator(m, par).generate(c, new Guidance.Single(2.0), new Sampler.Greedy(),
-                ProgressListener.NONE);
+        Generation g = new Generator(m, par)
+                .generate(c, new Guidance.Single(2.0), new Sampler.Greedy(), ProgressListener.NONE);
         int frames = cfg.targetFrames(1);
         assertEquals(2 * frames, g.rows().rows());
-        assertArrayEquals(new long[] {1, cfg.outputFrames(1), cfg.numRvq()}, g.codes().shape());
+        assertArrayEquals(
+                new long[] {1, cfg.outputFrames(1), cfg.numRvq()}, g.codes().shape());
         for (long v : g.codes().values()) {
             assertTrue(v >= 0 && v < cfg.dacVocabSize(), "code " + v);
         }

@@ -60,9 +60,12 @@ final class MediaTestFiles {
         try (FileChannel ch = FileChannel.open(in, StandardOpenOption.READ);
                 FileChannel w = FileChannel.open(out, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
             Mp4File file = Mp4File.read(ch, in);
-            List<Mp4Box> drop = file.tracks().stream().filter(t -> t.handler().equals(handler))
-                    .map(Mp4File.Track::trak).toList();
-            List<Mp4Box> kept = file.moov.children().stream().filter(b -> drop.stream().noneMatch(d -> d == b))
+            List<Mp4Box> drop = file.tracks().stream()
+                    .filter(t -> t.handler().equals(handler))
+                    .map(Mp4File.Track::trak)
+                    .toList();
+            List<Mp4Box> kept = file.moov.children().stream()
+                    .filter(b -> drop.stream().noneMatch(d -> d == b))
                     .toList();
             for (Mp4Boxes.TopLevelBox b : file.topLevel) {
                 if (b.type().equals("moov")) {

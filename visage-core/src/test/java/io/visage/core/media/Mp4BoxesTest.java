@@ -1,10 +1,5 @@
 package io.visage.core.media;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -15,6 +10,11 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class Mp4BoxesTest {
     @TempDir
@@ -44,8 +44,9 @@ class Mp4BoxesTest {
         Files.write(f, b.array());
         try (FileChannel ch = FileChannel.open(f, StandardOpenOption.READ)) {
             List<Mp4Boxes.TopLevelBox> top = Mp4Boxes.scanTopLevel(ch, f);
-            assertEquals(List.of(new Mp4Boxes.TopLevelBox("free", 0, 21, 16),
-                    new Mp4Boxes.TopLevelBox("mdat", 21, 11, 8)), top);
+            assertEquals(
+                    List.of(new Mp4Boxes.TopLevelBox("free", 0, 21, 16), new Mp4Boxes.TopLevelBox("mdat", 21, 11, 8)),
+                    top);
         }
     }
 
@@ -53,8 +54,8 @@ class Mp4BoxesTest {
     void parseChildren_childLargerThanParent_throwsWithPath() {
         ByteBuffer b = ByteBuffer.allocate(8 + 8);
         b.putInt(8 + 8).put(ascii("trak")).putInt(64).put(ascii("tkhd"));
-        Mp4FormatException e = assertThrows(Mp4FormatException.class,
-                () -> Mp4Boxes.parseChildren(b.flip(), Path.of("x.mp4"), "moov"));
+        Mp4FormatException e = assertThrows(
+                Mp4FormatException.class, () -> Mp4Boxes.parseChildren(b.flip(), Path.of("x.mp4"), "moov"));
         assertTrue(e.getMessage().contains("moov/trak/tkhd: declares 64 bytes"), e.getMessage());
         assertTrue(e.getMessage().contains("declares 64 bytes"), e.getMessage());
     }
@@ -63,7 +64,8 @@ class Mp4BoxesTest {
     void soundEntryChildren_unknownDescriptionVersion_throws() {
         ByteBuffer e = ByteBuffer.allocate(28);
         e.putShort(8, (short) 5);
-        Mp4FormatException ex = assertThrows(Mp4FormatException.class,
+        Mp4FormatException ex = assertThrows(
+                Mp4FormatException.class,
                 () -> Mp4Boxes.soundEntryChildren(Mp4Box.leaf("sowt", e.array()), Path.of("x.mp4"), "stsd/sowt"));
         assertTrue(ex.getMessage().contains("version 5"), ex.getMessage());
     }

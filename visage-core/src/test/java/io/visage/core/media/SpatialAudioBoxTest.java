@@ -1,9 +1,5 @@
 package io.visage.core.media;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +13,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SpatialAudioBoxTest {
     private static final Path FILE = Path.of("test.mp4");
@@ -33,8 +33,13 @@ class SpatialAudioBoxTest {
             map.add(i);
         }
         Collections.shuffle(map, new Random(order));
-        SpatialAudioBox box = new SpatialAudioBox(0, SpatialAudioBox.AmbisonicType.PERIPHONIC, order,
-                SpatialAudioBox.ChannelOrdering.ACN, SpatialAudioBox.Normalization.SN3D, map);
+        SpatialAudioBox box = new SpatialAudioBox(
+                0,
+                SpatialAudioBox.AmbisonicType.PERIPHONIC,
+                order,
+                SpatialAudioBox.ChannelOrdering.ACN,
+                SpatialAudioBox.Normalization.SN3D,
+                map);
 
         Mp4Box wire = box.toBox();
         assertEquals(8 + 12 + 4L * n, wire.size());
@@ -45,13 +50,17 @@ class SpatialAudioBoxTest {
     @Test
     void write_sa3dWireBytes_matchSpecificationLayout() throws IOException {
         Path out = tmp.resolve("out.mp4");
-        SpatialMp4Writer.write(MediaTestFiles.resource(MediaTestFiles.FFMPEG_CLIP, tmp),
-                MediaTestFiles.foa(100, 8000, 1), 8000, out);
+        SpatialMp4Writer.write(
+                MediaTestFiles.resource(MediaTestFiles.FFMPEG_CLIP, tmp), MediaTestFiles.foa(100, 8000, 1), 8000, out);
         byte[] file = Files.readAllBytes(out);
         int at = indexOf(file, "SA3D".getBytes(StandardCharsets.US_ASCII));
         assertTrue(at >= 4, "no SA3D bytes in the file");
-        assertEquals(-1, indexOf(java.util.Arrays.copyOfRange(file, at + 4, file.length),
-                "SA3D".getBytes(StandardCharsets.US_ASCII)), "exactly one SA3D box");
+        assertEquals(
+                -1,
+                indexOf(
+                        java.util.Arrays.copyOfRange(file, at + 4, file.length),
+                        "SA3D".getBytes(StandardCharsets.US_ASCII)),
+                "exactly one SA3D box");
         ByteBuffer b = ByteBuffer.wrap(file, at - 4, file.length - at + 4);
         int channels = SpatialMp4Writer.CHANNELS;
         assertEquals(8 + 1 + 1 + 4 + 1 + 1 + 4 + 4 * channels, b.getInt(), "box size");
@@ -67,14 +76,16 @@ class SpatialAudioBoxTest {
         }
         // the enclosing sample entry is the sowt entry, whose size covers the SA3D box exactly at its end
         int entry = indexOf(file, "sowt".getBytes(StandardCharsets.US_ASCII)) - 4;
-        assertEquals(at - 4 + 8 + 12 + 4 * channels, entry + ByteBuffer.wrap(file).getInt(entry));
+        assertEquals(
+                at - 4 + 8 + 12 + 4 * channels, entry + ByteBuffer.wrap(file).getInt(entry));
     }
 
     @Test
     void parse_undefinedNormalization_throwsNamingField() {
         byte[] body = SpatialAudioBox.firstOrderAmbix().toBox().bodyBytes();
         body[7] = 1; // ambisonic_normalization (1 would be N3D, which the RFC does not define)
-        Mp4FormatException e = assertThrows(Mp4FormatException.class,
+        Mp4FormatException e = assertThrows(
+                Mp4FormatException.class,
                 () -> SpatialAudioBox.parse(Mp4Box.leaf("SA3D", body), FILE, "moov/trak[2]/SA3D"));
         assertTrue(e.getMessage().contains("ambisonic_normalization 1"), e.getMessage());
         assertTrue(e.getMessage().contains("moov/trak[2]/SA3D"), e.getMessage());
@@ -85,8 +96,8 @@ class SpatialAudioBoxTest {
     void parse_channelMapShorterThanNumChannels_throws() {
         byte[] full = SpatialAudioBox.firstOrderAmbix().toBox().bodyBytes();
         byte[] cut = java.util.Arrays.copyOf(full, full.length - 4);
-        Mp4FormatException e = assertThrows(Mp4FormatException.class,
-                () -> SpatialAudioBox.parse(Mp4Box.leaf("SA3D", cut), FILE, "SA3D"));
+        Mp4FormatException e = assertThrows(
+                Mp4FormatException.class, () -> SpatialAudioBox.parse(Mp4Box.leaf("SA3D", cut), FILE, "SA3D"));
         assertTrue(e.getMessage().contains("num_channels 4 needs 16 bytes"), e.getMessage());
     }
 
@@ -94,16 +105,22 @@ class SpatialAudioBoxTest {
     void parse_wrongVersion_throws() {
         byte[] body = SpatialAudioBox.firstOrderAmbix().toBox().bodyBytes();
         body[0] = 1;
-        Mp4FormatException e = assertThrows(Mp4FormatException.class,
-                () -> SpatialAudioBox.parse(Mp4Box.leaf("SA3D", body), FILE, "SA3D"));
+        Mp4FormatException e = assertThrows(
+                Mp4FormatException.class, () -> SpatialAudioBox.parse(Mp4Box.leaf("SA3D", body), FILE, "SA3D"));
         assertTrue(e.getMessage().contains("version 1"), e.getMessage());
     }
 
     @Test
     void constructor_negativeChannelIndex_throws() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> new SpatialAudioBox(0, SpatialAudioBox.AmbisonicType.PERIPHONIC, 1,
-                        SpatialAudioBox.ChannelOrdering.ACN, SpatialAudioBox.Normalization.SN3D, List.of(0, -1, 2, 3)));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> new SpatialAudioBox(
+                        0,
+                        SpatialAudioBox.AmbisonicType.PERIPHONIC,
+                        1,
+                        SpatialAudioBox.ChannelOrdering.ACN,
+                        SpatialAudioBox.Normalization.SN3D,
+                        List.of(0, -1, 2, 3)));
         assertTrue(e.getMessage().contains("entry 1"), e.getMessage());
     }
 

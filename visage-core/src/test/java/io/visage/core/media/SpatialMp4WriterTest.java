@@ -1,11 +1,5 @@
 package io.visage.core.media;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.visage.nn.ShapeMismatchException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -24,6 +18,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SpatialMp4WriterTest {
     /** Quantisation step of 16-bit PCM as the writer scales it (x * 32767), plus float rounding slack. */
@@ -76,7 +76,10 @@ class SpatialMp4WriterTest {
 
         List<Mp4Track> before = SpatialMp4Reader.listTracks(in);
         List<Mp4Track> after = SpatialMp4Reader.listTracks(out);
-        Mp4Track videoIn = before.stream().filter(t -> t.kind() == Mp4Track.Kind.VIDEO).findFirst().orElseThrow();
+        Mp4Track videoIn = before.stream()
+                .filter(t -> t.kind() == Mp4Track.Kind.VIDEO)
+                .findFirst()
+                .orElseThrow();
         assertEquals(2, after.size(), "tracks: " + after);
         assertEquals(videoIn, after.get(0));
         assertEquals(videoIn, r.video());
@@ -111,8 +114,8 @@ class SpatialMp4WriterTest {
                 clipped += Math.abs(foa[c][i]) > 1 ? 1 : 0;
                 double diff = Math.abs(pcm.samples()[c][i] - expected);
                 if (diff > PCM_TOL) {
-                    throw new AssertionError("channel " + c + " sample " + i + ": wrote " + foa[c][i] + " read "
-                            + pcm.samples()[c][i]);
+                    throw new AssertionError(
+                            "channel " + c + " sample " + i + ": wrote " + foa[c][i] + " read " + pcm.samples()[c][i]);
                 }
             }
         }
@@ -152,10 +155,16 @@ class SpatialMp4WriterTest {
 
         Mp4File src = SpatialMp4Reader.open(in);
         Mp4File dst = SpatialMp4Reader.open(out);
-        Mp4Box before = src.tracks().stream().filter(t -> t.handler().equals("vide")).findFirst().orElseThrow().trak();
+        Mp4Box before = src.tracks().stream()
+                .filter(t -> t.handler().equals("vide"))
+                .findFirst()
+                .orElseThrow()
+                .trak();
         Mp4Box after = dst.tracks().get(0).trak();
-        assertArrayEquals(withoutOffsets(before).toBytes(), withoutOffsets(after).toBytes());
-        List<String> order = dst.topLevel.stream().map(Mp4Boxes.TopLevelBox::type).toList();
+        assertArrayEquals(
+                withoutOffsets(before).toBytes(), withoutOffsets(after).toBytes());
+        List<String> order =
+                dst.topLevel.stream().map(Mp4Boxes.TopLevelBox::type).toList();
         assertTrue(order.indexOf("moov") < order.indexOf("mdat"), "moov before mdat: " + order);
     }
 
@@ -204,7 +213,8 @@ class SpatialMp4WriterTest {
         Path bad = tmp.resolve("notes.mp4");
         Files.writeString(bad, "this is a text file, not a movie\n");
         Path out = tmp.resolve("out.mp4");
-        Mp4FormatException e = assertThrows(Mp4FormatException.class,
+        Mp4FormatException e = assertThrows(
+                Mp4FormatException.class,
                 () -> SpatialMp4Writer.write(bad, MediaTestFiles.foa(100, 8000, 1), 8000, out));
         assertTrue(e.getMessage().contains(bad.toString()), e.getMessage());
         assertTrue(e.getMessage().contains("not an MP4"), e.getMessage());
@@ -220,7 +230,8 @@ class SpatialMp4WriterTest {
         Files.write(cut, java.util.Arrays.copyOf(bytes, bytes.length / 2));
         Path out = tmp.resolve("out.mp4");
         Files.writeString(out, "previous result");
-        Mp4FormatException e = assertThrows(Mp4FormatException.class,
+        Mp4FormatException e = assertThrows(
+                Mp4FormatException.class,
                 () -> SpatialMp4Writer.write(cut, MediaTestFiles.foa(100, 8000, 1), 8000, out));
         assertTrue(e.getMessage().contains(cut.toString()), e.getMessage());
         assertTrue(e.getMessage().contains("'mdat'"), e.getMessage());
@@ -232,7 +243,8 @@ class SpatialMp4WriterTest {
     void write_noVideoTrack_throwsNamingFile() throws IOException {
         Path audioOnly = MediaTestFiles.withoutTracks(input("ffmpeg"), "vide", tmp.resolve("audio-only.mp4"));
         Path out = tmp.resolve("out.mp4");
-        Mp4FormatException e = assertThrows(Mp4FormatException.class,
+        Mp4FormatException e = assertThrows(
+                Mp4FormatException.class,
                 () -> SpatialMp4Writer.write(audioOnly, MediaTestFiles.foa(100, 8000, 1), 8000, out));
         assertTrue(e.getMessage().contains(audioOnly.toString()), e.getMessage());
         assertTrue(e.getMessage().contains("no video track"), e.getMessage());
@@ -245,8 +257,8 @@ class SpatialMp4WriterTest {
     void write_threeChannels_throwsShapeMismatch() throws IOException {
         Path in = input("ffmpeg");
         float[][] foa = {new float[10], new float[10], new float[10]};
-        ShapeMismatchException e = assertThrows(ShapeMismatchException.class,
-                () -> SpatialMp4Writer.write(in, foa, 8000, tmp.resolve("out.mp4")));
+        ShapeMismatchException e = assertThrows(
+                ShapeMismatchException.class, () -> SpatialMp4Writer.write(in, foa, 8000, tmp.resolve("out.mp4")));
         assertTrue(e.getMessage().contains("foa: expected 4 channels"), e.getMessage());
         assertTrue(e.getMessage().contains("found 3"), e.getMessage());
         assertEquals(List.of(), partFiles());
@@ -256,8 +268,8 @@ class SpatialMp4WriterTest {
     void write_unequalChannelLengths_throwsShapeMismatchNamingChannel() throws IOException {
         Path in = input("ffmpeg");
         float[][] foa = {new float[10], new float[10], new float[9], new float[10]};
-        ShapeMismatchException e = assertThrows(ShapeMismatchException.class,
-                () -> SpatialMp4Writer.write(in, foa, 8000, tmp.resolve("out.mp4")));
+        ShapeMismatchException e = assertThrows(
+                ShapeMismatchException.class, () -> SpatialMp4Writer.write(in, foa, 8000, tmp.resolve("out.mp4")));
         assertTrue(e.getMessage().contains("channel 2 has 9"), e.getMessage());
         assertTrue(e.getMessage().contains("channel 0 has 10"), e.getMessage());
     }
@@ -267,15 +279,16 @@ class SpatialMp4WriterTest {
         Path in = input("ffmpeg");
         float[][] foa = MediaTestFiles.foa(50, 8000, 1);
         foa[1][7] = Float.NaN;
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> SpatialMp4Writer.write(in, foa, 8000, tmp.resolve("out.mp4")));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> SpatialMp4Writer.write(in, foa, 8000, tmp.resolve("out.mp4")));
         assertTrue(e.getMessage().contains("foa[1][7] is NaN"), e.getMessage());
     }
 
     @Test
     void write_sampleRateTooHighForSampleEntry_throws() throws IOException {
         Path in = input("ffmpeg");
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> SpatialMp4Writer.write(in, MediaTestFiles.foa(50, 96000, 1), 96000, tmp.resolve("o.mp4")));
         assertTrue(e.getMessage().contains("96000"), e.getMessage());
     }
@@ -284,7 +297,8 @@ class SpatialMp4WriterTest {
     void write_outputFolderMissing_throwsNamingFolder() throws IOException {
         Path in = input("ffmpeg");
         Path missing = tmp.resolve("no-such-dir");
-        NoSuchFileException e = assertThrows(NoSuchFileException.class,
+        NoSuchFileException e = assertThrows(
+                NoSuchFileException.class,
                 () -> SpatialMp4Writer.write(in, MediaTestFiles.foa(50, 8000, 1), 8000, missing.resolve("o.mp4")));
         assertTrue(e.getMessage().contains(missing.toString()), e.getMessage());
         assertTrue(e.getMessage().contains("output folder does not exist"), e.getMessage());
@@ -294,7 +308,8 @@ class SpatialMp4WriterTest {
     @Test
     void write_inputMissing_throwsNamingFile() {
         Path in = tmp.resolve("absent.mp4");
-        NoSuchFileException e = assertThrows(NoSuchFileException.class,
+        NoSuchFileException e = assertThrows(
+                NoSuchFileException.class,
                 () -> SpatialMp4Writer.write(in, MediaTestFiles.foa(50, 8000, 1), 8000, tmp.resolve("o.mp4")));
         assertTrue(e.getMessage().contains(in.toString()), e.getMessage());
         assertFalse(Files.exists(tmp.resolve("o.mp4")));
@@ -320,7 +335,9 @@ class SpatialMp4WriterTest {
             DemuxerTrack track = demuxer.getVideoTrack();
             Packet p;
             while ((p = track.nextFrame()) != null) {
-                ByteBuffer copy = ByteBuffer.allocate(p.getData().remaining()).put(p.getData().duplicate()).flip();
+                ByteBuffer copy = ByteBuffer.allocate(p.getData().remaining())
+                        .put(p.getData().duplicate())
+                        .flip();
                 out.add(Packet.createPacketWithData(p, copy));
             }
         }

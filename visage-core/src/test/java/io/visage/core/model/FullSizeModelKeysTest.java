@@ -1,7 +1,5 @@
 package io.visage.core.model;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.visage.nn.autodiff.Tensor;
@@ -16,6 +14,8 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 /**
  * The full-size ambisonics tree built from the released {@code config.json} has exactly the
  * names, order and shapes of the reference's {@code state_dict()} ({@code keys/visage-keys.json}).
@@ -24,7 +24,8 @@ class FullSizeModelKeysTest {
 
     @Test
     void fullSizeTree_namesOrderAndShapes_equalReferenceKeys() throws IOException {
-        JsonNode keys = new ObjectMapper().readTree(Fixtures.file("keys", "visage-keys.json").toFile());
+        JsonNode keys = new ObjectMapper()
+                .readTree(Fixtures.file("keys", "visage-keys.json").toFile());
         VisageConfig cfg = VisageConfig.fromJson(keys.get("config_json"));
         List<String> requested = new ArrayList<>();
         // zero-filled parameters: the tree's structure is under test, not its init

@@ -1,10 +1,5 @@
 package io.visage.core.model;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.visage.nn.StateDictMismatchException;
 import io.visage.nn.autodiff.Tensor;
 import io.visage.nn.io.Safetensors;
@@ -18,6 +13,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The mono (9-stream) model and the reference's mono → ambisonics initialisation. */
 class MonoInitTest {
@@ -47,12 +47,25 @@ class MonoInitTest {
         }
         int l = cfg.numRvq();
         for (int j = l; j < ambi.codebooks(); j++) {
-            TensorAssert.assertClose("dac_heads." + j, m.get("dac_heads." + (j % l) + ".weight").value(),
-                    ambi.head(j).weight().value(), 0, 0);
-            TensorAssert.assertClose("embed_dac." + j, m.get("model.decoder.embed_dac." + (j % l) + ".weight").value(),
-                    ambi.decoder().embedDac().get(j).weight().value(), 0, 0);
+            TensorAssert.assertClose(
+                    "dac_heads." + j,
+                    m.get("dac_heads." + (j % l) + ".weight").value(),
+                    ambi.head(j).weight().value(),
+                    0,
+                    0);
+            TensorAssert.assertClose(
+                    "embed_dac." + j,
+                    m.get("model.decoder.embed_dac." + (j % l) + ".weight").value(),
+                    ambi.decoder().embedDac().get(j).weight().value(),
+                    0,
+                    0);
         }
-        assertTrue(a.get("model.encoder.direction_embedding.0.weight").value().norm2Number().doubleValue() > 0,
+        assertTrue(
+                a.get("model.encoder.direction_embedding.0.weight")
+                                .value()
+                                .norm2Number()
+                                .doubleValue()
+                        > 0,
                 "new modules start from fresh init");
     }
 
@@ -60,9 +73,10 @@ class MonoInitTest {
     void loadingMonoWeightsAsAmbisonics_listsTheMissingTensors() {
         VisageConfig cfg = TinyModels.config(16, 3, 12, 0.3);
         Path f = save(Visage.random(cfg, ModelKind.MONO, 61, DataType.FLOAT), tmp.resolve("mono2.safetensors"));
-        StateDictMismatchException e = assertThrows(StateDictMismatchException.class,
-                () -> Visage.load(f, cfg, ModelKind.AMBISONICS, DataType.FLOAT));
-        assertTrue(e.getMessage().contains("dir_null_embedding") && e.getMessage().contains("dac_heads." + cfg.numRvq()),
+        StateDictMismatchException e = assertThrows(
+                StateDictMismatchException.class, () -> Visage.load(f, cfg, ModelKind.AMBISONICS, DataType.FLOAT));
+        assertTrue(
+                e.getMessage().contains("dir_null_embedding") && e.getMessage().contains("dac_heads." + cfg.numRvq()),
                 e.getMessage());
     }
 

@@ -16,11 +16,23 @@ public final class TinyModels {
 
     /** A small config; {@code numRvq} levels, vocabulary {@code vocab}, pad = vocab. */
     public static VisageConfig config(int dModel, int numRvq, int vocab, double initStd) {
-        ObjectNode n = new ObjectMapper().createObjectNode().put("d_model", dModel).put("encoder_layers", 1)
-                .put("decoder_layers", 2).put("encoder_attention_heads", 2).put("decoder_attention_heads", 2)
-                .put("encoder_ffn_dim", 2 * dModel).put("decoder_ffn_dim", 2 * dModel).put("d_clip", 8)
-                .put("num_rvq", numRvq).put("dac_vocab_size", vocab).put("dac_pad_token_id", vocab)
-                .put("max_source_length", 8).put("max_target_length", 64).put("init_std", initStd).put("dropout", 0.0);
+        ObjectNode n = new ObjectMapper()
+                .createObjectNode()
+                .put("d_model", dModel)
+                .put("encoder_layers", 1)
+                .put("decoder_layers", 2)
+                .put("encoder_attention_heads", 2)
+                .put("decoder_attention_heads", 2)
+                .put("encoder_ffn_dim", 2 * dModel)
+                .put("decoder_ffn_dim", 2 * dModel)
+                .put("d_clip", 8)
+                .put("num_rvq", numRvq)
+                .put("dac_vocab_size", vocab)
+                .put("dac_pad_token_id", vocab)
+                .put("max_source_length", 8)
+                .put("max_target_length", 64)
+                .put("init_std", initStd)
+                .put("dropout", 0.0);
         return VisageConfig.fromJson(n);
     }
 
@@ -38,11 +50,10 @@ public final class TinyModels {
     }
 
     /** A batch of random clips: conditions plus interleaved targets; item b > 0 has its last {@code b} frames padded. */
-    public record Batch(Tensor clip, Tensor energy, Tensor direction, TokenGrid inputs, TokenGrid labels) {
-    }
+    public record Batch(Tensor clip, Tensor energy, Tensor direction, TokenGrid inputs, TokenGrid labels) {}
 
-    public static Batch batch(Random rng, VisageConfig cfg, ModelKind kind, int batch, int clipFrames, int codeFrames,
-            DataType type) {
+    public static Batch batch(
+            Random rng, VisageConfig cfg, ModelKind kind, int batch, int clipFrames, int codeFrames, DataType type) {
         CodePattern p = new CodePattern(kind, cfg.numRvq(), cfg.dacPadTokenId());
         int k = p.codebooks();
         TokenGrid[] inter = new TokenGrid[batch];
@@ -50,16 +61,19 @@ public final class TinyModels {
             long[] codes = new long[k * codeFrames];
             for (int c = 0; c < k; c++) {
                 for (int f = 0; f < codeFrames; f++) {
-                    codes[c * codeFrames + f] = f >= codeFrames - b ? cfg.dacPadTokenId() : rng.nextInt(cfg.dacVocabSize());
+                    codes[c * codeFrames + f] =
+                            f >= codeFrames - b ? cfg.dacPadTokenId() : rng.nextInt(cfg.dacVocabSize());
                 }
             }
             inter[b] = p.interleave(codes, codeFrames);
         }
         TokenGrid all = TokenGrid.stack(inter);
         boolean ambi = kind == ModelKind.AMBISONICS;
-        return new Batch(Tensor.constant(randn(rng, type, batch, clipFrames, cfg.dClip())),
+        return new Batch(
+                Tensor.constant(randn(rng, type, batch, clipFrames, cfg.dClip())),
                 ambi ? Tensor.constant(randn(rng, type, batch, clipFrames, VisageConfig.ENERGY_MAP_SIZE)) : null,
                 ambi ? Tensor.constant(randn(rng, type, batch, VisageConfig.DIRECTION_SIZE)) : null,
-                p.decoderInputs(all), p.labels(all, VisageConfig.IGNORE_INDEX));
+                p.decoderInputs(all),
+                p.labels(all, VisageConfig.IGNORE_INDEX));
     }
 }

@@ -1,9 +1,5 @@
 package io.visage.core.model;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -12,6 +8,10 @@ import io.visage.nn.testing.Fixtures;
 import java.io.IOException;
 import java.util.Iterator;
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class VisageConfigTest {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,7 +34,7 @@ class VisageConfigTest {
         assertEquals(eff.get("decoder_ffn_dim").asInt(), c.decoderFfnDim());
         assertEquals(eff.get("dac_frame_rate").asInt(), c.dacFrameRate());
         assertEquals(eff.get("dac_downsample_rate").asInt(), c.dacDownsampleRate());
-        for (Iterator<String> it = k.get("config_json").fieldNames(); it.hasNext();) {
+        for (Iterator<String> it = k.get("config_json").fieldNames(); it.hasNext(); ) {
             String key = it.next();
             assertTrue(VisageConfig.MODEL_KEYS.contains(key), key + " must be read by the model");
         }

@@ -1,7 +1,5 @@
 package io.visage.core.model;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import io.visage.core.pattern.CodePattern;
 import io.visage.core.pattern.TokenGrid;
 import io.visage.nn.autodiff.Ops;
@@ -19,6 +17,8 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The whole model against the reference's teacher-forced pass on {@code visage-tiny}: hidden
@@ -49,7 +49,11 @@ class VisageForwardParityTest {
     }
 
     private static Visage.Output forward() {
-        return model.forward(OPS, in("forward.clip_features"), in("forward.energy_map"), in("forward.direction"),
+        return model.forward(
+                OPS,
+                in("forward.clip_features"),
+                in("forward.energy_map"),
+                in("forward.direction"),
                 TokenGrid.of(io.load("forward.decoder_input_ids")));
     }
 
@@ -59,17 +63,33 @@ class VisageForwardParityTest {
         assertEquals(cfg.encoderLayers() + 1, out.encoderStates().size());
         assertEquals(cfg.decoderLayers() + 1, out.decoderStates().size());
         for (int i = 0; i < out.encoderStates().size(); i++) {
-            TensorAssert.assertClose("encoder_hidden_states." + i, io.load("forward.encoder_hidden_states." + i),
-                    out.encoderStates().get(i).value(), 1e-4, 1e-4);
+            TensorAssert.assertClose(
+                    "encoder_hidden_states." + i,
+                    io.load("forward.encoder_hidden_states." + i),
+                    out.encoderStates().get(i).value(),
+                    1e-4,
+                    1e-4);
         }
         for (int i = 0; i < out.decoderStates().size(); i++) {
-            TensorAssert.assertClose("decoder_hidden_states." + i, io.load("forward.decoder_hidden_states." + i),
-                    out.decoderStates().get(i).value(), 1e-4, 1e-4);
+            TensorAssert.assertClose(
+                    "decoder_hidden_states." + i,
+                    io.load("forward.decoder_hidden_states." + i),
+                    out.decoderStates().get(i).value(),
+                    1e-4,
+                    1e-4);
         }
-        TensorAssert.assertClose("encoder_last_hidden_state", io.load("forward.encoder_last_hidden_state"),
-                out.encoderLastHiddenState().value(), 1e-4, 1e-4);
-        TensorAssert.assertClose("decoder_last_hidden_state", io.load("forward.decoder_last_hidden_state"),
-                out.decoderLastHiddenState().value(), 1e-4, 1e-4);
+        TensorAssert.assertClose(
+                "encoder_last_hidden_state",
+                io.load("forward.encoder_last_hidden_state"),
+                out.encoderLastHiddenState().value(),
+                1e-4,
+                1e-4);
+        TensorAssert.assertClose(
+                "decoder_last_hidden_state",
+                io.load("forward.decoder_last_hidden_state"),
+                out.decoderLastHiddenState().value(),
+                1e-4,
+                1e-4);
     }
 
     @Test
@@ -81,25 +101,33 @@ class VisageForwardParityTest {
         for (Tensor t : out.logits()) {
             mine.add(t.value().reshape(1, t.size(0), t.size(1), t.size(2)));
         }
-        TensorAssert.assertClose("logits [K, B, R, V]", expected, Nd4j.concat(0, mine.toArray(new INDArray[0])), 1e-4,
-                1e-4);
+        TensorAssert.assertClose(
+                "logits [K, B, R, V]", expected, Nd4j.concat(0, mine.toArray(new INDArray[0])), 1e-4, 1e-4);
     }
 
     @Test
     void loss_perHeadAndTotal_matchReference() {
         CodebookLoss loss = model.loss(OPS, forward(), TokenGrid.of(io.load("forward.labels")));
         INDArray expectedPer = io.load("forward.codebook_loss");
-        TensorAssert.assertClose("codebook_loss", expectedPer,
-                Nd4j.createFromArray(loss.perHead()).castTo(expectedPer.dataType()), 1e-4, 0.0);
-        TensorAssert.assertClose("loss", io.load("forward.loss"),
-                Nd4j.scalar(DataType.FLOAT, (float) loss.value()), 1e-4, 0.0);
+        TensorAssert.assertClose(
+                "codebook_loss",
+                expectedPer,
+                Nd4j.createFromArray(loss.perHead()).castTo(expectedPer.dataType()),
+                1e-4,
+                0.0);
+        TensorAssert.assertClose(
+                "loss", io.load("forward.loss"), Nd4j.scalar(DataType.FLOAT, (float) loss.value()), 1e-4, 0.0);
     }
 
     @Test
     void encoder_withoutOptionalConditions_matchesReference() {
         List<Tensor> states = model.encoder().forward(OPS, in("forward.clip_features"), null, null);
-        TensorAssert.assertClose("encoder_nocond.last_hidden_state", io.load("encoder_nocond.last_hidden_state"),
-                states.get(states.size() - 1).value(), 1e-4, 1e-4);
+        TensorAssert.assertClose(
+                "encoder_nocond.last_hidden_state",
+                io.load("encoder_nocond.last_hidden_state"),
+                states.get(states.size() - 1).value(),
+                1e-4,
+                1e-4);
     }
 
     @Test
@@ -114,8 +142,10 @@ class VisageForwardParityTest {
         }
         TokenGrid inter = TokenGrid.stack(items);
         assertEquals(TokenGrid.of(io.load("forward.interleaved_ids")), inter, "interleaved_ids");
-        assertEquals(TokenGrid.of(io.load("forward.decoder_input_ids")), pattern.decoderInputs(inter), "decoder_input_ids");
-        assertEquals(TokenGrid.of(io.load("forward.labels")), pattern.labels(inter, VisageConfig.IGNORE_INDEX), "labels");
+        assertEquals(
+                TokenGrid.of(io.load("forward.decoder_input_ids")), pattern.decoderInputs(inter), "decoder_input_ids");
+        assertEquals(
+                TokenGrid.of(io.load("forward.labels")), pattern.labels(inter, VisageConfig.IGNORE_INDEX), "labels");
     }
 
     @Test
@@ -132,7 +162,8 @@ class VisageForwardParityTest {
     @Test
     void stateDict_namesAndOrder_equalTheCheckpoint() {
         List<String> names = new ArrayList<>();
-        io.visage.nn.io.TensorInfo[] infos = TensorFiles.open(Fixtures.file(SET, "weights.safetensors")).tensors()
+        io.visage.nn.io.TensorInfo[] infos = TensorFiles.open(Fixtures.file(SET, "weights.safetensors"))
+                .tensors()
                 .toArray(new io.visage.nn.io.TensorInfo[0]);
         for (var i : infos) {
             names.add(i.name());

@@ -1,10 +1,5 @@
 package io.visage.core.model;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.visage.nn.autodiff.Gradients;
 import io.visage.nn.autodiff.Ops;
 import io.visage.nn.autodiff.Tape;
@@ -19,6 +14,11 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /** Gradients of the summed codebook loss (float64 central differences) and a tiny overfitting run. */
 class VisageTrainingTest {
 
@@ -29,16 +29,27 @@ class VisageTrainingTest {
         TinyModels.Batch b = TinyModels.batch(new Random(4), cfg, ModelKind.AMBISONICS, 2, 3, 3, DataType.DOUBLE);
         Map<String, Tensor> sd = m.stateDict();
         Map<String, Tensor> leaves = new LinkedHashMap<>();
-        for (String k : List.of("model.encoder.bos", "model.encoder.clip_projection.weight",
-                "model.encoder.energy_map_projection.0.weight", "model.encoder.direction_embedding.2.bias",
-                "model.encoder.layers.0.self_attn.q_proj.weight", "model.decoder.bos",
-                "model.decoder.embed_positions.weight", "model.decoder.layers.1.encoder_attn.k_proj.weight",
-                "model.decoder.layernorm_embedding.weight", "dac_heads.7.weight", "dac_heads.0.bias")) {
+        for (String k : List.of(
+                "model.encoder.bos",
+                "model.encoder.clip_projection.weight",
+                "model.encoder.energy_map_projection.0.weight",
+                "model.encoder.direction_embedding.2.bias",
+                "model.encoder.layers.0.self_attn.q_proj.weight",
+                "model.decoder.bos",
+                "model.decoder.embed_positions.weight",
+                "model.decoder.layers.1.encoder_attn.k_proj.weight",
+                "model.decoder.layernorm_embedding.weight",
+                "dac_heads.7.weight",
+                "dac_heads.0.bias")) {
             leaves.put(k, sd.get(k));
         }
-        GradCheck.check("codebook loss", leaves,
-                ops -> m.loss(ops, m.forward(ops, b.clip(), b.energy(), b.direction(), b.inputs()), b.labels()).total(),
-                6, 9);
+        GradCheck.check(
+                "codebook loss",
+                leaves,
+                ops -> m.loss(ops, m.forward(ops, b.clip(), b.energy(), b.direction(), b.inputs()), b.labels())
+                        .total(),
+                6,
+                9);
     }
 
     @Test
@@ -64,7 +75,9 @@ class VisageTrainingTest {
         }
         assertEquals(sum, loss.value(), 1e-9);
         Gradients g = tape.backward(loss.total());
-        assertTrue(!g.has(m.head(5).weight()) || g.get(m.head(5).weight()).norm2Number().doubleValue() == 0.0,
+        assertTrue(
+                !g.has(m.head(5).weight())
+                        || g.get(m.head(5).weight()).norm2Number().doubleValue() == 0.0,
                 "the blank head must get no gradient");
         assertTrue(g.get(m.head(4).weight()).norm2Number().doubleValue() > 0);
         assertTrue(g.get(m.decoder().embedDac().get(0).weight()).norm2Number().doubleValue() > 0);
@@ -86,7 +99,8 @@ class VisageTrainingTest {
         for (int step = 0; step < 300; step++) {
             Tape tape = new Tape();
             Ops ops = Ops.recording(tape);
-            CodebookLoss loss = m.loss(ops, m.forward(ops, b.clip(), b.energy(), b.direction(), b.inputs()), b.labels());
+            CodebookLoss loss =
+                    m.loss(ops, m.forward(ops, b.clip(), b.energy(), b.direction(), b.inputs()), b.labels());
             assertNotNull(loss.total());
             last = loss.value();
             if (step == 0) {

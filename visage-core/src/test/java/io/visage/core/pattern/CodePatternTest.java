@@ -1,10 +1,5 @@
 package io.visage.core.pattern;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.visage.core.model.ModelKind;
@@ -19,6 +14,11 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The code pattern against the reference's own bookkeeping ({@code codes-pattern}): training
@@ -45,7 +45,8 @@ class CodePatternTest {
     }
 
     private static CodePattern pattern() {
-        CodePattern p = CodePattern.ambisonics(config.get("num_rvq").asInt(), config.get("dac_pad_token_id").asLong());
+        CodePattern p = CodePattern.ambisonics(
+                config.get("num_rvq").asInt(), config.get("dac_pad_token_id").asLong());
         assertEquals(config.get("n_codebooks").asInt(), p.codebooks());
         return p;
     }
@@ -57,7 +58,9 @@ class CodePatternTest {
         TokenGrid inter = p.interleave(io.longs("train.codes"), (int) shape[1]);
         assertEquals(TokenGrid.of(io.load("train.interleaved_ids")), inter);
         assertEquals(TokenGrid.of(io.load("train.decoder_input_ids")), p.decoderInputs(inter));
-        assertEquals(TokenGrid.of(io.load("train.labels")), p.labels(inter, config.get("label_pad_token_id").asLong()));
+        assertEquals(
+                TokenGrid.of(io.load("train.labels")),
+                p.labels(inter, config.get("label_pad_token_id").asLong()));
     }
 
     /**
@@ -94,7 +97,12 @@ class CodePatternTest {
         JsonNode gen = fixture.get("generation");
         assertEquals(gen.get("target_len").asInt(), frames);
         for (String prefix : new String[] {"gen_cfg", "gen_dual"}) {
-            Object[] r = replayGeneration(p, io.longs("gen.codes_in"), batch, frames, gen.get("output_frames").asInt());
+            Object[] r = replayGeneration(
+                    p,
+                    io.longs("gen.codes_in"),
+                    batch,
+                    frames,
+                    gen.get("output_frames").asInt());
             TokenGrid rows = (TokenGrid) r[0];
             TokenGrid fed = TokenGrid.of(io.load(prefix + ".fed_back_ids"));
             assertEquals(fed, rows.rowRange(0, fed.rows()), prefix + ".fed_back_ids");
@@ -104,7 +112,8 @@ class CodePatternTest {
 
     @Test
     void liveHeads_areTheReferenceLists() throws IOException {
-        JsonNode tiny = new ObjectMapper().readTree(Fixtures.file("visage-tiny", "fixture.json").toFile());
+        JsonNode tiny = new ObjectMapper()
+                .readTree(Fixtures.file("visage-tiny", "fixture.json").toFile());
         CodePattern p = pattern();
         int frames = 3;
         assertArrayEquals(new int[] {0}, p.liveHeads(0, frames));
@@ -139,7 +148,10 @@ class CodePatternTest {
             TokenGrid back = p.revert(inter, t);
             for (int f = 0; f < t; f++) {
                 for (int c = 0; c < k; c++) {
-                    assertEquals(codes[c * t + f], back.get(0, f, c), kind + " L=" + numRvq + " T=" + t + " [" + f + "," + c + "]");
+                    assertEquals(
+                            codes[c * t + f],
+                            back.get(0, f, c),
+                            kind + " L=" + numRvq + " T=" + t + " [" + f + "," + c + "]");
                 }
             }
             // every cell is either exactly one code or pad, and the schedule lists exactly the code cells
@@ -167,11 +179,11 @@ class CodePatternTest {
     @Test
     void revert_wrongRowCount_throwsWithLengths() {
         CodePattern p = CodePattern.ambisonics(9, 1024);
-        ShapeMismatchException e = assertThrows(ShapeMismatchException.class,
-                () -> p.revert(TokenGrid.filled(1, 10, 36, 1024), 5));
+        ShapeMismatchException e =
+                assertThrows(ShapeMismatchException.class, () -> p.revert(TokenGrid.filled(1, 10, 36, 1024), 5));
         assertTrue(e.getMessage().contains("10 rows"), e.getMessage());
-        ShapeMismatchException w = assertThrows(ShapeMismatchException.class,
-                () -> p.revert(TokenGrid.filled(1, 11, 9, 1024), 5));
+        ShapeMismatchException w =
+                assertThrows(ShapeMismatchException.class, () -> p.revert(TokenGrid.filled(1, 11, 9, 1024), 5));
         assertTrue(w.getMessage().contains("9 codebooks") && w.getMessage().contains("36"), w.getMessage());
     }
 

@@ -1,10 +1,5 @@
 package io.visage.core.train;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.visage.core.data.AmbiIndex;
 import io.visage.core.data.DatasetLayout;
 import io.visage.core.data.TrainingData;
@@ -28,6 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The training loop on a tiny config and a tiny random dataset: learning, checkpoints, exact resume. */
 class TrainerTest {
@@ -139,8 +139,11 @@ class TrainerTest {
         VisageConfig cfg = Trainer.parseConfig(CONFIG, "test");
         writeDataset(dir.resolve("data"), cfg, 1, 3);
         TrainingData data = TrainingData.open(dir.resolve("data"), "train");
-        Trainer t = Trainer.start(Visage.random(cfg, ModelKind.AMBISONICS, 5, DataType.FLOAT), CONFIG,
-                new TrainConfig(1e-2, 0.0, 1.0, 1, 1, 0.0, 3), data);
+        Trainer t = Trainer.start(
+                Visage.random(cfg, ModelKind.AMBISONICS, 5, DataType.FLOAT),
+                CONFIG,
+                new TrainConfig(1e-2, 0.0, 1.0, 1, 1, 0.0, 3),
+                data);
         Trainer.StepResult first = t.step();
         Trainer.StepResult last = first;
         for (int i = 0; i < 25; i++) {
@@ -160,7 +163,13 @@ class TrainerTest {
     void lossLog_resumeDropsLinesAfterCheckpoint(@TempDir Path dir) {
         LossLog log = LossLog.open(dir, 2, 0);
         for (int s = 1; s <= 4; s++) {
-            log.append(new Trainer.StepResult(s, s / 3.0, new double[] {s / 7.0, 0}, new boolean[] {true, false}, 1, 1e-4,
+            log.append(new Trainer.StepResult(
+                    s,
+                    s / 3.0,
+                    new double[] {s / 7.0, 0},
+                    new boolean[] {true, false},
+                    1,
+                    1e-4,
                     java.util.List.of("a_1")));
         }
         assertArrayEquals(new double[] {1 / 3.0, 2 / 3.0, 3 / 3.0, 4 / 3.0}, LossLog.losses(log.file()), 0.0);
@@ -188,7 +197,8 @@ class TrainerTest {
         TrainingData data = TrainingData.open(dir.resolve("data"), "train");
         Visage m = Visage.random(cfg, ModelKind.AMBISONICS, 5, DataType.FLOAT);
         var e = assertThrows(ConfigException.class, () -> Trainer.start(m, CONFIG, tc().withSeconds(5), data));
-        assertTrue(e.getMessage().contains("max_source_length") || e.getMessage().contains("max_target_length"),
+        assertTrue(
+                e.getMessage().contains("max_source_length") || e.getMessage().contains("max_target_length"),
                 e.getMessage());
     }
 

@@ -1,10 +1,5 @@
 package io.visage.core.video;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -13,6 +8,11 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class FrameSamplerTest {
     static final String BARS = "/video/smptebars-640x360-25fps-high.mp4";
@@ -27,8 +27,9 @@ class FrameSamplerTest {
     private static final int BOX_Y = 100;
     private static final int BOX_H = 40;
     private static final int BAR_COUNT = 7;
-    private static final int[][] BAR_RGB = {{191, 191, 191}, {191, 191, 0}, {0, 191, 191}, {0, 191, 0}, {191, 0, 191},
-        {191, 0, 0}, {0, 0, 191}};
+    private static final int[][] BAR_RGB = {
+        {191, 191, 191}, {191, 191, 0}, {0, 191, 191}, {0, 191, 0}, {191, 0, 191}, {191, 0, 0}, {0, 0, 191}
+    };
 
     static Path bars() {
         try {
@@ -76,8 +77,10 @@ class FrameSamplerTest {
             int phase = (expected.get(n) + 1) % BOX_PERIOD;
             double expectedLeft = (BOX_X0 + BOX_STEP * phase) * sx - g.cropX();
             if (expectedLeft >= 2 && expectedLeft < size - 2) {
-                assertTrue(Math.abs(left - expectedLeft) <= 2.5, "slot " + n + ": expected source frame " + expected.get(n)
-                        + " (box at x~" + expectedLeft + ") but the box is at x=" + left);
+                assertTrue(
+                        Math.abs(left - expectedLeft) <= 2.5,
+                        "slot " + n + ": expected source frame " + expected.get(n) + " (box at x~" + expectedLeft
+                                + ") but the box is at x=" + left);
             }
         }
     }
@@ -97,7 +100,9 @@ class FrameSamplerTest {
             }
             for (int c = 0; c < 3; c++) {
                 int v = f.get((int) centre, row, c);
-                assertTrue(Math.abs(v - BAR_RGB[b][c]) <= 12, "bar " + b + " channel " + c + ": " + v + " vs " + BAR_RGB[b][c]);
+                assertTrue(
+                        Math.abs(v - BAR_RGB[b][c]) <= 12,
+                        "bar " + b + " channel " + c + ": " + v + " vs " + BAR_RGB[b][c]);
             }
             checked++;
         }

@@ -2,8 +2,7 @@ package io.visage.eval.image;
 
 /** The "jet" colour ramp (dark blue - blue - cyan - yellow - red - dark red), written from its definition. */
 public final class Colormap {
-    private Colormap() {
-    }
+    private Colormap() {}
 
     /**
      * @param t value in [0, 1] (clamped)

@@ -22,12 +22,12 @@ public final class EnergyMapImage {
     public static final int TITLE_HEIGHT = 18;
     /** Width of the colour bar area to the right of a map (gap, bar, labels), in pixels. */
     public static final int BAR_AREA_WIDTH = 78;
+
     private static final int BAR_GAP = 8;
     private static final int BAR_WIDTH = 14;
     private static final Font FONT = new Font(Font.SANS_SERIF, Font.PLAIN, 11);
 
-    private EnergyMapImage() {
-    }
+    private EnergyMapImage() {}
 
     /** Where a map is drawn in an image: top-left corner and pixels per cell. */
     public record Placement(int x, int y, int scale) {
@@ -85,8 +85,13 @@ public final class EnergyMapImage {
      * @param groundTruth [R] maps [rows*cols]
      * @param generated   [R] maps [rows*cols]
      */
-    public static BufferedImage panel(List<String> labels, List<double[]> groundTruth, List<double[]> generated,
-            SphereGrid grid, MapIndex camera, int scale) {
+    public static BufferedImage panel(
+            List<String> labels,
+            List<double[]> groundTruth,
+            List<double[]> generated,
+            SphereGrid grid,
+            MapIndex camera,
+            int scale) {
         if (labels.size() != groundTruth.size() || labels.size() != generated.size()) {
             throw new IllegalArgumentException("panel: " + labels.size() + " labels, " + groundTruth.size()
                     + " ground-truth maps, " + generated.size() + " generated maps; all must be equal");

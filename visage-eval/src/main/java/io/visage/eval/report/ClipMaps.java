@@ -79,7 +79,8 @@ public record ClipMaps(double[] map, double[][] map1fps, double[][] map5fps) {
         try (TensorSource src = TensorFiles.open(file)) {
             double[] map = src.doubles(KEY_MAP);
             check(file, KEY_MAP, src.shape(KEY_MAP), 1, expectedLength);
-            return new ClipMaps(map, rows(src, file, KEY_1FPS, expectedLength), rows(src, file, KEY_5FPS, expectedLength));
+            return new ClipMaps(
+                    map, rows(src, file, KEY_1FPS, expectedLength), rows(src, file, KEY_5FPS, expectedLength));
         }
     }
 
@@ -96,8 +97,9 @@ public record ClipMaps(double[] map, double[][] map1fps, double[][] map5fps) {
 
     private static void check(Path file, String key, long[] shape, int rank, int len) {
         if (shape.length != rank || shape[rank - 1] != len) {
-            throw new ShapeMismatchException(file + ": '" + key + "' expected shape " + (rank == 1 ? "[" + len + "]"
-                    : "[windows, " + len + "]") + " but found " + java.util.Arrays.toString(shape));
+            throw new ShapeMismatchException(
+                    file + ": '" + key + "' expected shape " + (rank == 1 ? "[" + len + "]" : "[windows, " + len + "]")
+                            + " but found " + java.util.Arrays.toString(shape));
         }
     }
 }

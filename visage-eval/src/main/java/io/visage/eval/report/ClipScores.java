@@ -8,8 +8,16 @@ package io.visage.eval.report;
  * @param skipped1fps number of skipped one-second windows
  * @param skipped5fps number of skipped fine windows
  */
-public record ClipScores(String id, double corrAll, double aucJAll, double corr1fps, double aucJ1fps,
-        double corr5fps, double aucJ5fps, int skipped1fps, int skipped5fps) {
+public record ClipScores(
+        String id,
+        double corrAll,
+        double aucJAll,
+        double corr1fps,
+        double aucJ1fps,
+        double corr5fps,
+        double aucJ5fps,
+        int skipped1fps,
+        int skipped5fps) {
 
     /** The six values in report order: corr_all, auc_j_all, corr_1fps, auc_j_1fps, corr_5fps, auc_j_5fps. */
     public double[] values() {

@@ -4,7 +4,7 @@ package io.visage.eval.report;
 @FunctionalInterface
 public interface ProgressListener {
     /** Does nothing. */
-    ProgressListener NONE = (done, total, id) -> { };
+    ProgressListener NONE = (done, total, id) -> {};
 
     /**
      * @param done  clips finished so far (1..total)

@@ -11,8 +11,8 @@ import io.visage.eval.spatial.SphericalHarmonicDecoder;
  * @param decoder        decoding weights ({@link SphericalHarmonicDecoder#REFERENCE_SQRT2} for parity)
  * @param grid           direction grid ({@link SphereGrid#REFERENCE})
  */
-public record SpatialEvalConfig(int clipSeconds, int fineWindowsPerSecond, SphericalHarmonicDecoder decoder,
-        SphereGrid grid) {
+public record SpatialEvalConfig(
+        int clipSeconds, int fineWindowsPerSecond, SphericalHarmonicDecoder decoder, SphereGrid grid) {
     /** The reference evaluation: 5 s clips, 1 s and 0.2 s windows, the sqrt(2) matrix, 2-degree grid. */
     public static final SpatialEvalConfig REFERENCE =
             new SpatialEvalConfig(5, 5, SphericalHarmonicDecoder.REFERENCE_SQRT2, SphereGrid.REFERENCE);

@@ -31,8 +31,7 @@ public final class SpatialEvaluation {
     /** The sample rate the reference evaluates at. */
     public static final int REFERENCE_SAMPLE_RATE_HZ = 16_000;
 
-    private SpatialEvaluation() {
-    }
+    private SpatialEvaluation() {}
 
     /**
      * @param sampleRateHz every WAV must have this rate (no resampling here)
@@ -118,8 +117,8 @@ public final class SpatialEvaluation {
                     + expectedSampleRateHz + " Hz (resample the file first; the evaluation does not resample)");
         }
         if (a.channelCount() != 4) {
-            throw new IllegalArgumentException(wav + ": " + a.channelCount()
-                    + " channels, expected 4 (first-order ambisonics W, Y, Z, X)");
+            throw new IllegalArgumentException(
+                    wav + ": " + a.channelCount() + " channels, expected 4 (first-order ambisonics W, Y, Z, X)");
         }
         return a.channels();
     }
@@ -134,10 +133,11 @@ public final class SpatialEvaluation {
     public static float[][] readGroundTruthFoa(Path wav, int sampleRateHz) {
         AudioBuffer a = Wav.read(wav);
         if (a.channelCount() != 4) {
-            throw new IllegalArgumentException(wav + ": " + a.channelCount()
-                    + " channels, expected 4 (first-order ambisonics W, Y, Z, X)");
+            throw new IllegalArgumentException(
+                    wav + ": " + a.channelCount() + " channels, expected 4 (first-order ambisonics W, Y, Z, X)");
         }
-        return a.sampleRate() == sampleRateHz ? a.channels()
+        return a.sampleRate() == sampleRateHz
+                ? a.channels()
                 : Resampler.torchaudio(a.sampleRate(), sampleRateHz).resample(a.channels());
     }
 
@@ -147,7 +147,9 @@ public final class SpatialEvaluation {
             throw new IllegalArgumentException(dir + ": not a folder");
         }
         try (Stream<Path> s = Files.list(dir)) {
-            return s.filter(p -> Files.isRegularFile(p) && p.getFileName().toString().endsWith(".wav")).sorted()
+            return s.filter(p ->
+                            Files.isRegularFile(p) && p.getFileName().toString().endsWith(".wav"))
+                    .sorted()
                     .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
@@ -193,14 +195,15 @@ public final class SpatialEvaluation {
     public static ClipMaps groundTruth(Path groundTruthDir, String id, Options o) {
         Path npz = groundTruthDir.resolve(id + ".npz");
         if (Files.isRegularFile(npz)) {
-            return ClipMaps.readNpz(npz, EqualAreaSampler.sampledLength(o.config().grid()));
+            return ClipMaps.readNpz(
+                    npz, EqualAreaSampler.sampledLength(o.config().grid()));
         }
         Path wav = groundTruthDir.resolve(id + ".wav");
         if (Files.isRegularFile(wav)) {
             return ClipMaps.compute(readGroundTruthFoa(wav, o.sampleRateHz()), o.sampleRateHz(), o.config());
         }
-        throw new IllegalArgumentException("no ground truth for generated clip '" + id + "': neither " + npz
-                + " nor " + wav + " exists");
+        throw new IllegalArgumentException(
+                "no ground truth for generated clip '" + id + "': neither " + npz + " nor " + wav + " exists");
     }
 
     /**
@@ -209,7 +212,7 @@ public final class SpatialEvaluation {
      * @throws IllegalArgumentException when the folder has no WAV or a ground truth is missing
      */
     public static SpatialReport evaluate(Path generatedDir, Path groundTruthDir, Options o, ProgressListener progress) {
-        return evaluate(generatedDir, groundTruthDir, o, progress, (id, gen, gt, scores) -> { });
+        return evaluate(generatedDir, groundTruthDir, o, progress, (id, gen, gt, scores) -> {});
     }
 
     /** Sees every clip's maps and scores as the evaluation goes (e.g. to draw pictures). */
@@ -219,8 +222,8 @@ public final class SpatialEvaluation {
     }
 
     /** As {@link #evaluate(Path, Path, Options, ProgressListener)}, also calling {@code observer} per clip. */
-    public static SpatialReport evaluate(Path generatedDir, Path groundTruthDir, Options o, ProgressListener progress,
-            ClipObserver observer) {
+    public static SpatialReport evaluate(
+            Path generatedDir, Path groundTruthDir, Options o, ProgressListener progress, ClipObserver observer) {
         List<Path> wavs = wavs(generatedDir);
         if (wavs.isEmpty()) {
             throw new IllegalArgumentException(generatedDir + ": no .wav files to evaluate");

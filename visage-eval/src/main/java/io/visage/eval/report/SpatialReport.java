@@ -22,8 +22,8 @@ import java.util.Locale;
  */
 public record SpatialReport(List<ClipScores> clips, double[] mean, int[] excluded, long seed, String decoder) {
     /** Result keys of the reference's {@code result.json}, in order. */
-    public static final List<String> KEYS = List.of("corr_all", "auc_j_all", "corr_1fps", "auc_j_1fps", "corr_5fps",
-            "auc_j_5fps");
+    public static final List<String> KEYS =
+            List.of("corr_all", "auc_j_all", "corr_1fps", "auc_j_1fps", "corr_5fps", "auc_j_5fps");
 
     /** Builds the report (means over non-NaN clip values). */
     public static SpatialReport of(List<ClipScores> clips, long seed, String decoder) {

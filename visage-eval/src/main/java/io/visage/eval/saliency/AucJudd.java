@@ -16,8 +16,7 @@ import java.util.Arrays;
  * </ul>
  */
 public final class AucJudd {
-    private AucJudd() {
-    }
+    private AucJudd() {}
 
     /** Reference AUC-Judd with fixations from {@link Fixations#reference(double[])} of the ground truth. */
     public static double reference(double[] saliency, double[] groundTruth, Jitter jitter) {

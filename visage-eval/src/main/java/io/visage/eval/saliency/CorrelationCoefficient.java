@@ -5,8 +5,7 @@ package io.visage.eval.saliency;
  * with their mean and population std, then {@code sum(a'b') / sqrt(sum(a'^2) sum(b'^2))}.
  */
 public final class CorrelationCoefficient {
-    private CorrelationCoefficient() {
-    }
+    private CorrelationCoefficient() {}
 
     /**
      * CC in [-1, 1]; NaN (documented, as the reference) when either map is constant. The evaluation

@@ -2,8 +2,7 @@ package io.visage.eval.saliency;
 
 /** Turning a continuous ground-truth map into binary "fixations". */
 public final class Fixations {
-    private Fixations() {
-    }
+    private Fixations() {}
 
     /**
      * The reference rule: positions where {@code F > max(F) - std(F)} (population std). A constant

@@ -37,8 +37,8 @@ public sealed interface Jitter {
         @Override
         public double[] draw(int length) {
             if (noise.length != length) {
-                throw new IllegalArgumentException("recorded jitter has " + noise.length + " values but the map has "
-                        + length);
+                throw new IllegalArgumentException(
+                        "recorded jitter has " + noise.length + " values but the map has " + length);
             }
             return noise.clone();
         }

@@ -4,8 +4,7 @@ import io.visage.nn.ShapeMismatchException;
 
 /** Input validation shared by the metrics. */
 final class MapChecks {
-    private MapChecks() {
-    }
+    private MapChecks() {}
 
     static void finite(String metric, String which, double[] map) {
         if (map.length == 0) {
@@ -21,8 +20,8 @@ final class MapChecks {
 
     static void sameLength(String metric, double[] a, double[] b) {
         if (a.length != b.length) {
-            throw new ShapeMismatchException(metric + ": saliency map has " + a.length
-                    + " values but the ground-truth map has " + b.length);
+            throw new ShapeMismatchException(
+                    metric + ": saliency map has " + a.length + " values but the ground-truth map has " + b.length);
         }
     }
 

@@ -9,8 +9,7 @@ public final class MapKlDivergence {
     /** The regulariser. */
     public static final double EPS = Math.ulp(1.0);
 
-    private MapKlDivergence() {
-    }
+    private MapKlDivergence() {}
 
     /**
      * @param saliency [L], non-negative

@@ -4,8 +4,7 @@ package io.visage.eval.saliency;
  * NSS: the mean of the z-scored saliency map (mean, population std) at the fixations.
  */
 public final class NormalizedScanpathSaliency {
-    private NormalizedScanpathSaliency() {
-    }
+    private NormalizedScanpathSaliency() {}
 
     /** NSS against the reference fixations of a ground-truth map ({@link Fixations#reference}). */
     public static double nss(double[] saliency, double[] groundTruth) {

@@ -5,8 +5,7 @@ package io.visage.eval.saliency;
  * normalised, then divided by its sum; the score is {@code sum(min(a, b))} in [0, 1].
  */
 public final class Similarity {
-    private Similarity() {
-    }
+    private Similarity() {}
 
     /**
      * @return SIM in [0, 1]; NaN (documented) when either map is constant

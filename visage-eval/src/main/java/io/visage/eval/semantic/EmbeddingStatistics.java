@@ -19,20 +19,21 @@ public record EmbeddingStatistics(float[] mean, double[][] covariance, int count
     public static EmbeddingStatistics of(float[][] embeddings) {
         int n = embeddings.length;
         if (n < 2) {
-            throw new IllegalArgumentException("embedding statistics need at least 2 rows (covariance ddof 1), found "
-                    + n);
+            throw new IllegalArgumentException(
+                    "embedding statistics need at least 2 rows (covariance ddof 1), found " + n);
         }
         int d = embeddings[0].length;
         double[] mu = new double[d];
         for (int i = 0; i < n; i++) {
             if (embeddings[i].length != d) {
-                throw new ShapeMismatchException("embeddings: row " + i + " has " + embeddings[i].length
-                        + " values but row 0 has " + d);
+                throw new ShapeMismatchException(
+                        "embeddings: row " + i + " has " + embeddings[i].length + " values but row 0 has " + d);
             }
             for (int j = 0; j < d; j++) {
                 float v = embeddings[i][j];
                 if (!Float.isFinite(v)) {
-                    throw new IllegalArgumentException("embeddings: non-finite value " + v + " at [" + i + ", " + j + "]");
+                    throw new IllegalArgumentException(
+                            "embeddings: non-finite value " + v + " at [" + i + ", " + j + "]");
                 }
                 mu[j] += v;
             }

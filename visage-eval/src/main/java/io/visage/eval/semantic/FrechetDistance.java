@@ -23,8 +23,7 @@ public final class FrechetDistance {
     /** The diagonal offset of the retry. */
     public static final double RETRY_EPS = 1e-6;
 
-    private FrechetDistance() {
-    }
+    private FrechetDistance() {}
 
     /** When the {@code +1e-6 I} retry applies. */
     public enum RetryRule {
@@ -38,8 +37,7 @@ public final class FrechetDistance {
      * @param distance the Fréchet distance
      * @param retried  whether the {@code +1e-6 I} offset was used
      */
-    public record Result(double distance, boolean retried) {
-    }
+    public record Result(double distance, boolean retried) {}
 
     /** FAD of embedding sets ({@code [N1][D]} generated vs {@code [N2][D]} ground truth), reference retry rule. */
     public static Result compute(float[][] generated, float[][] groundTruth) {
@@ -67,8 +65,8 @@ public final class FrechetDistance {
             tr1 += gen.covariance()[j][j];
             tr2 += gt.covariance()[j][j];
         }
-        boolean retry = rule == RetryRule.REFERENCE && hasZeroVariance(gen.covariance())
-                && hasZeroVariance(gt.covariance());
+        boolean retry =
+                rule == RetryRule.REFERENCE && hasZeroVariance(gen.covariance()) && hasZeroVariance(gt.covariance());
         double trSqrt = retry ? Double.NaN : traceSqrtProduct(gen.covariance(), gt.covariance(), 0.0);
         if (!Double.isFinite(trSqrt) && rule == RetryRule.REFERENCE) {
             retry = true;
@@ -129,8 +127,7 @@ public final class FrechetDistance {
         return vs.multiply(v.transpose());
     }
 
-    private record Eigen(double[] values, RealMatrix vectors) {
-    }
+    private record Eigen(double[] values, RealMatrix vectors) {}
 
     /**
      * Eigen-decomposition of a symmetric matrix through the SVD {@code M = U S V^T}: eigenvalue j is

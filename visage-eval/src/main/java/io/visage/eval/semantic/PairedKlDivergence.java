@@ -19,8 +19,7 @@ public final class PairedKlDivergence {
     /** The floor added to the generated probabilities. */
     public static final double EPS = 1e-6;
 
-    private PairedKlDivergence() {
-    }
+    private PairedKlDivergence() {}
 
     /**
      * @param softmax      the reported {@code kullback_leibler_divergence_softmax}
@@ -31,9 +30,14 @@ public final class PairedKlDivergence {
      * @param groundTruthRows [N] row of the ground-truth logits used per pair
      * @param missingInGenerated ground-truth names without a generated clip (skipped)
      */
-    public record Result(double softmax, double sigmoid, double[] perPair, List<String> pairedNames,
-            int[] generatedRows, int[] groundTruthRows, List<String> missingInGenerated) {
-    }
+    public record Result(
+            double softmax,
+            double sigmoid,
+            double[] perPair,
+            List<String> pairedNames,
+            int[] generatedRows,
+            int[] groundTruthRows,
+            List<String> missingInGenerated) {}
 
     /**
      * Pairs by base name (directories are ignored: {@code a/x.wav} pairs with {@code b/x.wav}).

@@ -32,8 +32,8 @@ public record AudioEnergyMap(SphereGrid grid, double[] values) {
      * @param decoder decoding weights ({@link SphericalHarmonicDecoder#REFERENCE_SQRT2} for parity)
      * @param grid    direction grid
      */
-    public static AudioEnergyMap compute(float[][] foa, int from, int length, SphericalHarmonicDecoder decoder,
-            SphereGrid grid) {
+    public static AudioEnergyMap compute(
+            float[][] foa, int from, int length, SphericalHarmonicDecoder decoder, SphereGrid grid) {
         checkWindow(foa, from, length);
         double[][] cov = new double[4][4];
         for (int i = 0; i < 4; i++) {
@@ -87,8 +87,8 @@ public record AudioEnergyMap(SphereGrid grid, double[] values) {
      * The literal reference computation: every beam signal formed and its RMS taken, in float64.
      * O(4 N G); for tests and as the obviously-correct reference of {@link #compute}.
      */
-    public static AudioEnergyMap computeDirect(float[][] foa, int from, int length, SphericalHarmonicDecoder decoder,
-            SphereGrid grid) {
+    public static AudioEnergyMap computeDirect(
+            float[][] foa, int from, int length, SphericalHarmonicDecoder decoder, SphereGrid grid) {
         checkWindow(foa, from, length);
         double[][] m = decoder.matrix(grid);
         int rows = grid.rows();

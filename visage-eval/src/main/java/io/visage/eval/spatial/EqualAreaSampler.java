@@ -14,8 +14,7 @@ import io.visage.nn.ShapeMismatchException;
 public final class EqualAreaSampler {
     private static final double PERIOD = 360.0;
 
-    private EqualAreaSampler() {
-    }
+    private EqualAreaSampler() {}
 
     /** Number of samples of map row {@code row} (of {@code rows} x {@code cols}). */
     public static int rowLength(int row, int rows, int cols) {

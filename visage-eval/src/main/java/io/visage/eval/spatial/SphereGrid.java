@@ -14,8 +14,8 @@ public record SphereGrid(double resolutionDeg) {
 
     public SphereGrid {
         if (!(resolutionDeg > 0) || Math.abs(180.0 / resolutionDeg - Math.rint(180.0 / resolutionDeg)) > 1e-9) {
-            throw new IllegalArgumentException("grid resolution must be a positive divisor of 180 degrees, was "
-                    + resolutionDeg);
+            throw new IllegalArgumentException(
+                    "grid resolution must be a positive divisor of 180 degrees, was " + resolutionDeg);
         }
     }
 

@@ -35,8 +35,12 @@ public enum SphericalHarmonicDecoder {
      */
     public double[] gains(double azimuthRad, double elevationRad) {
         double cn = Math.cos(elevationRad);
-        return new double[] {1.0, horizontalGain * cn * Math.sin(azimuthRad), Math.sin(elevationRad),
-            horizontalGain * cn * Math.cos(azimuthRad)};
+        return new double[] {
+            1.0,
+            horizontalGain * cn * Math.sin(azimuthRad),
+            Math.sin(elevationRad),
+            horizontalGain * cn * Math.cos(azimuthRad)
+        };
     }
 
     /**

@@ -1,9 +1,5 @@
 package io.visage.eval.image;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.visage.eval.FoaMetricsFixture;
 import io.visage.eval.spatial.MapIndex;
 import io.visage.eval.spatial.SphereGrid;
@@ -14,6 +10,10 @@ import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class EnergyMapImageTest {
     private static final int SCALE = 4;
@@ -55,19 +55,21 @@ class EnergyMapImageTest {
         double[] b = new double[grid.size()];
         a[3] = 1;
         b[grid.size() - 1] = 1;
-        BufferedImage img = EnergyMapImage.panel(List.of("whole", "0-1 s", "1-2 s"), List.of(a, a, a), List.of(b, b, b),
-                grid, null, 3);
-        assertEquals(3 * (grid.rows() * 3 + EnergyMapImage.TITLE_HEIGHT) + EnergyMapImage.TITLE_HEIGHT, img.getHeight());
+        BufferedImage img = EnergyMapImage.panel(
+                List.of("whole", "0-1 s", "1-2 s"), List.of(a, a, a), List.of(b, b, b), grid, null, 3);
+        assertEquals(
+                3 * (grid.rows() * 3 + EnergyMapImage.TITLE_HEIGHT) + EnergyMapImage.TITLE_HEIGHT, img.getHeight());
         assertTrue(img.getWidth() > 2 * grid.cols() * 3);
     }
 
     @Test
     void render_wrongSizeOrCameraOutside_throws() {
         SphereGrid grid = new SphereGrid(10.0);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> EnergyMapImage.render(new double[5], grid, "x", null, 2));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class, () -> EnergyMapImage.render(new double[5], grid, "x", null, 2));
         assertTrue(e.getMessage().contains("found 5"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class,
+        e = assertThrows(
+                IllegalArgumentException.class,
                 () -> EnergyMapImage.render(new double[grid.size()], grid, "x", new MapIndex(grid.rows(), 0), 2));
         assertTrue(e.getMessage().contains("outside"), e.getMessage());
     }

@@ -1,9 +1,5 @@
 package io.visage.eval.report;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.visage.audio.io.AudioBuffer;
@@ -19,6 +15,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 class SpatialEvaluationTest {
     private static final double EVAL_ATOL = 1e-4;
 
@@ -27,16 +27,16 @@ class SpatialEvaluationTest {
     }
 
     private static SpatialEvalConfig config(FoaMetricsFixture f) {
-        return new SpatialEvalConfig(f.config.get("clip_seconds").asInt(), 5,
-                SpatialEvalConfig.REFERENCE.decoder(), f.grid());
+        return new SpatialEvalConfig(
+                f.config.get("clip_seconds").asInt(), 5, SpatialEvalConfig.REFERENCE.decoder(), f.grid());
     }
 
     private static void assertMaps(FoaMetricsFixture f, ClipMaps m) {
         TensorAssert.assertClose("gt.map", f.io.shape("gt.map"), f.io.doubles("gt.map"), m.map(), 1e-5, 1e-7);
-        TensorAssert.assertClose("gt.map_1fps", f.io.shape("gt.map_1fps"), f.io.doubles("gt.map_1fps"),
-                flat(m.map1fps()), 1e-5, 1e-7);
-        TensorAssert.assertClose("gt.map_5fps", f.io.shape("gt.map_5fps"), f.io.doubles("gt.map_5fps"),
-                flat(m.map5fps()), 1e-5, 1e-7);
+        TensorAssert.assertClose(
+                "gt.map_1fps", f.io.shape("gt.map_1fps"), f.io.doubles("gt.map_1fps"), flat(m.map1fps()), 1e-5, 1e-7);
+        TensorAssert.assertClose(
+                "gt.map_5fps", f.io.shape("gt.map_5fps"), f.io.doubles("gt.map_5fps"), flat(m.map5fps()), 1e-5, 1e-7);
     }
 
     @Test
@@ -57,8 +57,13 @@ class SpatialEvaluationTest {
             ClipMaps gen = ClipMaps.compute(f.audio("eval.audio", false), sr, config(f));
             for (long seed = 0; seed < 3; seed++) {
                 ClipScores s = SpatialEvaluation.scoreClip("clip", gen, gt, SpatialEvaluation.clipRng(seed, "clip"));
-                TensorAssert.assertClose("eval.scores seed " + seed, f.io.shape("eval.scores"),
-                        f.io.doubles("eval.scores"), s.values(), 0, EVAL_ATOL);
+                TensorAssert.assertClose(
+                        "eval.scores seed " + seed,
+                        f.io.shape("eval.scores"),
+                        f.io.doubles("eval.scores"),
+                        s.values(),
+                        0,
+                        EVAL_ATOL);
                 // windows lying wholly in the zero padding are silent: NaN CC, skipped
                 int n = (int) f.io.shape("eval.audio")[1];
                 int clip = config(f).clipSamples(sr);
@@ -87,20 +92,28 @@ class SpatialEvaluationTest {
             SpatialReport r = SpatialEvaluation.evaluate(gen, gtMaps, o, (done, total, id) -> calls[0]++);
             assertEquals(1, calls[0]);
             assertEquals(1, r.clips().size());
-            TensorAssert.assertClose("eval.scores via folders", f.io.shape("eval.scores"), f.io.doubles("eval.scores"),
-                    r.clips().get(0).values(), 0, EVAL_ATOL);
+            TensorAssert.assertClose(
+                    "eval.scores via folders",
+                    f.io.shape("eval.scores"),
+                    f.io.doubles("eval.scores"),
+                    r.clips().get(0).values(),
+                    0,
+                    EVAL_ATOL);
             // the same from the ground-truth WAVs directly (no prepared npz)
             SpatialReport direct = SpatialEvaluation.evaluate(gen, gtWav, o, ProgressListener.NONE);
-            TensorAssert.assertClose("prepared vs on-the-fly ground truth", new long[] {6}, r.mean(), direct.mean(),
-                    0, 1e-12);
+            TensorAssert.assertClose(
+                    "prepared vs on-the-fly ground truth", new long[] {6}, r.mean(), direct.mean(), 0, 1e-12);
 
             Path json = tmp.resolve("report.json");
             r.writeJson(json);
             JsonNode j = new ObjectMapper().readTree(json.toFile());
             JsonNode expected = f.fixture.get("eval_result_json");
             for (String k : SpatialReport.KEYS) {
-                assertEquals(expected.get(k).asDouble(), Double.parseDouble(j.get("result").get(k).asText()),
-                        EVAL_ATOL + 0.5e-4, k);
+                assertEquals(
+                        expected.get(k).asDouble(),
+                        Double.parseDouble(j.get("result").get(k).asText()),
+                        EVAL_ATOL + 0.5e-4,
+                        k);
                 assertEquals(r.mean(k), j.get("clips").get("c1").get(k).asDouble(), 0.0, k);
             }
             assertEquals(1, j.get("clip_count").asInt());
@@ -129,14 +142,19 @@ class SpatialEvaluationTest {
     void wrongSampleRate_throwsNamingFileAndRates(@TempDir Path tmp) {
         Path w = tmp.resolve("x.wav");
         Wav.write(w, new AudioBuffer(48_000, new float[4][100]), SampleFormat.PCM_16);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> SpatialEvaluation.readFoa(w, SpatialEvaluation.REFERENCE_SAMPLE_RATE_HZ));
-        assertTrue(e.getMessage().contains("x.wav") && e.getMessage().contains("48000 Hz")
-                && e.getMessage().contains("16000 Hz"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("x.wav")
+                        && e.getMessage().contains("48000 Hz")
+                        && e.getMessage().contains("16000 Hz"),
+                e.getMessage());
         Path m = tmp.resolve("mono.wav");
         Wav.write(m, new AudioBuffer(16_000, new float[1][100]), SampleFormat.PCM_16);
         e = assertThrows(IllegalArgumentException.class, () -> SpatialEvaluation.readFoa(m, 16_000));
-        assertTrue(e.getMessage().contains("mono.wav") && e.getMessage().contains("1 channels, expected 4"),
+        assertTrue(
+                e.getMessage().contains("mono.wav") && e.getMessage().contains("1 channels, expected 4"),
                 e.getMessage());
     }
 
@@ -144,14 +162,17 @@ class SpatialEvaluationTest {
     void missingGroundTruth_throwsNamingBothCandidates(@TempDir Path tmp) throws IOException {
         Path gen = Files.createDirectories(tmp.resolve("gen"));
         Wav.write(gen.resolve("abc.wav"), new AudioBuffer(16_000, new float[4][16_000]), SampleFormat.PCM_16);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SpatialEvaluation
-                .evaluate(gen, tmp, SpatialEvaluation.Options.reference(0), ProgressListener.NONE));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> SpatialEvaluation.evaluate(
+                        gen, tmp, SpatialEvaluation.Options.reference(0), ProgressListener.NONE));
         assertTrue(e.getMessage().contains("abc.npz") && e.getMessage().contains("abc.wav"), e.getMessage());
     }
 
     @Test
     void sampleRateNotTilingFineWindows_throws() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> new SpatialEvaluation.Options(16_003, SpatialEvalConfig.REFERENCE, 0));
         assertTrue(e.getMessage().contains("16003"), e.getMessage());
     }

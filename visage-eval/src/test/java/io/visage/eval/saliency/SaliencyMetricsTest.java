@@ -1,22 +1,21 @@
 package io.visage.eval.saliency;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import io.visage.eval.FoaMetricsFixture;
 import io.visage.eval.spatial.AudioEnergyMap;
 import io.visage.eval.spatial.EqualAreaSampler;
 import io.visage.eval.spatial.SphericalHarmonicDecoder;
 import io.visage.nn.ShapeMismatchException;
-import io.visage.nn.testing.TensorAssert;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SaliencyMetricsTest {
     /** Pair p of the fixture as [saliency case, ground-truth case] (names from fixture.json). */
@@ -38,7 +37,8 @@ class SaliencyMetricsTest {
             for (int p = 0; p < pairs.size(); p++) {
                 double[] s = f.io.doubles(pairs.get(p)[0] + ".sampled");
                 double[] g = f.io.doubles(pairs.get(p)[1] + ".sampled");
-                assertEquals(corr[p], CorrelationCoefficient.cc(s, g), 1e-9 + 1e-9 * Math.abs(corr[p]), "corr pair " + p);
+                assertEquals(
+                        corr[p], CorrelationCoefficient.cc(s, g), 1e-9 + 1e-9 * Math.abs(corr[p]), "corr pair " + p);
                 assertEquals(auc[p], AucJudd.reference(s, g, Jitter.NONE), 1e-9, "auc_judd_nojitter pair " + p);
             }
             long[] jitterPairs = f.io.longs("metrics.auc_judd_jitter_pairs");
@@ -48,7 +48,8 @@ class SaliencyMetricsTest {
                 double[] s = f.io.doubles(pairs.get(p)[0] + ".sampled");
                 double[] g = f.io.doubles(pairs.get(p)[1] + ".sampled");
                 double[] noise = f.io.doubles("metrics.jitter_noise." + p);
-                assertEquals(aucJ[k], AucJudd.reference(s, g, Jitter.recorded(noise)), 1e-9, "auc_judd (jitter) pair " + p);
+                assertEquals(
+                        aucJ[k], AucJudd.reference(s, g, Jitter.recorded(noise)), 1e-9, "auc_judd (jitter) pair " + p);
             }
         }
     }
@@ -69,8 +70,8 @@ class SaliencyMetricsTest {
     }
 
     private static double[] sampled(FoaMetricsFixture f, String c) {
-        return EqualAreaSampler.sample(AudioEnergyMap.compute(f.audio(c + ".audio", true),
-                SphericalHarmonicDecoder.REFERENCE_SQRT2, f.grid()));
+        return EqualAreaSampler.sample(AudioEnergyMap.compute(
+                f.audio(c + ".audio", true), SphericalHarmonicDecoder.REFERENCE_SQRT2, f.grid()));
     }
 
     @ParameterizedTest
@@ -205,8 +206,8 @@ class SaliencyMetricsTest {
         assertTrue(Double.isNaN(CorrelationCoefficient.cc(c, x)));
         assertTrue(Double.isNaN(CorrelationCoefficient.cc(x, c)));
         assertTrue(Double.isNaN(Similarity.sim(c, x)));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> AucJudd.reference(c, x, Jitter.NONE));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> AucJudd.reference(c, x, Jitter.NONE));
         assertTrue(e.getMessage().contains("constant"), e.getMessage());
         double jittered = AucJudd.reference(c, x, Jitter.gaussian(new SplittableRandom(1)));
         assertTrue(jittered >= 0 && jittered <= 1);
@@ -219,21 +220,25 @@ class SaliencyMetricsTest {
     void nanInput_throwsNamingIndex() {
         double[] x = {1, 2, Double.NaN, 4};
         double[] y = {1, 2, 3, 4};
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> CorrelationCoefficient.cc(x, y));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> CorrelationCoefficient.cc(x, y));
         assertTrue(e.getMessage().contains("index 2") && e.getMessage().contains("saliency"), e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> AucJudd.reference(y, x, Jitter.NONE));
         assertTrue(e.getMessage().contains("ground-truth") && e.getMessage().contains("index 2"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> MapKlDivergence.kl(new double[] {1, -1}, new double[] {1, 1}));
+        e = assertThrows(
+                IllegalArgumentException.class, () -> MapKlDivergence.kl(new double[] {1, -1}, new double[] {1, 1}));
         assertTrue(e.getMessage().contains("negative"), e.getMessage());
     }
 
     @Test
     void lengthMismatch_throwsWithBothLengths() {
-        ShapeMismatchException e = assertThrows(ShapeMismatchException.class,
-                () -> CorrelationCoefficient.cc(new double[3], new double[4]));
+        ShapeMismatchException e = assertThrows(
+                ShapeMismatchException.class, () -> CorrelationCoefficient.cc(new double[3], new double[4]));
         assertTrue(e.getMessage().contains("3") && e.getMessage().contains("4"), e.getMessage());
-        IllegalArgumentException j = assertThrows(IllegalArgumentException.class,
-                () -> AucJudd.reference(new double[] {1, 2, 3}, new double[] {1, 2, 3}, Jitter.recorded(new double[2])));
+        IllegalArgumentException j = assertThrows(
+                IllegalArgumentException.class,
+                () -> AucJudd.reference(
+                        new double[] {1, 2, 3}, new double[] {1, 2, 3}, Jitter.recorded(new double[2])));
         assertTrue(j.getMessage().contains("2 values") && j.getMessage().contains("3"), j.getMessage());
     }
 }

@@ -1,11 +1,5 @@
 package io.visage.eval.semantic;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.visage.nn.ShapeMismatchException;
@@ -22,6 +16,12 @@ import java.util.SplittableRandom;
 import org.apache.commons.math3.linear.Array2DRowRealMatrix;
 import org.apache.commons.math3.linear.RealMatrix;
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SemanticMathTest {
     private static final String SET = "semantic-math";
@@ -52,28 +52,39 @@ class SemanticMathTest {
         try (TensorSource s = TensorFiles.open(Fixtures.file(SET, "io.safetensors"))) {
             for (String set : new String[] {"gen", "gt"}) {
                 EmbeddingStatistics st = EmbeddingStatistics.of(matrix(s, "fad.main." + set + "_embeddings"));
-                TensorAssert.assertClose("mu_" + set, s.shape("fad.main.mu_" + set), s.floats("fad.main.mu_" + set),
-                        st.mean(), 1e-5, 1e-6);
+                TensorAssert.assertClose(
+                        "mu_" + set,
+                        s.shape("fad.main.mu_" + set),
+                        s.floats("fad.main.mu_" + set),
+                        st.mean(),
+                        1e-5,
+                        1e-6);
                 double[] cov = new double[st.dimension() * st.dimension()];
                 for (int i = 0; i < st.dimension(); i++) {
                     System.arraycopy(st.covariance()[i], 0, cov, i * st.dimension(), st.dimension());
                 }
-                TensorAssert.assertClose("sigma_" + set, s.shape("fad.main.sigma_" + set),
-                        s.doubles("fad.main.sigma_" + set), cov, 1e-7, 1e-9);
+                TensorAssert.assertClose(
+                        "sigma_" + set,
+                        s.shape("fad.main.sigma_" + set),
+                        s.doubles("fad.main.sigma_" + set),
+                        cov,
+                        1e-7,
+                        1e-9);
             }
         }
     }
 
     @Test
     void frechetDistance_everyFixtureCase_matchesValueAndRetryBranch() throws IOException {
-        JsonNode fx = new ObjectMapper().readTree(Fixtures.file(SET, "fixture.json").toFile());
+        JsonNode fx =
+                new ObjectMapper().readTree(Fixtures.file(SET, "fixture.json").toFile());
         try (TensorSource s = TensorFiles.open(Fixtures.file(SET, "io.safetensors"))) {
             List<String> cases = cases(s, "fad.", ".fad");
             assertFalse(cases.isEmpty());
             boolean sawRetry = false;
             for (String c : cases) {
-                FrechetDistance.Result r = FrechetDistance.compute(matrix(s, "fad." + c + ".gen_embeddings"),
-                        matrix(s, "fad." + c + ".gt_embeddings"));
+                FrechetDistance.Result r = FrechetDistance.compute(
+                        matrix(s, "fad." + c + ".gen_embeddings"), matrix(s, "fad." + c + ".gt_embeddings"));
                 double expected = s.doubles("fad." + c + ".fad")[0];
                 assertEquals(expected, r.distance(), 1e-4 + 1e-6 * Math.abs(expected), "fad." + c);
                 boolean retry = s.longs("fad." + c + ".retry_triggered")[0] == 1;
@@ -85,9 +96,13 @@ class SemanticMathTest {
                             EmbeddingStatistics.of(matrix(s, "fad." + c + ".gen_embeddings")),
                             EmbeddingStatistics.of(matrix(s, "fad." + c + ".gt_embeddings")),
                             FrechetDistance.RetryRule.NEVER);
-                    double indep = fx.get("fad").get(c).get("independent_float64_eigh_estimate").asDouble();
+                    double indep = fx.get("fad")
+                            .get(c)
+                            .get("independent_float64_eigh_estimate")
+                            .asDouble();
                     assertEquals(indep, plain.distance(), 1e-4 + 1e-6 * Math.abs(indep), "fad." + c + " without retry");
-                    assertTrue(Math.abs(plain.distance() - expected) > 100 * (1e-4 + 1e-6 * Math.abs(expected)),
+                    assertTrue(
+                            Math.abs(plain.distance() - expected) > 100 * (1e-4 + 1e-6 * Math.abs(expected)),
                             "the retry must matter on fad." + c);
                 }
             }
@@ -124,11 +139,11 @@ class SemanticMathTest {
             }
         }
         assertEquals(0.0, FrechetDistance.compute(e, e).distance(), 1e-9);
-        ShapeMismatchException x = assertThrows(ShapeMismatchException.class,
-                () -> FrechetDistance.compute(e, new float[][] {{1, 2}, {3, 4}}));
+        ShapeMismatchException x = assertThrows(
+                ShapeMismatchException.class, () -> FrechetDistance.compute(e, new float[][] {{1, 2}, {3, 4}}));
         assertTrue(x.getMessage().contains("6") && x.getMessage().contains("2"), x.getMessage());
-        IllegalArgumentException one = assertThrows(IllegalArgumentException.class,
-                () -> EmbeddingStatistics.of(new float[][] {{1, 2}}));
+        IllegalArgumentException one =
+                assertThrows(IllegalArgumentException.class, () -> EmbeddingStatistics.of(new float[][] {{1, 2}}));
         assertTrue(one.getMessage().contains("at least 2 rows"), one.getMessage());
     }
 
@@ -162,8 +177,16 @@ class SemanticMathTest {
                 }
                 PairedKlDivergence.Result r = PairedKlDivergence.compute(genNames, gen, gtNames, gt);
                 if (pg != null) {
-                    assertArrayEquals(pg, java.util.Arrays.stream(r.generatedRows()).asLongStream().toArray());
-                    assertArrayEquals(pt, java.util.Arrays.stream(r.groundTruthRows()).asLongStream().toArray());
+                    assertArrayEquals(
+                            pg,
+                            java.util.Arrays.stream(r.generatedRows())
+                                    .asLongStream()
+                                    .toArray());
+                    assertArrayEquals(
+                            pt,
+                            java.util.Arrays.stream(r.groundTruthRows())
+                                    .asLongStream()
+                                    .toArray());
                     assertEquals(gt.length - pt.length, r.missingInGenerated().size());
                 }
                 float expSoft = s.floats(p + "kl_softmax")[0];
@@ -184,16 +207,19 @@ class SemanticMathTest {
     @Test
     void klDivergence_samePairs_isZeroUpToTheFloor_andNoPairThrows() {
         float[][] l = {{1, 2, 3}, {0, -1, 4}};
-        PairedKlDivergence.Result r = PairedKlDivergence.compute(List.of("a.wav", "b.wav"), l, List.of("b.wav", "a.wav"),
-                new float[][] {l[1], l[0]});
+        PairedKlDivergence.Result r = PairedKlDivergence.compute(
+                List.of("a.wav", "b.wav"), l, List.of("b.wav", "a.wav"), new float[][] {l[1], l[0]});
         assertEquals(0.0, r.softmax(), 1e-5, "KL(p, p) is 0 up to the 1e-6 floor");
         assertEquals(List.of("b.wav", "a.wav"), r.pairedNames());
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> PairedKlDivergence.compute(List.of("a.wav"), new float[][] {l[0]}, List.of("z.wav"),
-                        new float[][] {l[0]}));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> PairedKlDivergence.compute(
+                        List.of("a.wav"), new float[][] {l[0]}, List.of("z.wav"), new float[][] {l[0]}));
         assertTrue(e.getMessage().contains("no generated file name matches"), e.getMessage());
-        e = assertThrows(IllegalArgumentException.class, () -> PairedKlDivergence.compute(List.of("x/a.wav", "y/a.wav"),
-                l, List.of("a.wav"), new float[][] {l[0]}));
+        e = assertThrows(
+                IllegalArgumentException.class,
+                () -> PairedKlDivergence.compute(
+                        List.of("x/a.wav", "y/a.wav"), l, List.of("a.wav"), new float[][] {l[0]}));
         assertTrue(e.getMessage().contains("'a.wav' occurs twice"), e.getMessage());
     }
 }

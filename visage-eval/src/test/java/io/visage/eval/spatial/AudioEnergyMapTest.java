@@ -1,10 +1,5 @@
 package io.visage.eval.spatial;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.visage.eval.FoaMetricsFixture;
 import io.visage.nn.ShapeMismatchException;
 import io.visage.nn.testing.TensorAssert;
@@ -13,6 +8,11 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AudioEnergyMapTest {
     @Test
@@ -23,8 +23,13 @@ class AudioEnergyMapTest {
             for (String c : cases) {
                 float[][] audio = f.audio(c + ".audio", true);
                 AudioEnergyMap map = AudioEnergyMap.compute(audio, SphericalHarmonicDecoder.REFERENCE_SQRT2, f.grid());
-                TensorAssert.assertClose(c + ".energy_map", f.io.shape(c + ".energy_map"),
-                        f.io.doubles(c + ".energy_map"), map.values(), 1e-4, 1e-5);
+                TensorAssert.assertClose(
+                        c + ".energy_map",
+                        f.io.shape(c + ".energy_map"),
+                        f.io.doubles(c + ".energy_map"),
+                        map.values(),
+                        1e-4,
+                        1e-5);
                 long[] am = f.io.longs(c + ".argmax");
                 MapIndex idx = map.argmax();
                 assertEquals(am[0], idx.row(), c + ".argmax row");
@@ -32,13 +37,18 @@ class AudioEnergyMapTest {
                 double[] sampled = EqualAreaSampler.sample(map);
                 assertEquals(f.fixture.get("sampled_length").asInt(), sampled.length);
                 assertEquals(EqualAreaSampler.sampledLength(f.grid()), sampled.length);
-                TensorAssert.assertClose(c + ".sampled", f.io.shape(c + ".sampled"), f.io.doubles(c + ".sampled"),
-                        sampled, 1e-5, 1e-7);
+                TensorAssert.assertClose(
+                        c + ".sampled", f.io.shape(c + ".sampled"), f.io.doubles(c + ".sampled"), sampled, 1e-5, 1e-7);
                 // er_sphere_sample of the fixture's own map: isolates the sampler from the decoding
                 SphereGrid g = f.grid();
                 double[] fromFixtureMap = EqualAreaSampler.sample(f.io.doubles(c + ".energy_map"), g.rows(), g.cols());
-                TensorAssert.assertClose(c + ".sampled (from fixture map)", f.io.shape(c + ".sampled"),
-                        f.io.doubles(c + ".sampled"), fromFixtureMap, 1e-12, 1e-12);
+                TensorAssert.assertClose(
+                        c + ".sampled (from fixture map)",
+                        f.io.shape(c + ".sampled"),
+                        f.io.doubles(c + ".sampled"),
+                        fromFixtureMap,
+                        1e-12,
+                        1e-12);
             }
         }
     }
@@ -56,8 +66,8 @@ class AudioEnergyMapTest {
         for (SphericalHarmonicDecoder d : SphericalHarmonicDecoder.values()) {
             AudioEnergyMap fast = AudioEnergyMap.compute(x, 17, 200, d, g);
             AudioEnergyMap slow = AudioEnergyMap.computeDirect(x, 17, 200, d, g);
-            TensorAssert.assertClose("fast vs direct " + d, new long[] {g.rows(), g.cols()}, slow.values(), fast.values(),
-                    1e-9, 1e-12);
+            TensorAssert.assertClose(
+                    "fast vs direct " + d, new long[] {g.rows(), g.cols()}, slow.values(), fast.values(), 1e-9, 1e-12);
         }
     }
 
@@ -74,29 +84,39 @@ class AudioEnergyMapTest {
         double az = g.azimuthRad(col);
         double el = g.gridElevationRad(gridRow);
         float[][] sn3dWave = planeWave(SphericalHarmonicDecoder.SN3D.gains(az, el), 400);
-        assertEquals(new MapIndex(g.rows() - 1 - gridRow, col),
-                AudioEnergyMap.compute(sn3dWave, SphericalHarmonicDecoder.SN3D, g).argmax());
+        assertEquals(
+                new MapIndex(g.rows() - 1 - gridRow, col),
+                AudioEnergyMap.compute(sn3dWave, SphericalHarmonicDecoder.SN3D, g)
+                        .argmax());
         float[][] refWave = planeWave(SphericalHarmonicDecoder.REFERENCE_SQRT2.gains(az, el), 400);
-        MapIndex peak = AudioEnergyMap.compute(refWave, SphericalHarmonicDecoder.REFERENCE_SQRT2, g).argmax();
+        MapIndex peak = AudioEnergyMap.compute(refWave, SphericalHarmonicDecoder.REFERENCE_SQRT2, g)
+                .argmax();
         assertEquals(col, peak.col());
         assertEquals(Math.toDegrees(Math.atan(Math.tan(el) / 2)), peak.elevationDeg(g), g.resolutionDeg() / 2 + 1e-9);
-        MapIndex peakSn3d = AudioEnergyMap.compute(sn3dWave, SphericalHarmonicDecoder.REFERENCE_SQRT2, g).argmax();
+        MapIndex peakSn3d = AudioEnergyMap.compute(sn3dWave, SphericalHarmonicDecoder.REFERENCE_SQRT2, g)
+                .argmax();
         assertEquals(col, peakSn3d.col());
-        assertEquals(Math.toDegrees(Math.atan(Math.tan(el) / Math.sqrt(2))), peakSn3d.elevationDeg(g),
+        assertEquals(
+                Math.toDegrees(Math.atan(Math.tan(el) / Math.sqrt(2))),
+                peakSn3d.elevationDeg(g),
                 g.resolutionDeg() / 2 + 1e-9);
     }
 
     @Test
     void compute_wrongChannelCount_throwsWithCounts() {
-        ShapeMismatchException e = assertThrows(ShapeMismatchException.class,
+        ShapeMismatchException e = assertThrows(
+                ShapeMismatchException.class,
                 () -> AudioEnergyMap.compute(new float[3][10], SphericalHarmonicDecoder.SN3D, SphereGrid.REFERENCE));
-        assertTrue(e.getMessage().contains("expected 4 channels") && e.getMessage().contains("found 3"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("expected 4 channels") && e.getMessage().contains("found 3"), e.getMessage());
     }
 
     @Test
     void compute_windowOutsideAudio_throwsWithBounds() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AudioEnergyMap
-                .compute(new float[4][10], 5, 6, SphericalHarmonicDecoder.SN3D, SphereGrid.REFERENCE));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> AudioEnergyMap.compute(
+                        new float[4][10], 5, 6, SphericalHarmonicDecoder.SN3D, SphereGrid.REFERENCE));
         assertTrue(e.getMessage().contains("[5, 11)") && e.getMessage().contains("10 samples"), e.getMessage());
     }
 

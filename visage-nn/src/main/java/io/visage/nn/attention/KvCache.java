@@ -30,7 +30,8 @@ public final class KvCache {
         }
         List<Layer> ls = new ArrayList<>(layers);
         for (int i = 0; i < layers; i++) {
-            ls.add(new Layer(Nd4j.create(type, batch, heads, capacity, headDim),
+            ls.add(new Layer(
+                    Nd4j.create(type, batch, heads, capacity, headDim),
                     Nd4j.create(type, batch, heads, capacity, headDim)));
         }
         return new KvCache(List.copyOf(ls), capacity);
@@ -80,28 +81,39 @@ public final class KvCache {
             long t = k.size(2);
             long cap = keys.size(2);
             if (length + t > cap) {
-                throw new IllegalStateException("KV cache full: " + length + " cached + " + t + " new > capacity " + cap);
+                throw new IllegalStateException(
+                        "KV cache full: " + length + " cached + " + t + " new > capacity " + cap);
             }
             if (k.size(0) != keys.size(0) || k.size(1) != keys.size(1) || k.size(3) != keys.size(3)) {
                 throw new IllegalArgumentException("KV cache is [B=" + keys.size(0) + ", H=" + keys.size(1) + ", *, Dh="
                         + keys.size(3) + "] but got keys " + java.util.Arrays.toString(k.shape()));
             }
-            keys.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(length, length + t),
-                    NDArrayIndex.all()).assign(k);
-            values.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(length, length + t),
-                    NDArrayIndex.all()).assign(v);
+            keys.get(
+                            NDArrayIndex.all(),
+                            NDArrayIndex.all(),
+                            NDArrayIndex.interval(length, length + t),
+                            NDArrayIndex.all())
+                    .assign(k);
+            values.get(
+                            NDArrayIndex.all(),
+                            NDArrayIndex.all(),
+                            NDArrayIndex.interval(length, length + t),
+                            NDArrayIndex.all())
+                    .assign(v);
             length += (int) t;
             return new INDArray[] {cachedKeys(), cachedValues()};
         }
 
         /** Keys of positions [0, length): [B, H, length, Dh] (a view). */
         public INDArray cachedKeys() {
-            return keys.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, length), NDArrayIndex.all());
+            return keys.get(
+                    NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, length), NDArrayIndex.all());
         }
 
         /** Values of positions [0, length): [B, H, length, Dh] (a view). */
         public INDArray cachedValues() {
-            return values.get(NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, length), NDArrayIndex.all());
+            return values.get(
+                    NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, length), NDArrayIndex.all());
         }
 
         /** The full self-attention key buffer [B, H, capacity, Dh]. */

@@ -37,10 +37,13 @@ public final class MultiHeadAttention implements Module {
     }
 
     public static MultiHeadAttention create(Params p, String path, long dim, int heads, double dropout, double std) {
-        return new MultiHeadAttention(Linear.create(p, Params.join(path, "k_proj"), dim, dim, true, std),
+        return new MultiHeadAttention(
+                Linear.create(p, Params.join(path, "k_proj"), dim, dim, true, std),
                 Linear.create(p, Params.join(path, "v_proj"), dim, dim, true, std),
                 Linear.create(p, Params.join(path, "q_proj"), dim, dim, true, std),
-                Linear.create(p, Params.join(path, "out_proj"), dim, dim, true, std), heads, dropout);
+                Linear.create(p, Params.join(path, "out_proj"), dim, dim, true, std),
+                heads,
+                dropout);
     }
 
     /**
@@ -89,12 +92,13 @@ public final class MultiHeadAttention implements Module {
      */
     public Tensor forwardCross(Ops ops, Tensor x, Tensor kv, KvCache.Layer cache) {
         if (!cache.hasCross()) {
-            cache.setCross(AttentionMath.splitHeads(ops, kProj.forward(ops, kv), heads).value(),
+            cache.setCross(
+                    AttentionMath.splitHeads(ops, kProj.forward(ops, kv), heads).value(),
                     AttentionMath.splitHeads(ops, vProj.forward(ops, kv), heads).value());
         }
         Tensor q = AttentionMath.splitHeads(ops, ops.scale(qProj.forward(ops, x), scaling), heads);
-        Tensor ctx = AttentionMath.attend(ops, q, ops.constant(cache.crossKeys()), ops.constant(cache.crossValues()),
-                null, dropout);
+        Tensor ctx = AttentionMath.attend(
+                ops, q, ops.constant(cache.crossKeys()), ops.constant(cache.crossValues()), null, dropout);
         return outProj.forward(ops, AttentionMath.mergeHeads(ops, ctx));
     }
 

@@ -1,12 +1,12 @@
 package io.visage.nn.autodiff;
 
-import static org.nd4j.linalg.indexing.NDArrayIndex.all;
-import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
-import static org.nd4j.linalg.indexing.NDArrayIndex.point;
-
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.INDArrayIndex;
+
+import static org.nd4j.linalg.indexing.NDArrayIndex.all;
+import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
+import static org.nd4j.linalg.indexing.NDArrayIndex.point;
 
 /**
  * Convolution kernels behind {@link Ops#conv1d} and {@link Ops#convTranspose1d}: im2col with one
@@ -23,7 +23,8 @@ final class Conv {
     private static INDArrayIndex steps(long first, int step, int n) {
         // ND4J 1.0.0-M2.1 misreads a strided interval that holds one element (interval(5, 2, 6)
         // selects [5, 7, 9, 11]), so single positions use a plain interval.
-        return step == 1 || n == 1 ? interval(first, first + n)
+        return step == 1 || n == 1
+                ? interval(first, first + n)
                 : interval(first, step, first + (long) step * (n - 1) + 1);
     }
 
@@ -37,7 +38,8 @@ final class Conv {
         int c = (int) src.size(0);
         INDArray cols = Nd4j.create(src.dataType(), c, kernel, n);
         for (int k = 0; k < kernel; k++) {
-            cols.get(all(), point(k), all()).assign(src.get(all(), steps((long) t0 * stride + (long) k * dilation, stride, n)));
+            cols.get(all(), point(k), all())
+                    .assign(src.get(all(), steps((long) t0 * stride + (long) k * dilation, stride, n)));
         }
         return cols;
     }
@@ -45,7 +47,8 @@ final class Conv {
     /** dst[c, (t0 + j)·stride + k·dilation] += cols[c, k, j]. dst is [C, L]. */
     private static void col2im(INDArray cols, INDArray dst, int kernel, int stride, int dilation, int t0, int n) {
         for (int k = 0; k < kernel; k++) {
-            dst.get(all(), steps((long) t0 * stride + (long) k * dilation, stride, n)).addi(cols.get(all(), point(k), all()));
+            dst.get(all(), steps((long) t0 * stride + (long) k * dilation, stride, n))
+                    .addi(cols.get(all(), point(k), all()));
         }
     }
 
@@ -112,8 +115,15 @@ final class Conv {
         return out;
     }
 
-    static INDArray[] backward(INDArray x, INDArray w, INDArray gy, Conv1dGeometry g, boolean needX, boolean needW,
-            boolean needB, long budget) {
+    static INDArray[] backward(
+            INDArray x,
+            INDArray w,
+            INDArray gy,
+            Conv1dGeometry g,
+            boolean needX,
+            boolean needW,
+            boolean needB,
+            long budget) {
         INDArray xpad = padTime(x, g.padding(), g.padding());
         INDArray gxpad = needX ? xpad.ulike().assign(0) : null;
         INDArray gw = needW ? w.ulike().assign(0) : null;
@@ -126,7 +136,8 @@ final class Conv {
                 INDArray gw2 = needW ? Nd4j.create(w.dataType(), cog, (long) cig * g.kernel()) : null;
                 for (int b = 0; b < g.batch(); b++) {
                     INDArray src = channels(xpad.get(point(b), all(), all()), 0, (long) grp * cig, cig);
-                    INDArray gsrc = needX ? channels(gxpad.get(point(b), all(), all()), 0, (long) grp * cig, cig) : null;
+                    INDArray gsrc =
+                            needX ? channels(gxpad.get(point(b), all(), all()), 0, (long) grp * cig, cig) : null;
                     INDArray gyb = channels(gy.get(point(b), all(), all()), 0, (long) grp * cog, cog);
                     for (int t0 = 0; t0 < g.tout(); t0 += step) {
                         int n = Math.min(step, g.tout() - t0);
@@ -147,7 +158,10 @@ final class Conv {
                 }
             }
         }
-        INDArray gx = needX ? gxpad.get(all(), all(), interval(g.padding(), g.padding() + g.tin())).dup('c') : null;
+        INDArray gx = needX
+                ? gxpad.get(all(), all(), interval(g.padding(), g.padding() + g.tin()))
+                        .dup('c')
+                : null;
         INDArray gb = needB ? gy.sum(0, 2) : null;
         return new INDArray[] {gx, gw, gb};
     }
@@ -160,7 +174,9 @@ final class Conv {
         int cog = g.coutPerGroup();
         int step = chunk(cog, g.kernel(), g.tin(), budget);
         for (int grp = 0; grp < g.groups(); grp++) {
-            INDArray w2t = channels(w, 0, (long) grp * cig, cig).reshape('c', cig, (long) cog * g.kernel()).transpose();
+            INDArray w2t = channels(w, 0, (long) grp * cig, cig)
+                    .reshape('c', cig, (long) cog * g.kernel())
+                    .transpose();
             for (int b = 0; b < g.batch(); b++) {
                 INDArray src = channels(x.get(point(b), all(), all()), 0, (long) grp * cig, cig);
                 INDArray dst = channels(full.get(point(b), all(), all()), 0, (long) grp * cog, cog);
@@ -172,14 +188,22 @@ final class Conv {
                 }
             }
         }
-        INDArray out = full.get(all(), all(), interval(g.padding(), g.padding() + g.tout())).dup('c');
+        INDArray out = full.get(all(), all(), interval(g.padding(), g.padding() + g.tout()))
+                .dup('c');
         full.close();
         addBias(out, bias);
         return out;
     }
 
-    static INDArray[] transposedBackward(INDArray x, INDArray w, INDArray gy, Conv1dGeometry g, boolean needX,
-            boolean needW, boolean needB, long budget) {
+    static INDArray[] transposedBackward(
+            INDArray x,
+            INDArray w,
+            INDArray gy,
+            Conv1dGeometry g,
+            boolean needX,
+            boolean needW,
+            boolean needB,
+            long budget) {
         INDArray gfull = Nd4j.create(gy.dataType(), g.batch(), g.cout(), g.fullLength());
         gfull.get(all(), all(), interval(g.padding(), g.padding() + g.tout())).assign(gy);
         INDArray gx = needX ? x.ulike().assign(0) : null;

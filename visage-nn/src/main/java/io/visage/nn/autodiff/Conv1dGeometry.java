@@ -8,27 +8,50 @@ import java.util.Arrays;
  * @param batch B; @param cin input channels; @param tin input length; @param cout output channels
  * @param kernel K; @param tout output length; @param transposed true for conv_transpose1d
  */
-record Conv1dGeometry(int batch, int cin, int tin, int cout, int kernel, int stride, int padding, int dilation,
-        int groups, int outputPadding, int tout, boolean transposed) {
+record Conv1dGeometry(
+        int batch,
+        int cin,
+        int tin,
+        int cout,
+        int kernel,
+        int stride,
+        int padding,
+        int dilation,
+        int groups,
+        int outputPadding,
+        int tout,
+        boolean transposed) {
 
     static Conv1dGeometry conv(long[] x, long[] w, int stride, int padding, int dilation, int groups) {
         check(x, w, stride, padding, dilation, groups, "conv1d");
         int cin = (int) x[1];
         if (w[1] * groups != cin || w[0] % groups != 0) {
-            throw new IllegalArgumentException("conv1d: weight " + Arrays.toString(w) + " [Cout, Cin/groups, K] does not fit input "
-                    + Arrays.toString(x) + " [B, Cin, T] with groups=" + groups);
+            throw new IllegalArgumentException(
+                    "conv1d: weight " + Arrays.toString(w) + " [Cout, Cin/groups, K] does not fit input "
+                            + Arrays.toString(x) + " [B, Cin, T] with groups=" + groups);
         }
         long tout = (x[2] + 2L * padding - (long) dilation * (w[2] - 1) - 1) / stride + 1;
         if (x[2] + 2L * padding - (long) dilation * (w[2] - 1) - 1 < 0) {
             throw new IllegalArgumentException("conv1d: input length " + x[2] + " too short for kernel " + w[2]
                     + " dilation " + dilation + " padding " + padding);
         }
-        return new Conv1dGeometry((int) x[0], cin, (int) x[2], (int) w[0], (int) w[2], stride, padding, dilation,
-                groups, 0, (int) tout, false);
+        return new Conv1dGeometry(
+                (int) x[0],
+                cin,
+                (int) x[2],
+                (int) w[0],
+                (int) w[2],
+                stride,
+                padding,
+                dilation,
+                groups,
+                0,
+                (int) tout,
+                false);
     }
 
-    static Conv1dGeometry transposed(long[] x, long[] w, int stride, int padding, int outputPadding, int dilation,
-            int groups) {
+    static Conv1dGeometry transposed(
+            long[] x, long[] w, int stride, int padding, int outputPadding, int dilation, int groups) {
         check(x, w, stride, padding, dilation, groups, "conv_transpose1d");
         int cin = (int) x[1];
         if (w[0] != cin || cin % groups != 0) {
@@ -37,15 +60,26 @@ record Conv1dGeometry(int batch, int cin, int tin, int cout, int kernel, int str
                     + groups);
         }
         if (outputPadding < 0 || (outputPadding >= stride && outputPadding >= dilation)) {
-            throw new IllegalArgumentException("conv_transpose1d: output_padding " + outputPadding
-                    + " must be smaller than stride or dilation");
+            throw new IllegalArgumentException(
+                    "conv_transpose1d: output_padding " + outputPadding + " must be smaller than stride or dilation");
         }
         long tout = (x[2] - 1) * stride - 2L * padding + (long) dilation * (w[2] - 1) + outputPadding + 1;
         if (tout < 1) {
             throw new IllegalArgumentException("conv_transpose1d: output length " + tout + " < 1");
         }
-        return new Conv1dGeometry((int) x[0], cin, (int) x[2], (int) (w[1] * groups), (int) w[2], stride, padding,
-                dilation, groups, outputPadding, (int) tout, true);
+        return new Conv1dGeometry(
+                (int) x[0],
+                cin,
+                (int) x[2],
+                (int) (w[1] * groups),
+                (int) w[2],
+                stride,
+                padding,
+                dilation,
+                groups,
+                outputPadding,
+                (int) tout,
+                true);
     }
 
     private static void check(long[] x, long[] w, int stride, int padding, int dilation, int groups, String op) {

@@ -164,14 +164,15 @@ public final class Ops {
     /** a + b (broadcasting). */
     public Tensor add(Tensor a, Tensor b) {
         INDArray out = a.value().add(b.value());
-        return result(out, new Tensor[] {a, b}, g -> new INDArray[] {sumToShape(g, a.shape()), sumToShape(g, b.shape())});
+        return result(out, new Tensor[] {a, b}, g ->
+                new INDArray[] {sumToShape(g, a.shape()), sumToShape(g, b.shape())});
     }
 
     /** a - b (broadcasting). */
     public Tensor sub(Tensor a, Tensor b) {
         INDArray out = a.value().sub(b.value());
-        return result(out, new Tensor[] {a, b},
-                g -> new INDArray[] {sumToShape(g, a.shape()), sumToShape(g.neg(), b.shape())});
+        return result(out, new Tensor[] {a, b}, g ->
+                new INDArray[] {sumToShape(g, a.shape()), sumToShape(g.neg(), b.shape())});
     }
 
     /** a * b (broadcasting). */
@@ -179,7 +180,8 @@ public final class Ops {
         INDArray out = a.value().mul(b.value());
         return result(out, new Tensor[] {a, b}, g -> new INDArray[] {
             a.requiresGrad() ? sumToShape(g.mul(b.value()), a.shape()) : null,
-            b.requiresGrad() ? sumToShape(g.mul(a.value()), b.shape()) : null});
+            b.requiresGrad() ? sumToShape(g.mul(a.value()), b.shape()) : null
+        });
     }
 
     /** a / b (broadcasting). */
@@ -187,7 +189,8 @@ public final class Ops {
         INDArray out = a.value().div(b.value());
         return result(out, new Tensor[] {a, b}, g -> new INDArray[] {
             a.requiresGrad() ? sumToShape(g.div(b.value()), a.shape()) : null,
-            b.requiresGrad() ? sumToShape(g.mul(out).div(b.value()).negi(), b.shape()) : null});
+            b.requiresGrad() ? sumToShape(g.mul(out).div(b.value()).negi(), b.shape()) : null
+        });
     }
 
     /** s * a. */
@@ -219,17 +222,19 @@ public final class Ops {
     }
 
     public Tensor square(Tensor a) {
-        return result(a.value().mul(a.value()), new Tensor[] {a}, g -> new INDArray[] {g.mul(a.value()).muli(2.0)});
+        return result(a.value().mul(a.value()), new Tensor[] {a}, g ->
+                new INDArray[] {g.mul(a.value()).muli(2.0)});
     }
 
     public Tensor sin(Tensor a) {
-        return result(Transforms.sin(a.value(), true), new Tensor[] {a},
-                g -> new INDArray[] {g.mul(Transforms.cos(a.value(), true))});
+        return result(Transforms.sin(a.value(), true), new Tensor[] {a}, g ->
+                new INDArray[] {g.mul(Transforms.cos(a.value(), true))});
     }
 
     public Tensor tanh(Tensor a) {
         INDArray out = Transforms.tanh(a.value(), true);
-        return result(out, new Tensor[] {a}, g -> new INDArray[] {g.mul(out.mul(out).rsubi(1.0))});
+        return result(
+                out, new Tensor[] {a}, g -> new INDArray[] {g.mul(out.mul(out).rsubi(1.0))});
     }
 
     public Tensor sigmoid(Tensor a) {
@@ -239,7 +244,8 @@ public final class Ops {
 
     public Tensor relu(Tensor a) {
         INDArray out = Transforms.relu(a.value(), true);
-        return result(out, new Tensor[] {a}, g -> new INDArray[] {g.mul(a.value().gt(0).castTo(g.dataType()))});
+        return result(out, new Tensor[] {a}, g ->
+                new INDArray[] {g.mul(a.value().gt(0).castTo(g.dataType()))});
     }
 
     /** erf(x) element-wise (libnd4j's erf). */
@@ -265,8 +271,8 @@ public final class Ops {
         INDArray x = a.value();
         INDArray s = Transforms.sigmoid(x.mul(1.702), false);
         INDArray out = x.mul(s);
-        return result(out, new Tensor[] {a}, g -> new INDArray[] {
-            g.mul(s.add(x.mul(s).muli(s.rsub(1.0)).muli(1.702)))});
+        return result(out, new Tensor[] {a}, g ->
+                new INDArray[] {g.mul(s.add(x.mul(s).muli(s.rsub(1.0)).muli(1.702)))});
     }
 
     // ------------------------------------------------------------------ linear algebra
@@ -341,7 +347,8 @@ public final class Ops {
         INDArray out = y.reshape('c', ys);
         return result(out, new Tensor[] {x, w, b}, g -> {
             INDArray g2 = g.reshape('c', n, outF);
-            INDArray gx = x.requiresGrad() ? Nd4j.gemm(g2, w.value(), false, false).reshape('c', xs) : null;
+            INDArray gx =
+                    x.requiresGrad() ? Nd4j.gemm(g2, w.value(), false, false).reshape('c', xs) : null;
             INDArray gw = w.requiresGrad() ? Nd4j.gemm(g2, x2, true, false) : null;
             INDArray gb = b != null && b.requiresGrad() ? columnSum(g2) : null;
             return new INDArray[] {gx, gw, gb};
@@ -416,7 +423,8 @@ public final class Ops {
     /** Sum of all elements → scalar (rank 0). */
     public Tensor sum(Tensor x) {
         INDArray out = Nd4j.scalar(x.dataType(), x.value().sumNumber().doubleValue());
-        return result(out, new Tensor[] {x}, g -> new INDArray[] {x.value().ulike().assign(g.getDouble(0))});
+        return result(
+                out, new Tensor[] {x}, g -> new INDArray[] {x.value().ulike().assign(g.getDouble(0))});
     }
 
     /** Mean of all elements → scalar (rank 0). */
@@ -431,7 +439,8 @@ public final class Ops {
             ax[i] = axis(x.rank(), axes[i]);
         }
         INDArray out = x.value().sum(true, ax);
-        return result(out, new Tensor[] {x}, g -> new INDArray[] {x.value().ulike().assign(0).addi(g)});
+        return result(out, new Tensor[] {x}, g ->
+                new INDArray[] {x.value().ulike().assign(0).addi(g)});
     }
 
     // ------------------------------------------------------------------ shape
@@ -509,13 +518,13 @@ public final class Ops {
         int[] rows = new int[ids.length];
         for (int i = 0; i < ids.length; i++) {
             if (ids[i] < 0 || ids[i] >= v) {
-                throw new IndexOutOfBoundsException("embedding index " + ids[i] + " at position " + i
-                        + " outside [0, " + v + ")");
+                throw new IndexOutOfBoundsException(
+                        "embedding index " + ids[i] + " at position " + i + " outside [0, " + v + ")");
             }
             rows[i] = (int) ids[i];
         }
-        INDArray gathered = rows.length == 0 ? Nd4j.create(weight.dataType(), 0, d)
-                : Nd4j.pullRows(weight.value(), 1, rows);
+        INDArray gathered =
+                rows.length == 0 ? Nd4j.create(weight.dataType(), 0, d) : Nd4j.pullRows(weight.value(), 1, rows);
         long[] outShape = Arrays.copyOf(idShape, idShape.length + 1);
         outShape[idShape.length] = d;
         INDArray out = gathered.reshape('c', outShape);
@@ -617,8 +626,18 @@ public final class Ops {
     public Tensor conv1d(Tensor x, Tensor w, Tensor b, int stride, int padding, int dilation, int groups) {
         Conv1dGeometry geo = Conv1dGeometry.conv(x.shape(), w.shape(), stride, padding, dilation, groups);
         INDArray out = Conv.forward(x.value(), w.value(), b == null ? null : b.value(), geo, Conv.COLUMN_BUDGET);
-        return result(out, new Tensor[] {x, w, b}, g -> Conv.backward(x.value(), w.value(), g, geo,
-                x.requiresGrad(), w.requiresGrad(), b != null && b.requiresGrad(), Conv.COLUMN_BUDGET));
+        return result(
+                out,
+                new Tensor[] {x, w, b},
+                g -> Conv.backward(
+                        x.value(),
+                        w.value(),
+                        g,
+                        geo,
+                        x.requiresGrad(),
+                        w.requiresGrad(),
+                        b != null && b.requiresGrad(),
+                        Conv.COLUMN_BUDGET));
     }
 
     /**
@@ -627,13 +646,24 @@ public final class Ops {
      * @param x [B, Cin, T]; @param w [Cin, Cout/groups, K]; @param b [Cout] or null
      * @return [B, Cout, (T-1)s - 2p + d(K-1) + outputPadding + 1]
      */
-    public Tensor convTranspose1d(Tensor x, Tensor w, Tensor b, int stride, int padding, int outputPadding,
-            int dilation, int groups) {
-        Conv1dGeometry geo = Conv1dGeometry.transposed(x.shape(), w.shape(), stride, padding, outputPadding,
-                dilation, groups);
-        INDArray out = Conv.transposedForward(x.value(), w.value(), b == null ? null : b.value(), geo, Conv.COLUMN_BUDGET);
-        return result(out, new Tensor[] {x, w, b}, g -> Conv.transposedBackward(x.value(), w.value(), g, geo,
-                x.requiresGrad(), w.requiresGrad(), b != null && b.requiresGrad(), Conv.COLUMN_BUDGET));
+    public Tensor convTranspose1d(
+            Tensor x, Tensor w, Tensor b, int stride, int padding, int outputPadding, int dilation, int groups) {
+        Conv1dGeometry geo =
+                Conv1dGeometry.transposed(x.shape(), w.shape(), stride, padding, outputPadding, dilation, groups);
+        INDArray out =
+                Conv.transposedForward(x.value(), w.value(), b == null ? null : b.value(), geo, Conv.COLUMN_BUDGET);
+        return result(
+                out,
+                new Tensor[] {x, w, b},
+                g -> Conv.transposedBackward(
+                        x.value(),
+                        w.value(),
+                        g,
+                        geo,
+                        x.requiresGrad(),
+                        w.requiresGrad(),
+                        b != null && b.requiresGrad(),
+                        Conv.COLUMN_BUDGET));
     }
 
     /** Casts (e.g. to DOUBLE for gradient checks); gradients are cast back. */

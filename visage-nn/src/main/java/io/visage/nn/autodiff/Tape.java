@@ -34,8 +34,8 @@ public final class Tape {
      */
     public Gradients backward(Tensor loss) {
         if (loss.value().length() != 1) {
-            throw new IllegalArgumentException("backward() needs a one-element loss, got shape "
-                    + java.util.Arrays.toString(loss.shape()));
+            throw new IllegalArgumentException(
+                    "backward() needs a one-element loss, got shape " + java.util.Arrays.toString(loss.shape()));
         }
         return backward(loss, loss.value().ulike().assign(1.0));
     }

@@ -75,8 +75,8 @@ abstract class AbstractTensorSource implements TensorSource {
     public float[] floats(String name) {
         TensorInfo t = info(name);
         if (!t.dtype().isFloatingPoint()) {
-            throw new IllegalArgumentException(path + ": tensor '" + name + "' is " + t.dtype()
-                    + ", not floating point; use longs()");
+            throw new IllegalArgumentException(
+                    path + ": tensor '" + name + "' is " + t.dtype() + ", not floating point; use longs()");
         }
         ByteBuffer b = bytes(t);
         int n = b.remaining() / t.dtype().bytes();
@@ -107,8 +107,8 @@ abstract class AbstractTensorSource implements TensorSource {
     public double[] doubles(String name) {
         TensorInfo t = info(name);
         if (!t.dtype().isFloatingPoint()) {
-            throw new IllegalArgumentException(path + ": tensor '" + name + "' is " + t.dtype()
-                    + ", not floating point; use longs()");
+            throw new IllegalArgumentException(
+                    path + ": tensor '" + name + "' is " + t.dtype() + ", not floating point; use longs()");
         }
         if (t.dtype() == DType.F64) {
             ByteBuffer b = bytes(t);
@@ -174,8 +174,8 @@ abstract class AbstractTensorSource implements TensorSource {
         int expected = RawData.checkedBytes(path, t);
         ByteBuffer b = cOrderBytes(t);
         if (b.remaining() != expected) {
-            throw new IllegalStateException(path + ": tensor '" + t.name() + "' read " + b.remaining()
-                    + " bytes, expected " + expected);
+            throw new IllegalStateException(
+                    path + ": tensor '" + t.name() + "' read " + b.remaining() + " bytes, expected " + expected);
         }
         return b.slice().order(ByteOrder.LITTLE_ENDIAN);
     }

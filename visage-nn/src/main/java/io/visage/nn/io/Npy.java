@@ -91,7 +91,8 @@ public final class Npy extends AbstractTensorSource {
     ByteBuffer cOrderBytes(TensorInfo info) {
         int len = RawData.checkedBytes(path(), info);
         try {
-            ByteBuffer raw = len == 0 ? ByteBuffer.allocate(0)
+            ByteBuffer raw = len == 0
+                    ? ByteBuffer.allocate(0)
                     : channel.map(FileChannel.MapMode.READ_ONLY, header.dataOffset(), len);
             return NpyFormat.toCOrder(raw, header);
         } catch (IOException e) {
@@ -126,8 +127,8 @@ public final class Npy extends AbstractTensorSource {
         DType dtype = DType.of(array.dataType());
         byte[] header = NpyFormat.header(dtype, array.shape(), order == 'f');
         ByteBuffer data = RawData.bytesOf(array, order);
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel ch = FileChannel.open(
+                file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             RawData.writeFully(ch, ByteBuffer.wrap(header));
             RawData.writeFully(ch, data.duplicate());
         } catch (IOException e) {

@@ -23,6 +23,7 @@ final class NpyFormat {
     static final byte[] MAGIC = {(byte) 0x93, 'N', 'U', 'M', 'P', 'Y'};
     /** Header dicts above this size are rejected as absurd (numpy itself refuses more than 10000 bytes). */
     static final int MAX_HEADER_BYTES = 1 << 20;
+
     private static final int ALIGN = 64;
 
     private NpyFormat() {}
@@ -33,7 +34,13 @@ final class NpyFormat {
      * @param dataOffset bytes from the start of the .npy to its data
      * @param dataBytes  numel * element size
      */
-    record Header(String descr, DType dtype, ByteOrder order, boolean fortran, long[] shape, long dataOffset,
+    record Header(
+            String descr,
+            DType dtype,
+            ByteOrder order,
+            boolean fortran,
+            long[] shape,
+            long dataOffset,
             long dataBytes) {}
 
     /**
@@ -44,8 +51,8 @@ final class NpyFormat {
      */
     static Header read(InputStream in, long available, Path file, String what) throws IOException {
         if (available < 10) {
-            throw new CheckpointFormatException(file, what + "file is " + available
-                    + " bytes, too short for a .npy header (truncated?)");
+            throw new CheckpointFormatException(
+                    file, what + "file is " + available + " bytes, too short for a .npy header (truncated?)");
         }
         byte[] pre = RawData.readExactly(in, 8, file, what + ".npy preamble");
         for (int i = 0; i < MAGIC.length; i++) {
@@ -70,22 +77,27 @@ final class NpyFormat {
         }
         long dataOffset = 8 + lenBytes + headerLen;
         if (headerLen > MAX_HEADER_BYTES) {
-            throw new CheckpointFormatException(file, what + "header length " + headerLen + " bytes is absurd (limit "
-                    + MAX_HEADER_BYTES + ")");
+            throw new CheckpointFormatException(
+                    file, what + "header length " + headerLen + " bytes is absurd (limit " + MAX_HEADER_BYTES + ")");
         }
         if (dataOffset > available) {
-            throw new CheckpointFormatException(file, what + "header length " + headerLen + " exceeds the "
-                    + (available - 8 - lenBytes) + " bytes that follow it (truncated?)");
+            throw new CheckpointFormatException(
+                    file,
+                    what + "header length " + headerLen + " exceeds the " + (available - 8 - lenBytes)
+                            + " bytes that follow it (truncated?)");
         }
         byte[] h = RawData.readExactly(in, (int) headerLen, file, what + ".npy header");
         String text = new String(h, major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
         Header parsed = new DictParser(file, what, text).parse(dataOffset);
         long rest = available - dataOffset;
         if (parsed.dataBytes() != rest) {
-            throw new CheckpointFormatException(file, what + "shape " + Arrays.toString(parsed.shape()) + " of '"
-                    + parsed.descr() + "' needs " + parsed.dataBytes() + " data bytes but " + rest
-                    + (rest < parsed.dataBytes() ? " follow the header (truncated file or lying shape)"
-                            : " follow the header (trailing bytes or lying shape)"));
+            throw new CheckpointFormatException(
+                    file,
+                    what + "shape " + Arrays.toString(parsed.shape()) + " of '"
+                            + parsed.descr() + "' needs " + parsed.dataBytes() + " data bytes but " + rest
+                            + (rest < parsed.dataBytes()
+                                    ? " follow the header (truncated file or lying shape)"
+                                    : " follow the header (trailing bytes or lying shape)"));
         }
         return parsed;
     }
@@ -107,8 +119,11 @@ final class NpyFormat {
         if (descr == null) {
             throw new IllegalArgumentException("numpy has no " + dtype + " dtype; cast the array first");
         }
-        StringBuilder sb = new StringBuilder("{'descr': '").append(descr).append("', 'fortran_order': ")
-                .append(fortran ? "True" : "False").append(", 'shape': (");
+        StringBuilder sb = new StringBuilder("{'descr': '")
+                .append(descr)
+                .append("', 'fortran_order': ")
+                .append(fortran ? "True" : "False")
+                .append(", 'shape': (");
         for (int i = 0; i < shape.length; i++) {
             sb.append(i == 0 ? "" : ", ").append(shape[i]);
         }
@@ -306,8 +321,11 @@ final class NpyFormat {
         }
 
         private void ws() {
-            while (pos < s.length() && (s.charAt(pos) == ' ' || s.charAt(pos) == '\n' || s.charAt(pos) == '\t'
-                    || s.charAt(pos) == '\r')) {
+            while (pos < s.length()
+                    && (s.charAt(pos) == ' '
+                            || s.charAt(pos) == '\n'
+                            || s.charAt(pos) == '\t'
+                            || s.charAt(pos) == '\r')) {
                 pos++;
             }
         }

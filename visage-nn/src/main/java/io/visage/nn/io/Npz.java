@@ -33,7 +33,11 @@ public final class Npz extends AbstractTensorSource {
     private final Map<String, String> entryNames;
     private final Map<String, NpyFormat.Header> headers;
 
-    private Npz(Path file, List<TensorInfo> tensors, ZipFile zip, Map<String, String> entryNames,
+    private Npz(
+            Path file,
+            List<TensorInfo> tensors,
+            ZipFile zip,
+            Map<String, String> entryNames,
             Map<String, NpyFormat.Header> headers) {
         super(file, tensors);
         this.zip = zip;
@@ -126,7 +130,8 @@ public final class Npz extends AbstractTensorSource {
      * @throws IllegalArgumentException for BF16 (numpy has none) and ND4J types outside {@link DType}
      */
     public static void write(Path file, Map<String, INDArray> arrays) {
-        try (OutputStream os = Files.newOutputStream(file); ZipOutputStream zos = new ZipOutputStream(os)) {
+        try (OutputStream os = Files.newOutputStream(file);
+                ZipOutputStream zos = new ZipOutputStream(os)) {
             for (Map.Entry<String, INDArray> e : arrays.entrySet()) {
                 byte[] npy;
                 try {

@@ -30,8 +30,8 @@ final class RawData {
         boolean empty = false;
         for (long d : shape) {
             if (d < 0) {
-                throw new CheckpointFormatException(file, what + ": shape " + Arrays.toString(shape)
-                        + " has a negative dimension");
+                throw new CheckpointFormatException(
+                        file, what + ": shape " + Arrays.toString(shape) + " has a negative dimension");
             }
             empty |= d == 0;
         }
@@ -43,8 +43,9 @@ final class RawData {
             try {
                 n = Math.multiplyExact(n, d);
             } catch (ArithmeticException e) {
-                throw new CheckpointFormatException(file, what + ": shape " + Arrays.toString(shape)
-                        + " is absurd (element count overflows 64 bits)");
+                throw new CheckpointFormatException(
+                        file,
+                        what + ": shape " + Arrays.toString(shape) + " is absurd (element count overflows 64 bits)");
             }
         }
         return n;
@@ -56,8 +57,10 @@ final class RawData {
         try {
             return Math.multiplyExact(n, (long) dtype.bytes());
         } catch (ArithmeticException e) {
-            throw new CheckpointFormatException(file, what + ": shape " + Arrays.toString(shape) + " of "
-                    + dtype + " is absurd (byte size overflows 64 bits)");
+            throw new CheckpointFormatException(
+                    file,
+                    what + ": shape " + Arrays.toString(shape) + " of " + dtype
+                            + " is absurd (byte size overflows 64 bits)");
         }
     }
 
@@ -65,8 +68,10 @@ final class RawData {
     static int checkedBytes(Path file, TensorInfo info) {
         long bytes = byteSize(file, "tensor '" + info.name() + "'", info.shape(), info.dtype());
         if (bytes > MAX_TENSOR_BYTES) {
-            throw new CheckpointFormatException(file, "tensor '" + info.name() + "' has " + bytes
-                    + " bytes; tensors over 2 GiB are not supported by this reader");
+            throw new CheckpointFormatException(
+                    file,
+                    "tensor '" + info.name() + "' has " + bytes
+                            + " bytes; tensors over 2 GiB are not supported by this reader");
         }
         return (int) bytes;
     }
@@ -133,8 +138,8 @@ final class RawData {
      * @param strides   view strides in elements
      * @param offset    element index (in src) of the view's first element
      */
-    static ByteBuffer gather(ByteBuffer src, ByteOrder srcOrder, int elemBytes, long[] shape, long[] strides,
-            long offset) {
+    static ByteBuffer gather(
+            ByteBuffer src, ByteOrder srcOrder, int elemBytes, long[] shape, long[] strides, long offset) {
         long n = 1;
         for (long d : shape) {
             n *= d;
@@ -209,8 +214,8 @@ final class RawData {
         if (dst.order() == ByteOrder.LITTLE_ENDIAN || dtype.bytes() == 1) {
             dst.put(0, src, src.position(), src.remaining());
         } else {
-            ByteBuffer swapped = gather(src, ByteOrder.LITTLE_ENDIAN, dtype.bytes(), new long[] {n},
-                    new long[] {1}, 0).order(ByteOrder.BIG_ENDIAN);
+            ByteBuffer swapped = gather(src, ByteOrder.LITTLE_ENDIAN, dtype.bytes(), new long[] {n}, new long[] {1}, 0)
+                    .order(ByteOrder.BIG_ENDIAN);
             dst.put(0, swapped, 0, swapped.remaining());
         }
         if (dtype == DType.BOOL) {
@@ -244,7 +249,8 @@ final class RawData {
             a = array.dup(order);
         }
         ByteBuffer nio = a.data().asNio();
-        ByteBuffer slice = nio.duplicate().position(0).limit((int) bytes).slice().order(nio.order());
+        ByteBuffer slice =
+                nio.duplicate().position(0).limit((int) bytes).slice().order(nio.order());
         if (nio.order() == ByteOrder.LITTLE_ENDIAN || dtype.bytes() == 1) {
             return slice.order(ByteOrder.LITTLE_ENDIAN);
         }
@@ -279,8 +285,8 @@ final class RawData {
     static byte[] readExactly(InputStream in, int n, Path file, String what) throws IOException {
         byte[] b = in.readNBytes(n);
         if (b.length != n) {
-            throw new CheckpointFormatException(file, what + " truncated: expected " + n + " bytes but only "
-                    + b.length + " are present");
+            throw new CheckpointFormatException(
+                    file, what + " truncated: expected " + n + " bytes but only " + b.length + " are present");
         }
         return b;
     }

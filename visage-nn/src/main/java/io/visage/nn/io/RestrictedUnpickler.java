@@ -80,8 +80,11 @@ final class RestrictedUnpickler {
     static final PyGlobal REBUILD_PARAMETER = new PyGlobal("torch._utils", "_rebuild_parameter");
     /** TorchScript pickler helpers: they only restore a value's static type ({@code (value, type)} → value). */
     static final PyGlobal RESTORE_TYPE_TAG = new PyGlobal("torch.jit._pickle", "restore_type_tag");
-    static final List<PyGlobal> BUILD_LISTS = List.of(new PyGlobal("torch.jit._pickle", "build_intlist"),
-            new PyGlobal("torch.jit._pickle", "build_doublelist"), new PyGlobal("torch.jit._pickle", "build_boollist"),
+
+    static final List<PyGlobal> BUILD_LISTS = List.of(
+            new PyGlobal("torch.jit._pickle", "build_intlist"),
+            new PyGlobal("torch.jit._pickle", "build_doublelist"),
+            new PyGlobal("torch.jit._pickle", "build_boollist"),
             new PyGlobal("torch.jit._pickle", "build_tensorlist"));
     private static final String TORCHSCRIPT_PREFIX = "__torch__";
 
@@ -181,7 +184,8 @@ final class RestrictedUnpickler {
                 case 'K' -> push((long) u8()); // BININT1
                 case 'M' -> push((long) (in.getShort(need(2)) & 0xffff)); // BININT2
                 case 0x8a -> push(long1()); // LONG1
-                case 'G' -> push(Double.longBitsToDouble(Long.reverseBytes(in.getLong(need(8))))); // BINFLOAT (big-endian)
+                case 'G' ->
+                    push(Double.longBitsToDouble(Long.reverseBytes(in.getLong(need(8))))); // BINFLOAT (big-endian)
                 case 0x88 -> push(Boolean.TRUE); // NEWTRUE
                 case 0x89 -> push(Boolean.FALSE); // NEWFALSE
                 case 'N' -> push(null); // NONE
@@ -244,8 +248,9 @@ final class RestrictedUnpickler {
                     }
                 }
                 case '1' -> popMark(); // POP_MARK
-                default -> throw fail("unsupported pickle opcode " + opName(op)
-                        + " (torch.save never emits it; refusing to interpret)");
+                default ->
+                    throw fail("unsupported pickle opcode " + opName(op)
+                            + " (torch.save never emits it; refusing to interpret)");
             }
         }
     }
@@ -271,10 +276,12 @@ final class RestrictedUnpickler {
         }
         if (g.equals(REBUILD_PARAMETER)) {
             // (data, requires_grad, backward_hooks): the parameter is its data tensor
-            if (a.size() != 3 || !(a.get(0) instanceof TensorRef data) || !(a.get(1) instanceof Boolean)
+            if (a.size() != 3
+                    || !(a.get(0) instanceof TensorRef data)
+                    || !(a.get(1) instanceof Boolean)
                     || !(a.get(2) instanceof Map)) {
-                throw fail("torch._utils._rebuild_parameter expects (tensor, bool, OrderedDict) but got "
-                        + describe(a));
+                throw fail(
+                        "torch._utils._rebuild_parameter expects (tensor, bool, OrderedDict) but got " + describe(a));
             }
             return data;
         }
@@ -295,9 +302,13 @@ final class RestrictedUnpickler {
 
     /** {@code _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad, backward_hooks[, metadata])}. */
     private TensorRef rebuildTensor(List<Object> a) {
-        if ((a.size() != 6 && a.size() != 7) || !(a.get(0) instanceof StorageRef s) || !(a.get(1) instanceof Long off)
-                || !(a.get(2) instanceof PyTuple size) || !(a.get(3) instanceof PyTuple stride)
-                || !(a.get(4) instanceof Boolean) || !(a.get(5) instanceof Map)
+        if ((a.size() != 6 && a.size() != 7)
+                || !(a.get(0) instanceof StorageRef s)
+                || !(a.get(1) instanceof Long off)
+                || !(a.get(2) instanceof PyTuple size)
+                || !(a.get(3) instanceof PyTuple stride)
+                || !(a.get(4) instanceof Boolean)
+                || !(a.get(5) instanceof Map)
                 || (a.size() == 7 && a.get(6) != null && !(a.get(6) instanceof Map))) {
             throw fail("torch._utils._rebuild_tensor_v2 expects (storage, int, tuple, tuple, bool, OrderedDict"
                     + "[, dict]) but got " + describe(a));
@@ -365,15 +376,19 @@ final class RestrictedUnpickler {
     }
 
     private StorageRef persistentLoad(Object pid) {
-        if (!(pid instanceof PyTuple t) || t.items().size() != 5 || !"storage".equals(t.items().get(0))) {
+        if (!(pid instanceof PyTuple t)
+                || t.items().size() != 5
+                || !"storage".equals(t.items().get(0))) {
             throw fail("persistent id " + describe(pid) + " is not ('storage', type, key, location, numel)");
         }
         List<Object> a = t.items();
         if (!(a.get(1) instanceof PyGlobal g) || !STORAGE_TYPES.containsKey(g)) {
             throw fail("persistent id names storage type " + describe(a.get(1)) + ", not a torch.*Storage class");
         }
-        if (!(a.get(2) instanceof String key) || !(a.get(3) instanceof String location)
-                || !(a.get(4) instanceof Long numel) || numel < 0) {
+        if (!(a.get(2) instanceof String key)
+                || !(a.get(3) instanceof String location)
+                || !(a.get(4) instanceof Long numel)
+                || numel < 0) {
             throw fail("persistent id " + describe(pid) + " must be ('storage', type, str, str, non-negative int)");
         }
         StorageRef ref = new StorageRef(STORAGE_TYPES.get(g), key, location, numel);
@@ -478,7 +493,11 @@ final class RestrictedUnpickler {
 
     /** Dict keys must be hashable in Python: immutable scalars and tuples of them. */
     private Object key(Object k) {
-        if (k == null || k instanceof String || k instanceof Long || k instanceof BigInteger || k instanceof Double
+        if (k == null
+                || k instanceof String
+                || k instanceof Long
+                || k instanceof BigInteger
+                || k instanceof Double
                 || k instanceof Boolean) {
             return k;
         }

@@ -1,8 +1,8 @@
 package io.visage.nn.io;
 
 import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -45,8 +45,7 @@ public final class Safetensors extends AbstractTensorSource {
     public static final long MAX_HEADER_BYTES = 100L << 20;
 
     private static final String METADATA_KEY = "__metadata__";
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private final FileChannel channel;
     private final long dataStart;
@@ -54,8 +53,14 @@ public final class Safetensors extends AbstractTensorSource {
     private final Map<String, long[]> offsets;
     private final Map<String, String> metadata;
 
-    private Safetensors(Path path, List<TensorInfo> tensors, Map<String, long[]> offsets,
-            Map<String, String> metadata, FileChannel channel, long dataStart, ByteBuffer mappedData) {
+    private Safetensors(
+            Path path,
+            List<TensorInfo> tensors,
+            Map<String, long[]> offsets,
+            Map<String, String> metadata,
+            FileChannel channel,
+            long dataStart,
+            ByteBuffer mappedData) {
         super(path, tensors);
         this.offsets = offsets;
         this.metadata = metadata;
@@ -76,19 +81,23 @@ public final class Safetensors extends AbstractTensorSource {
             ch = FileChannel.open(file, StandardOpenOption.READ);
             long size = ch.size();
             if (size < 8) {
-                throw new CheckpointFormatException(file, "file is " + size
-                        + " bytes, shorter than the 8-byte safetensors header length");
+                throw new CheckpointFormatException(
+                        file, "file is " + size + " bytes, shorter than the 8-byte safetensors header length");
             }
             ByteBuffer lenBuf = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
             RawData.readFully(ch, lenBuf, 0, file, "the header length");
             long n = lenBuf.getLong(0);
             if (n < 0 || n > MAX_HEADER_BYTES) {
-                throw new CheckpointFormatException(file, "header length " + Long.toUnsignedString(n)
-                        + " bytes is absurd (limit " + MAX_HEADER_BYTES + ")");
+                throw new CheckpointFormatException(
+                        file,
+                        "header length " + Long.toUnsignedString(n) + " bytes is absurd (limit " + MAX_HEADER_BYTES
+                                + ")");
             }
             if (n > size - 8) {
-                throw new CheckpointFormatException(file, "header length " + n + " bytes exceeds the "
-                        + (size - 8) + " bytes that follow the length field (truncated file?)");
+                throw new CheckpointFormatException(
+                        file,
+                        "header length " + n + " bytes exceeds the " + (size - 8)
+                                + " bytes that follow the length field (truncated file?)");
             }
             if (n < 2) {
                 throw new CheckpointFormatException(file, "header length " + n + " is too small for a JSON object");
@@ -104,8 +113,8 @@ public final class Safetensors extends AbstractTensorSource {
             if (dataLength <= Integer.MAX_VALUE) {
                 mapped = ch.map(FileChannel.MapMode.READ_ONLY, dataStart, dataLength);
             }
-            Safetensors st = new Safetensors(file, tensors, offsets, Collections.unmodifiableMap(metadata), ch,
-                    dataStart, mapped);
+            Safetensors st = new Safetensors(
+                    file, tensors, offsets, Collections.unmodifiableMap(metadata), ch, dataStart, mapped);
             ch = null; // owned by the source now
             return st;
         } catch (IOException e) {
@@ -140,7 +149,8 @@ public final class Safetensors extends AbstractTensorSource {
             return mappedData.slice((int) o[0], len).order(ByteOrder.LITTLE_ENDIAN);
         }
         try {
-            return channel.map(FileChannel.MapMode.READ_ONLY, dataStart + o[0], len).order(ByteOrder.LITTLE_ENDIAN);
+            return channel.map(FileChannel.MapMode.READ_ONLY, dataStart + o[0], len)
+                    .order(ByteOrder.LITTLE_ENDIAN);
         } catch (IOException e) {
             throw new UncheckedIOException(path() + ": reading tensor '" + info.name() + "': " + e.getMessage(), e);
         }
@@ -157,8 +167,8 @@ public final class Safetensors extends AbstractTensorSource {
 
     private record Span(String name, long begin, long end) {}
 
-    private static List<TensorInfo> parseHeader(Path file, byte[] header, long dataLength, Map<String, long[]> offsets,
-            Map<String, String> metadata) {
+    private static List<TensorInfo> parseHeader(
+            Path file, byte[] header, long dataLength, Map<String, long[]> offsets, Map<String, String> metadata) {
         // Top level by hand, so that names keep their order and duplicates are reported by name.
         Map<String, JsonNode> entries = new LinkedHashMap<>();
         try (JsonParser p = JSON.createParser(header)) {
@@ -178,11 +188,15 @@ public final class Safetensors extends AbstractTensorSource {
             }
         } catch (StreamReadException e) {
             // strict duplicate detection also fires for top-level names: report those as tensor names
-            JsonStreamContext ctx = e.getProcessor() == null ? null : e.getProcessor().getParsingContext();
-            if (ctx != null && ctx.inObject() && ctx.getParent() != null && ctx.getParent().inRoot()
+            JsonStreamContext ctx =
+                    e.getProcessor() == null ? null : e.getProcessor().getParsingContext();
+            if (ctx != null
+                    && ctx.inObject()
+                    && ctx.getParent() != null
+                    && ctx.getParent().inRoot()
                     && e.getOriginalMessage().startsWith("Duplicate field")) {
-                throw new CheckpointFormatException(file, "duplicate tensor name '" + ctx.getCurrentName()
-                        + "' in header");
+                throw new CheckpointFormatException(
+                        file, "duplicate tensor name '" + ctx.getCurrentName() + "' in header");
             }
             throw new CheckpointFormatException(file, "invalid JSON header: " + e.getOriginalMessage());
         } catch (JsonProcessingException e) {
@@ -210,20 +224,26 @@ public final class Safetensors extends AbstractTensorSource {
             }
             DType dtype = DType.fromSafetensors(dt.asText());
             if (dtype == null) {
-                throw new CheckpointFormatException(file, what + ": unknown dtype '" + dt.asText() + "' (supported: "
-                        + Arrays.toString(DType.values()) + ")");
+                throw new CheckpointFormatException(
+                        file,
+                        what + ": unknown dtype '" + dt.asText() + "' (supported: " + Arrays.toString(DType.values())
+                                + ")");
             }
             long[] shape = longArray(file, what, "shape", v.get("shape"), -1);
             long[] off = longArray(file, what, "data_offsets", v.get("data_offsets"), 2);
             long bytes = RawData.byteSize(file, what, shape, dtype);
             if (off[0] > off[1] || off[1] > dataLength) {
-                throw new CheckpointFormatException(file, what + ": data_offsets " + Arrays.toString(off)
-                        + " out of range (the data block has " + dataLength + " bytes)");
+                throw new CheckpointFormatException(
+                        file,
+                        what + ": data_offsets " + Arrays.toString(off) + " out of range (the data block has "
+                                + dataLength + " bytes)");
             }
             if (off[1] - off[0] != bytes) {
-                throw new CheckpointFormatException(file, what + ": data_offsets " + Arrays.toString(off) + " span "
-                        + (off[1] - off[0]) + " bytes but " + dtype + " " + Arrays.toString(shape) + " needs "
-                        + bytes);
+                throw new CheckpointFormatException(
+                        file,
+                        what + ": data_offsets " + Arrays.toString(off) + " span "
+                                + (off[1] - off[0]) + " bytes but " + dtype + " " + Arrays.toString(shape) + " needs "
+                                + bytes);
             }
             tensors.add(new TensorInfo(name, dtype, shape));
             offsets.put(name, off);
@@ -241,8 +261,8 @@ public final class Safetensors extends AbstractTensorSource {
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> m = it.next();
             if (!m.getValue().isTextual()) {
-                throw new CheckpointFormatException(file, "__metadata__ value of '" + m.getKey()
-                        + "' is not a string but " + m.getValue());
+                throw new CheckpointFormatException(
+                        file, "__metadata__ value of '" + m.getKey() + "' is not a string but " + m.getValue());
             }
             metadata.put(m.getKey(), m.getValue().asText());
         }
@@ -253,19 +273,20 @@ public final class Safetensors extends AbstractTensorSource {
             throw new CheckpointFormatException(file, what + ": missing or non-array \"" + key + "\"");
         }
         if (requiredLength >= 0 && node.size() != requiredLength) {
-            throw new CheckpointFormatException(file, what + ": \"" + key + "\" " + node + " must have "
-                    + requiredLength + " entries");
+            throw new CheckpointFormatException(
+                    file, what + ": \"" + key + "\" " + node + " must have " + requiredLength + " entries");
         }
         long[] out = new long[node.size()];
         for (int i = 0; i < out.length; i++) {
             JsonNode x = node.get(i);
             if (!x.isIntegralNumber() || !x.canConvertToLong()) {
-                throw new CheckpointFormatException(file, what + ": \"" + key + "\" " + node
-                        + " holds a value that is not a 64-bit integer");
+                throw new CheckpointFormatException(
+                        file, what + ": \"" + key + "\" " + node + " holds a value that is not a 64-bit integer");
             }
             out[i] = x.longValue();
             if (out[i] < 0) {
-                throw new CheckpointFormatException(file, what + ": \"" + key + "\" " + node + " holds a negative value");
+                throw new CheckpointFormatException(
+                        file, what + ": \"" + key + "\" " + node + " holds a negative value");
             }
         }
         return out;
@@ -279,21 +300,31 @@ public final class Safetensors extends AbstractTensorSource {
         Span prev = null;
         for (Span s : sorted) {
             if (s.begin < expected) {
-                throw new CheckpointFormatException(file, "tensors '" + prev.name + "' [" + prev.begin + ", "
-                        + prev.end + ") and '" + s.name + "' [" + s.begin + ", " + s.end + ") overlap");
+                throw new CheckpointFormatException(
+                        file,
+                        "tensors '" + prev.name + "' [" + prev.begin + ", " + prev.end + ") and '" + s.name + "' ["
+                                + s.begin + ", " + s.end + ") overlap");
             }
             if (s.begin > expected) {
-                throw new CheckpointFormatException(file, "hole of " + (s.begin - expected) + " bytes before tensor '"
-                        + s.name + "' at offset " + s.begin + (prev == null ? "" : " (previous tensor '" + prev.name
-                        + "' ends at " + expected + ")") + "; safetensors data must be contiguous");
+                throw new CheckpointFormatException(
+                        file,
+                        "hole of " + (s.begin - expected) + " bytes before tensor '"
+                                + s.name + "' at offset " + s.begin
+                                + (prev == null
+                                        ? ""
+                                        : " (previous tensor '" + prev.name + "' ends at " + expected + ")")
+                                + "; safetensors data must be contiguous");
             }
             expected = s.end;
             prev = s;
         }
         if (expected != dataLength) {
-            throw new CheckpointFormatException(file, (dataLength - expected) + " bytes after the last tensor"
-                    + (prev == null ? "" : " '" + prev.name + "'") + " are not covered by the header (data block has "
-                    + dataLength + " bytes)");
+            throw new CheckpointFormatException(
+                    file,
+                    (dataLength - expected) + " bytes after the last tensor"
+                            + (prev == null ? "" : " '" + prev.name + "'")
+                            + " are not covered by the header (data block has "
+                            + dataLength + " bytes)");
         }
     }
 
@@ -352,8 +383,8 @@ public final class Safetensors extends AbstractTensorSource {
             head.put((byte) ' ');
         }
         head.flip();
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel ch = FileChannel.open(
+                file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             RawData.writeFully(ch, head);
             for (ByteBuffer b : data) {
                 RawData.writeFully(ch, b.duplicate());

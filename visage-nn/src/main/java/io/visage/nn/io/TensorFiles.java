@@ -73,8 +73,10 @@ public final class TensorFiles {
         if (allNpy) {
             return Npz.open(file);
         }
-        throw new CheckpointFormatException(file, "not a safetensors, PyTorch zip, .npy or .npz file"
-                + " (a zip archive with neither <stem>/data.pkl nor only .npy entries)");
+        throw new CheckpointFormatException(
+                file,
+                "not a safetensors, PyTorch zip, .npy or .npz file"
+                        + " (a zip archive with neither <stem>/data.pkl nor only .npy entries)");
     }
 
     private static boolean startsWith(byte[] b, byte[] prefix) {
@@ -88,11 +90,16 @@ public final class TensorFiles {
 
     /** A short human-readable format name for a source opened here, e.g. {@code "safetensors"}. */
     public static String formatName(TensorSource source) {
-        return source instanceof Safetensors ? "safetensors"
-                : source instanceof TorchCheckpoint t ? (t.isDacContainer() ? "PyTorch zip checkpoint (DAC container)"
-                        : t.isTorchScript() ? "PyTorch TorchScript archive" : "PyTorch zip checkpoint")
-                : source instanceof Npz ? "NumPy .npz"
-                : source instanceof Npy ? "NumPy .npy"
-                : source.getClass().getSimpleName();
+        return source instanceof Safetensors
+                ? "safetensors"
+                : source instanceof TorchCheckpoint t
+                        ? (t.isDacContainer()
+                                ? "PyTorch zip checkpoint (DAC container)"
+                                : t.isTorchScript() ? "PyTorch TorchScript archive" : "PyTorch zip checkpoint")
+                        : source instanceof Npz
+                                ? "NumPy .npz"
+                                : source instanceof Npy
+                                        ? "NumPy .npy"
+                                        : source.getClass().getSimpleName();
     }
 }

@@ -66,8 +66,16 @@ public final class TorchCheckpoint extends AbstractTensorSource {
     private final boolean dacContainer;
     private final boolean torchScript;
 
-    private TorchCheckpoint(Path file, List<TensorInfo> tensors, ZipFile zip, String prefix, ByteOrder byteOrder,
-            Map<String, TensorRef> refs, Map<String, Object> metadata, boolean dacContainer, boolean torchScript) {
+    private TorchCheckpoint(
+            Path file,
+            List<TensorInfo> tensors,
+            ZipFile zip,
+            String prefix,
+            ByteOrder byteOrder,
+            Map<String, TensorRef> refs,
+            Map<String, Object> metadata,
+            boolean dacContainer,
+            boolean torchScript) {
         super(file, tensors);
         this.zip = zip;
         this.prefix = prefix;
@@ -111,8 +119,10 @@ public final class TorchCheckpoint extends AbstractTensorSource {
         ByteOrder order = readByteOrder(file, zip, prefix);
         ZipEntry pe = zip.getEntry(pkl);
         if (pe.getSize() > MAX_PICKLE_BYTES) {
-            throw new CheckpointFormatException(file, pkl + " is " + pe.getSize() + " bytes, absurd for a state dict"
-                    + " (limit " + MAX_PICKLE_BYTES + ")");
+            throw new CheckpointFormatException(
+                    file,
+                    pkl + " is " + pe.getSize() + " bytes, absurd for a state dict" + " (limit " + MAX_PICKLE_BYTES
+                            + ")");
         }
         byte[] pickle;
         try (InputStream in = zip.getInputStream(pe)) {
@@ -135,15 +145,16 @@ public final class TorchCheckpoint extends AbstractTensorSource {
             s.flattenScript(module, "", refs, 0);
             metadata = Map.of("torchscript_type", module.type());
         } else if (!(root instanceof Map<?, ?> top)) {
-            throw new CheckpointFormatException(file, pkl + " holds a " + RestrictedUnpickler.typeName(root)
-                    + ", not a dict of tensors (state_dict)");
+            throw new CheckpointFormatException(
+                    file,
+                    pkl + " holds a " + RestrictedUnpickler.typeName(root) + ", not a dict of tensors (state_dict)");
         } else if (top.get("state_dict") instanceof Map<?, ?> sd) {
             container = true;
             s.flatten(sd, "", refs, null, 0);
             Object md = top.get("metadata");
             if (md != null && !(md instanceof Map)) {
-                throw new CheckpointFormatException(file, "container 'metadata' is a "
-                        + RestrictedUnpickler.typeName(md) + ", not a dict");
+                throw new CheckpointFormatException(
+                        file, "container 'metadata' is a " + RestrictedUnpickler.typeName(md) + ", not a dict");
             }
             metadata = md == null ? Map.of() : s.plainMap((Map<?, ?>) md, "metadata", 0);
         } else {
@@ -158,7 +169,15 @@ public final class TorchCheckpoint extends AbstractTensorSource {
             checkStorage(file, zip, prefix, r.storage(), e.getKey());
             infos.add(new TensorInfo(e.getKey(), r.storage().dtype(), r.size()));
         }
-        return new TorchCheckpoint(file, infos, zip, prefix, order, refs, metadata, container,
+        return new TorchCheckpoint(
+                file,
+                infos,
+                zip,
+                prefix,
+                order,
+                refs,
+                metadata,
+                container,
                 root instanceof RestrictedUnpickler.ScriptObject);
     }
 
@@ -175,8 +194,10 @@ public final class TorchCheckpoint extends AbstractTensorSource {
             return;
         }
         if (n >= 3 && (head[0] & 0xff) == 0x80 && head[1] == 2 && (head[2] & 0xff) == 0x8a) {
-            throw new CheckpointFormatException(file, "legacy (pre-1.6, non-zip) torch.save format is not supported;"
-                    + " re-save it with torch >= 1.6 (torch.save(torch.load(f), g))");
+            throw new CheckpointFormatException(
+                    file,
+                    "legacy (pre-1.6, non-zip) torch.save format is not supported;"
+                            + " re-save it with torch >= 1.6 (torch.save(torch.load(f), g))");
         }
         throw new CheckpointFormatException(file, "not a zip archive, so not a PyTorch (>= 1.6) checkpoint");
     }
@@ -195,8 +216,8 @@ public final class TorchCheckpoint extends AbstractTensorSource {
             }
         }
         if (found == null) {
-            throw new CheckpointFormatException(file, "zip archive has no <stem>/data.pkl entry, so it is not a"
-                    + " torch.save checkpoint");
+            throw new CheckpointFormatException(
+                    file, "zip archive has no <stem>/data.pkl entry, so it is not a" + " torch.save checkpoint");
         }
         return found;
     }
@@ -213,8 +234,9 @@ public final class TorchCheckpoint extends AbstractTensorSource {
         return switch (s) {
             case "little" -> ByteOrder.LITTLE_ENDIAN;
             case "big" -> ByteOrder.BIG_ENDIAN;
-            default -> throw new CheckpointFormatException(file, prefix + "byteorder holds '" + s
-                    + "', expected 'little' or 'big'");
+            default ->
+                throw new CheckpointFormatException(
+                        file, prefix + "byteorder holds '" + s + "', expected 'little' or 'big'");
         };
     }
 
@@ -222,19 +244,23 @@ public final class TorchCheckpoint extends AbstractTensorSource {
         String entry = prefix + "data/" + s.key();
         ZipEntry e = zip.getEntry(entry);
         if (e == null) {
-            throw new CheckpointFormatException(file, "tensor '" + tensor + "': storage entry " + entry + " is missing");
+            throw new CheckpointFormatException(
+                    file, "tensor '" + tensor + "': storage entry " + entry + " is missing");
         }
         long need;
         try {
             need = Math.multiplyExact(s.numel(), (long) s.dtype().bytes());
         } catch (ArithmeticException x) {
-            throw new CheckpointFormatException(file, "tensor '" + tensor + "': storage '" + s.key() + "' numel "
-                    + s.numel() + " is absurd");
+            throw new CheckpointFormatException(
+                    file, "tensor '" + tensor + "': storage '" + s.key() + "' numel " + s.numel() + " is absurd");
         }
         if (e.getSize() < need) {
-            throw new CheckpointFormatException(file, "tensor '" + tensor + "': storage entry " + entry + " has "
-                    + e.getSize() + " bytes but " + s.dtype().torchStorage() + " of " + s.numel() + " elements needs "
-                    + need);
+            throw new CheckpointFormatException(
+                    file,
+                    "tensor '" + tensor + "': storage entry " + entry + " has "
+                            + e.getSize() + " bytes but " + s.dtype().torchStorage() + " of " + s.numel()
+                            + " elements needs "
+                            + need);
         }
     }
 
@@ -284,8 +310,10 @@ public final class TorchCheckpoint extends AbstractTensorSource {
         }
         long count = last + 1; // elements spanned from the view's first element
         if (count * es > RawData.MAX_TENSOR_BYTES) {
-            throw new CheckpointFormatException(path(), "tensor '" + info.name() + "' spans " + count * es
-                    + " bytes of its storage; over 2 GiB is not supported by this reader");
+            throw new CheckpointFormatException(
+                    path(),
+                    "tensor '" + info.name() + "' spans " + count * es
+                            + " bytes of its storage; over 2 GiB is not supported by this reader");
         }
         String entry = prefix + "data/" + r.storage().key();
         byte[] span;
@@ -330,8 +358,8 @@ public final class TorchCheckpoint extends AbstractTensorSource {
 
         private void enter(Object o, String where, int depth) {
             if (depth > MAX_DEPTH) {
-                throw new CheckpointFormatException(file, pkl + ": nesting deeper than " + MAX_DEPTH + " at '"
-                        + where + "'");
+                throw new CheckpointFormatException(
+                        file, pkl + ": nesting deeper than " + MAX_DEPTH + " at '" + where + "'");
             }
             if (++nodes > MAX_NODES) {
                 throw new CheckpointFormatException(file, pkl + ": more than " + MAX_NODES + " objects (absurd)");
@@ -346,14 +374,16 @@ public final class TorchCheckpoint extends AbstractTensorSource {
         }
 
         /** Tensors into {@code refs} by dotted name; non-tensors into {@code extras}, or an error if null. */
-        void flatten(Map<?, ?> dict, String prefix, Map<String, TensorRef> refs, Map<String, Object> extras,
-                int depth) {
+        void flatten(
+                Map<?, ?> dict, String prefix, Map<String, TensorRef> refs, Map<String, Object> extras, int depth) {
             enter(dict, prefix, depth);
             for (Map.Entry<?, ?> e : dict.entrySet()) {
                 Object k = e.getKey();
                 if (!(k instanceof String) && !(k instanceof Long)) {
-                    throw new CheckpointFormatException(file, pkl + ": dict key " + RestrictedUnpickler.typeName(k)
-                            + " under '" + prefix + "' is not a string");
+                    throw new CheckpointFormatException(
+                            file,
+                            pkl + ": dict key " + RestrictedUnpickler.typeName(k) + " under '" + prefix
+                                    + "' is not a string");
                 }
                 String name = prefix.isEmpty() ? k.toString() : prefix + "." + k;
                 Object v = e.getValue();
@@ -366,8 +396,10 @@ public final class TorchCheckpoint extends AbstractTensorSource {
                 } else if (extras != null) {
                     extras.put(name, plain(v, name, depth + 1));
                 } else {
-                    throw new CheckpointFormatException(file, "state_dict entry '" + name + "' is a "
-                            + RestrictedUnpickler.typeName(v) + ", not a tensor");
+                    throw new CheckpointFormatException(
+                            file,
+                            "state_dict entry '" + name + "' is a " + RestrictedUnpickler.typeName(v)
+                                    + ", not a tensor");
                 }
             }
             leave(dict);
@@ -377,7 +409,8 @@ public final class TorchCheckpoint extends AbstractTensorSource {
          * Tensors of a TorchScript module tree by dotted attribute path (the names {@code state_dict()}
          * gives, plus any plain tensor attributes); non-tensor attributes (flags, None, lists) are skipped.
          */
-        void flattenScript(RestrictedUnpickler.ScriptObject obj, String prefix, Map<String, TensorRef> refs, int depth) {
+        void flattenScript(
+                RestrictedUnpickler.ScriptObject obj, String prefix, Map<String, TensorRef> refs, int depth) {
             enterScript(obj, prefix, depth);
             for (Map.Entry<String, Object> e : obj.attributes().entrySet()) {
                 String name = prefix.isEmpty() ? e.getKey() : prefix + "." + e.getKey();
@@ -394,8 +427,8 @@ public final class TorchCheckpoint extends AbstractTensorSource {
 
         private void enterScript(RestrictedUnpickler.ScriptObject o, String where, int depth) {
             if (depth > MAX_DEPTH) {
-                throw new CheckpointFormatException(file, pkl + ": module nesting deeper than " + MAX_DEPTH + " at '"
-                        + where + "'");
+                throw new CheckpointFormatException(
+                        file, pkl + ": module nesting deeper than " + MAX_DEPTH + " at '" + where + "'");
             }
             if (++nodes > MAX_NODES) {
                 throw new CheckpointFormatException(file, pkl + ": more than " + MAX_NODES + " objects (absurd)");
@@ -413,12 +446,17 @@ public final class TorchCheckpoint extends AbstractTensorSource {
                 String key;
                 if (k instanceof String s) {
                     key = s;
-                } else if (k == null || k instanceof Long || k instanceof BigInteger || k instanceof Double
+                } else if (k == null
+                        || k instanceof Long
+                        || k instanceof BigInteger
+                        || k instanceof Double
                         || k instanceof Boolean) {
                     key = k == null ? "None" : k instanceof Boolean b ? (b ? "True" : "False") : k.toString();
                 } else {
-                    throw new CheckpointFormatException(file, pkl + ": dict key of type "
-                            + RestrictedUnpickler.typeName(k) + " under '" + where + "' cannot be a metadata key");
+                    throw new CheckpointFormatException(
+                            file,
+                            pkl + ": dict key of type " + RestrictedUnpickler.typeName(k) + " under '" + where
+                                    + "' cannot be a metadata key");
                 }
                 out.put(key, plain(e.getValue(), where + "." + key, depth + 1));
             }
@@ -427,8 +465,12 @@ public final class TorchCheckpoint extends AbstractTensorSource {
         }
 
         Object plain(Object v, String where, int depth) {
-            if (v == null || v instanceof String || v instanceof Long || v instanceof BigInteger
-                    || v instanceof Double || v instanceof Boolean) {
+            if (v == null
+                    || v instanceof String
+                    || v instanceof Long
+                    || v instanceof BigInteger
+                    || v instanceof Double
+                    || v instanceof Boolean) {
                 return v;
             }
             if (v instanceof Map<?, ?> m) {
@@ -447,8 +489,10 @@ public final class TorchCheckpoint extends AbstractTensorSource {
             if (v instanceof TensorRef t) {
                 return new TensorInfo(where, t.storage().dtype(), t.size());
             }
-            throw new CheckpointFormatException(file, pkl + ": value at '" + where + "' is a "
-                    + RestrictedUnpickler.typeName(v) + ", which is not plain data");
+            throw new CheckpointFormatException(
+                    file,
+                    pkl + ": value at '" + where + "' is a " + RestrictedUnpickler.typeName(v)
+                            + ", which is not plain data");
         }
     }
 }

@@ -7,8 +7,18 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 abstract class AbstractMatVec implements MatVec {
 
     @Override
-    public final void multiplyRows(INDArray w, INDArray bias, int lo, int hi, float[] x, int xOff, int xStride,
-            float[] y, int yOff, int yStride, int batch) {
+    public final void multiplyRows(
+            INDArray w,
+            INDArray bias,
+            int lo,
+            int hi,
+            float[] x,
+            int xOff,
+            int xStride,
+            float[] y,
+            int yOff,
+            int yStride,
+            int batch) {
         String where = name();
         DirectFloats wf = DirectFloats.matrix(where, w);
         int out = wf.rows();
@@ -42,21 +52,31 @@ abstract class AbstractMatVec implements MatVec {
     }
 
     /** Arguments are valid here; {@code bias} may be null; {@code hi > lo}. */
-    abstract void compute(DirectFloats w, DirectFloats bias, int lo, int hi, float[] x, int xOff, int xStride,
-            float[] y, int yOff, int yStride, int batch);
+    abstract void compute(
+            DirectFloats w,
+            DirectFloats bias,
+            int lo,
+            int hi,
+            float[] x,
+            int xOff,
+            int xStride,
+            float[] y,
+            int yOff,
+            int yStride,
+            int batch);
 
     static void checkRows(String where, String what, float[] a, int off, int stride, int width, int batch) {
         if (a == null) {
             throw new IllegalArgumentException(where + ": " + what + " is null");
         }
         if (stride < width) {
-            throw new IllegalArgumentException(where + ": " + what + " row stride " + stride
-                    + " is smaller than the row width " + width);
+            throw new IllegalArgumentException(
+                    where + ": " + what + " row stride " + stride + " is smaller than the row width " + width);
         }
         long end = off + (long) (batch - 1) * stride + width;
         if (off < 0 || end > a.length) {
-            throw new IllegalArgumentException(where + ": " + what + " needs elements [" + off + ", " + end
-                    + ") for " + batch + " rows of " + width + " (stride " + stride + ") but has length " + a.length);
+            throw new IllegalArgumentException(where + ": " + what + " needs elements [" + off + ", " + end + ") for "
+                    + batch + " rows of " + width + " (stride " + stride + ") but has length " + a.length);
         }
     }
 }

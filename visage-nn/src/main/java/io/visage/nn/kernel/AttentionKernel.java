@@ -45,8 +45,8 @@ public final class AttentionKernel {
      * @param length L, positions to attend over, {@code 1 ≤ L ≤ Tmax}
      * @param out    [B, H, Dh] at {@code outOff}; may be {@code q} at the same offset
      */
-    public void attend(float[] q, int qOff, float[] keys, float[] values, KvLayout layout, int length, float[] out,
-            int outOff) {
+    public void attend(
+            float[] q, int qOff, float[] keys, float[] values, KvLayout layout, int length, float[] out, int outOff) {
         if (layout == null) {
             throw new IllegalArgumentException("AttentionKernel: layout is null");
         }
@@ -57,8 +57,8 @@ public final class AttentionKernel {
         checkCache("keys", keys, layout);
         checkCache("values", values, layout);
         if (length < 1 || length > layout.capacity()) {
-            throw new IllegalArgumentException("AttentionKernel: length " + length + " is outside [1, "
-                    + layout.capacity() + "] for " + layout);
+            throw new IllegalArgumentException(
+                    "AttentionKernel: length " + length + " is outside [1, " + layout.capacity() + "] for " + layout);
         }
         par.forRange(0, pairs, 1, (from, to) -> {
             float[] scores = new float[length];
@@ -78,8 +78,16 @@ public final class AttentionKernel {
     }
 
     /** One (b, h): scores, softmax, weighted sum of values into {@code acc}. */
-    static void headScalar(float[] q, int qo, float[] keys, float[] values, int cache, int length, int dh,
-            float[] scores, float[] acc) {
+    static void headScalar(
+            float[] q,
+            int qo,
+            float[] keys,
+            float[] values,
+            int cache,
+            int length,
+            int dh,
+            float[] scores,
+            float[] acc) {
         for (int t = 0; t < length; t++) {
             int ko = cache + t * dh;
             float s0 = 0f;

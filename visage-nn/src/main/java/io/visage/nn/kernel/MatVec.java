@@ -28,8 +28,8 @@ public interface MatVec {
     default void multiply(INDArray w, INDArray bias, float[] x, int xOff, float[] y, int yOff, int batch) {
         long[] shape = w.shape();
         if (shape.length != 2) {
-            throw new IllegalArgumentException(name() + ": weight must be rank 2 [out, in] but has "
-                    + DirectFloats.describe(w));
+            throw new IllegalArgumentException(
+                    name() + ": weight must be rank 2 [out, in] but has " + DirectFloats.describe(w));
         }
         int out = (int) shape[0];
         int in = (int) shape[1];
@@ -52,8 +52,18 @@ public interface MatVec {
      * @param batch   rows of {@code x} and {@code y}, at least 1
      * @throws IllegalArgumentException on a non-contiguous weight, a bad bias, or an index out of range
      */
-    void multiplyRows(INDArray w, INDArray bias, int lo, int hi, float[] x, int xOff, int xStride,
-            float[] y, int yOff, int yStride, int batch);
+    void multiplyRows(
+            INDArray w,
+            INDArray bias,
+            int lo,
+            int hi,
+            float[] x,
+            int xOff,
+            int xStride,
+            float[] y,
+            int yOff,
+            int yStride,
+            int batch);
 
     /** Short implementation name for logs and benchmarks, e.g. {@code "vector(512-bit)"}. */
     String name();

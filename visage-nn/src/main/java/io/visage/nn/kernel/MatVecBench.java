@@ -26,9 +26,12 @@ public final class MatVecBench {
         int passes = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         int[][] shapes = {{1024, 1024}, {1024, 4096}, {4096, 1024}};
         try (Parallelism par = new Parallelism()) {
-            System.out.printf("MatVecBench: %d threads, vector API %s, %d MiB of weights per shape, %d passes%n",
-                    par.threads(), MatVecs.vectorApiAvailable() ? "present" : "absent (" + MatVecs.HINT + ")",
-                    totalMiB, passes);
+            System.out.printf(
+                    "MatVecBench: %d threads, vector API %s, %d MiB of weights per shape, %d passes%n",
+                    par.threads(),
+                    MatVecs.vectorApiAvailable() ? "present" : "absent (" + MatVecs.HINT + ")",
+                    totalMiB,
+                    passes);
             List<MatVec> kernels = new ArrayList<>();
             if (MatVecs.vectorApiAvailable()) {
                 kernels.add(MatVecs.vector(par));
@@ -110,7 +113,13 @@ public final class MatVecBench {
     }
 
     private static void report(int out, int in, int batch, String name, double ms, long bytes, double diff) {
-        System.out.printf("%-10s %2d %-16s %10.3f %8.1f%s%n", out + "x" + in, batch, name, ms, bytes / ms / 1e6,
+        System.out.printf(
+                "%-10s %2d %-16s %10.3f %8.1f%s%n",
+                out + "x" + in,
+                batch,
+                name,
+                ms,
+                bytes / ms / 1e6,
                 diff > 0 ? String.format("   (max |diff| vs gemm %.1e)", diff) : "");
     }
 
@@ -149,8 +158,9 @@ public final class MatVecBench {
         AttentionKernel scalar = new AttentionKernel(par, false);
         double att = perCall(() -> best.attend(q, 0, keys, values, layout, 861, out, 0), 1_000);
         double attScalar = perCall(() -> scalar.attend(q, 0, keys, values, layout, 861, out, 0), 300);
-        System.out.printf("row kernels (%s, median µs per call): layerNorm[2,1024] %.1f; gelu[2,4096] %.1f"
-                + " (plain Java %.1f); attention B=2 H=16 Dh=64 L=861 %.0f (plain Java %.0f)%n",
+        System.out.printf(
+                "row kernels (%s, median µs per call): layerNorm[2,1024] %.1f; gelu[2,4096] %.1f"
+                        + " (plain Java %.1f); attention B=2 H=16 Dh=64 L=861 %.0f (plain Java %.0f)%n",
                 vec ? "vector" : "plain Java", ln, gelu, geluScalar, att, attScalar);
     }
 
@@ -173,14 +183,15 @@ public final class MatVecBench {
      */
     private static void overhead(Parallelism par) {
         int threads = par.threads();
-        Parallelism.RangeBody empty = (a, b) -> { };
+        Parallelism.RangeBody empty = (a, b) -> {};
         Parallelism.RangeBody busy = (a, b) -> spin(20_000);
         double emptyHot = perCall(par, empty, 20_000, 0);
         double busyHot = perCall(par, busy, 2_000, 0) - 20;
         double busyCold = perCall(par, busy, 200, 2_000_000) - 20;
-        System.out.printf("Parallelism.forRange overhead, %d threads (medians): empty body %.2f µs; one 20 µs chunk"
-                + " per thread: +%.1f µs back to back, +%.1f µs after 2 ms idle (workers parked)%n", threads,
-                emptyHot, busyHot, busyCold);
+        System.out.printf(
+                "Parallelism.forRange overhead, %d threads (medians): empty body %.2f µs; one 20 µs chunk"
+                        + " per thread: +%.1f µs back to back, +%.1f µs after 2 ms idle (workers parked)%n",
+                threads, emptyHot, busyHot, busyCold);
     }
 
     /** Median µs per forRange(0, threads, 1, body) call; {@code pauseNanos} of sleep before each call. */

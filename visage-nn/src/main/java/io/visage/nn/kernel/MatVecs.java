@@ -15,8 +15,7 @@ package io.visage.nn.kernel;
  */
 public final class MatVecs {
     /** One line for users whose JVM lacks the Vector API module. */
-    public static final String HINT =
-            "start the JVM with --add-modules jdk.incubator.vector for ~3x faster decoding";
+    public static final String HINT = "start the JVM with --add-modules jdk.incubator.vector for ~3x faster decoding";
 
     /** Which implementation {@link #best} returns. */
     public enum Kind {

@@ -15,6 +15,7 @@ public final class MemoryBandwidth {
     public static final long DEFAULT_TOTAL_BYTES = 1L << 30;
     /** Default number of timed runs. */
     public static final int DEFAULT_RUNS = 5;
+
     private static final int CHUNK_LONGS = 1 << 19; // 4 MiB per parallel chunk
 
     private MemoryBandwidth() {}
@@ -33,9 +34,10 @@ public final class MemoryBandwidth {
     public record Result(double copyGBps, double readGBps, long arrayBytes, int runs, int threads) {
         @Override
         public String toString() {
-            return String.format("copy %.1f GB/s copied (read+write traffic %.1f GB/s), read-only %.1f GB/s"
-                    + " [2 x %d MiB arrays, median of %d, %d threads]", copyGBps, 2 * copyGBps, readGBps,
-                    arrayBytes >> 20, runs, threads);
+            return String.format(
+                    "copy %.1f GB/s copied (read+write traffic %.1f GB/s), read-only %.1f GB/s"
+                            + " [2 x %d MiB arrays, median of %d, %d threads]",
+                    copyGBps, 2 * copyGBps, readGBps, arrayBytes >> 20, runs, threads);
         }
     }
 
@@ -55,8 +57,8 @@ public final class MemoryBandwidth {
         }
         long longs = totalBytes / 16;
         if (longs < 1 || longs > Integer.MAX_VALUE - 8) {
-            throw new IllegalArgumentException("MemoryBandwidth: totalBytes must be between 16 B and 32 GiB but was "
-                    + totalBytes);
+            throw new IllegalArgumentException(
+                    "MemoryBandwidth: totalBytes must be between 16 B and 32 GiB but was " + totalBytes);
         }
         int n = (int) longs;
         long[] src = new long[n];

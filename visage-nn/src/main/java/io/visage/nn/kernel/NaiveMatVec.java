@@ -7,8 +7,18 @@ package io.visage.nn.kernel;
 public final class NaiveMatVec extends AbstractMatVec {
 
     @Override
-    void compute(DirectFloats w, DirectFloats bias, int lo, int hi, float[] x, int xOff, int xStride, float[] y,
-            int yOff, int yStride, int batch) {
+    void compute(
+            DirectFloats w,
+            DirectFloats bias,
+            int lo,
+            int hi,
+            float[] x,
+            int xOff,
+            int xStride,
+            float[] y,
+            int yOff,
+            int yStride,
+            int batch) {
         int in = w.cols();
         for (int b = 0; b < batch; b++) {
             for (int o = lo; o < hi; o++) {

@@ -45,6 +45,7 @@ public final class Parallelism implements AutoCloseable {
     private final Worker[] workers;
     /** Sentinels: no task, and stop. Per pool, so that pools share nothing. */
     private final Task idle = new Task(null, 0, 0, 1, 0);
+
     private final Task stop = new Task(null, 0, 0, 1, 0);
     private volatile Task current = idle;
     private volatile boolean closed;
@@ -240,8 +241,13 @@ public final class Parallelism implements AutoCloseable {
         final int to;
         final int chunk;
         final int nChunks;
-        @SuppressWarnings("unused") private volatile int next;
-        @SuppressWarnings("unused") private volatile int done;
+
+        @SuppressWarnings("unused")
+        private volatile int next;
+
+        @SuppressWarnings("unused")
+        private volatile int done;
+
         volatile Throwable failure;
 
         Task(RangeBody body, int from, int to, int chunk, int nChunks) {

@@ -21,8 +21,8 @@ public final class PeakRss {
     public record Usage(long peakBytes, long currentBytes) {
         @Override
         public String toString() {
-            return String.format("peak RSS %.1f MiB, current RSS %.1f MiB", peakBytes / 1048576.0,
-                    currentBytes / 1048576.0);
+            return String.format(
+                    "peak RSS %.1f MiB, current RSS %.1f MiB", peakBytes / 1048576.0, currentBytes / 1048576.0);
         }
     }
 

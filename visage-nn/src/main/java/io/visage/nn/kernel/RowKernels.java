@@ -25,8 +25,8 @@ public final class RowKernels {
      * @param beta  [n]
      * @param eps   added to the variance, e.g. 1e-5
      */
-    public static void layerNorm(float[] x, int xOff, float[] y, int yOff, int rows, int n, float[] gamma,
-            float[] beta, float eps) {
+    public static void layerNorm(
+            float[] x, int xOff, float[] y, int yOff, int rows, int n, float[] gamma, float[] beta, float eps) {
         checkRows("layerNorm", x, xOff, y, yOff, rows, n);
         checkLength("layerNorm", "gamma", gamma, n);
         checkLength("layerNorm", "beta", beta, n);
@@ -42,8 +42,8 @@ public final class RowKernels {
      * beta read in place from contiguous float32 ND4J vectors {@code [n]} (for example a module's
      * {@code weight} and {@code bias}).
      */
-    public static void layerNorm(float[] x, int xOff, float[] y, int yOff, int rows, int n, INDArray gamma,
-            INDArray beta, float eps) {
+    public static void layerNorm(
+            float[] x, int xOff, float[] y, int yOff, int rows, int n, INDArray gamma, INDArray beta, float eps) {
         checkRows("layerNorm", x, xOff, y, yOff, rows, n);
         DirectFloats g = DirectFloats.vector("layerNorm", "gamma", gamma, n);
         DirectFloats b = DirectFloats.vector("layerNorm", "beta", beta, n);
@@ -99,8 +99,18 @@ public final class RowKernels {
 
     // ---- plain-Java paths (also the fallback) ----
 
-    static void layerNormScalar(float[] x, int xOff, float[] y, int yOff, int rows, int n, float[] gamma,
-            float[] beta, DirectFloats g, DirectFloats b, float eps) {
+    static void layerNormScalar(
+            float[] x,
+            int xOff,
+            float[] y,
+            int yOff,
+            int rows,
+            int n,
+            float[] gamma,
+            float[] beta,
+            DirectFloats g,
+            DirectFloats b,
+            float eps) {
         for (int r = 0; r < rows; r++) {
             int xo = xOff + r * n;
             int yo = yOff + r * n;
@@ -159,8 +169,8 @@ public final class RowKernels {
         checkRange(where, "x", x, xOff, len);
         checkRange(where, "y", y, yOff, len);
         if (x == y && xOff != yOff && xOff < yOff + len && yOff < xOff + len) {
-            throw new IllegalArgumentException(where + ": x and y overlap at different offsets (" + xOff + ", " + yOff
-                    + ")");
+            throw new IllegalArgumentException(
+                    where + ": x and y overlap at different offsets (" + xOff + ", " + yOff + ")");
         }
     }
 

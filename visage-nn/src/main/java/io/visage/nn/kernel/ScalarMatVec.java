@@ -24,16 +24,37 @@ public final class ScalarMatVec extends AbstractMatVec {
     }
 
     @Override
-    void compute(DirectFloats w, DirectFloats bias, int lo, int hi, float[] x, int xOff, int xStride, float[] y,
-            int yOff, int yStride, int batch) {
+    void compute(
+            DirectFloats w,
+            DirectFloats bias,
+            int lo,
+            int hi,
+            float[] x,
+            int xOff,
+            int xStride,
+            float[] y,
+            int yOff,
+            int yStride,
+            int batch) {
         int in = w.cols();
         int grain = Math.max(1, MIN_CHUNK_BYTES / (4 * Math.max(in, 1)));
-        par.forRange(lo, hi, grain, (from, to) -> rows(w, bias, lo, from, to, x, xOff, xStride, y, yOff, yStride,
-                batch));
+        par.forRange(
+                lo, hi, grain, (from, to) -> rows(w, bias, lo, from, to, x, xOff, xStride, y, yOff, yStride, batch));
     }
 
-    private static void rows(DirectFloats wf, DirectFloats bias, int lo, int from, int to, float[] x, int xOff,
-            int xStride, float[] y, int yOff, int yStride, int batch) {
+    private static void rows(
+            DirectFloats wf,
+            DirectFloats bias,
+            int lo,
+            int from,
+            int to,
+            float[] x,
+            int xOff,
+            int xStride,
+            float[] y,
+            int yOff,
+            int yStride,
+            int batch) {
         int in = wf.cols();
         FloatBuffer fb = wf.bytes().asFloatBuffer();
         float[] row = new float[in];

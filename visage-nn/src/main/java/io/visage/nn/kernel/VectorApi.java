@@ -6,7 +6,8 @@ package io.visage.nn.kernel;
  * {@link #PRESENT} is true, so that those classes are never loaded otherwise.
  */
 final class VectorApi {
-    static final boolean PRESENT = ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    static final boolean PRESENT =
+            ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
 
     private VectorApi() {}
 }

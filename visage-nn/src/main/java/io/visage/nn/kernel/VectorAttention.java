@@ -16,7 +16,15 @@ final class VectorAttention {
      * @param scores scratch of at least {@code length}
      * @param acc    receives the output row, {@code dh} floats
      */
-    static void head(float[] q, int qo, float[] keys, float[] values, int cache, int length, int dh, float[] scores,
+    static void head(
+            float[] q,
+            int qo,
+            float[] keys,
+            float[] values,
+            int cache,
+            int length,
+            int dh,
+            float[] scores,
             float[] acc) {
         int bound = S.loopBound(dh);
         // scores, four positions at a time so that each q vector is loaded once per four keys
@@ -76,7 +84,9 @@ final class VectorAttention {
             int vo = cache + t * dh;
             int d = 0;
             for (; d < bound; d += L) {
-                FloatVector.fromArray(S, values, vo + d).fma(pv, FloatVector.fromArray(S, acc, d)).intoArray(acc, d);
+                FloatVector.fromArray(S, values, vo + d)
+                        .fma(pv, FloatVector.fromArray(S, acc, d))
+                        .intoArray(acc, d);
             }
             for (; d < dh; d++) {
                 acc[d] += p * values[vo + d];

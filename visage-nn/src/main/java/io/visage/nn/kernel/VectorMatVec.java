@@ -47,21 +47,48 @@ public final class VectorMatVec extends AbstractMatVec {
     }
 
     @Override
-    void compute(DirectFloats w, DirectFloats bias, int lo, int hi, float[] x, int xOff, int xStride, float[] y,
-            int yOff, int yStride, int batch) {
+    void compute(
+            DirectFloats w,
+            DirectFloats bias,
+            int lo,
+            int hi,
+            float[] x,
+            int xOff,
+            int xStride,
+            float[] y,
+            int yOff,
+            int yStride,
+            int batch) {
         int in = w.cols();
         int grain = Math.max(1, MIN_CHUNK_BYTES / (16 * Math.max(in, 1))) * 4;
         if (batch <= 2 && 4L * batch * in <= ONE_ROW_MAX_X_BYTES) {
-            par.forRange(lo, hi, grain, (from, to) -> oneRowAtATime(w, bias, lo, from, to, x, xOff, xStride, y,
-                    yOff, yStride, batch));
+            par.forRange(
+                    lo,
+                    hi,
+                    grain,
+                    (from, to) -> oneRowAtATime(w, bias, lo, from, to, x, xOff, xStride, y, yOff, yStride, batch));
         } else {
-            par.forRange(lo, hi, grain, (from, to) -> fourRowsAtATime(w, bias, lo, from, to, x, xOff, xStride, y,
-                    yOff, yStride, batch));
+            par.forRange(
+                    lo,
+                    hi,
+                    grain,
+                    (from, to) -> fourRowsAtATime(w, bias, lo, from, to, x, xOff, xStride, y, yOff, yStride, batch));
         }
     }
 
-    private static void oneRowAtATime(DirectFloats wf, DirectFloats bias, int lo, int from, int to, float[] x,
-            int xOff, int xStride, float[] y, int yOff, int yStride, int batch) {
+    private static void oneRowAtATime(
+            DirectFloats wf,
+            DirectFloats bias,
+            int lo,
+            int from,
+            int to,
+            float[] x,
+            int xOff,
+            int xStride,
+            float[] y,
+            int yOff,
+            int yStride,
+            int batch) {
         ByteBuffer w = wf.bytes();
         int in = wf.cols();
         for (int o = from; o < to; o++) {
@@ -98,8 +125,8 @@ public final class VectorMatVec extends AbstractMatVec {
     }
 
     /** One weight row dotted with two x rows; writes {@code y[y0] and y[y1]} plus {@code b}. */
-    private static void dot2(ByteBuffer w, int r, int in, float[] x, int x0, int x1, float[] y, int y0, int y1,
-            float b) {
+    private static void dot2(
+            ByteBuffer w, int r, int in, float[] x, int x0, int x1, float[] y, int y0, int y1, float b) {
         FloatVector a0 = FloatVector.zero(S);
         FloatVector c0 = FloatVector.zero(S);
         FloatVector a1 = FloatVector.zero(S);
@@ -131,8 +158,19 @@ public final class VectorMatVec extends AbstractMatVec {
         y[y1] = s1 + b;
     }
 
-    private static void fourRowsAtATime(DirectFloats wf, DirectFloats bias, int lo, int from, int to, float[] x,
-            int xOff, int xStride, float[] y, int yOff, int yStride, int batch) {
+    private static void fourRowsAtATime(
+            DirectFloats wf,
+            DirectFloats bias,
+            int lo,
+            int from,
+            int to,
+            float[] x,
+            int xOff,
+            int xStride,
+            float[] y,
+            int yOff,
+            int yStride,
+            int batch) {
         ByteBuffer w = wf.bytes();
         int in = wf.cols();
         for (int o = from; o < to; o += 4) {
@@ -147,18 +185,51 @@ public final class VectorMatVec extends AbstractMatVec {
                 switch (Math.min(4, batch - b)) {
                     case 1 -> block1(w, r0, r1, r2, r3, in, x, xb, y, yb, yStride, n, bias, o);
                     case 2 -> block2(w, r0, r1, r2, r3, in, x, xb, xb + xStride, y, yb, yStride, n, bias, o);
-                    case 3 -> block3(w, r0, r1, r2, r3, in, x, xb, xb + xStride, xb + 2 * xStride, y, yb, yStride,
-                            n, bias, o);
-                    default -> block4(w, r0, r1, r2, r3, in, x, xb, xb + xStride, xb + 2 * xStride,
-                            xb + 3 * xStride, y, yb, yStride, n, bias, o);
+                    case 3 ->
+                        block3(
+                                w,
+                                r0,
+                                r1,
+                                r2,
+                                r3,
+                                in,
+                                x,
+                                xb,
+                                xb + xStride,
+                                xb + 2 * xStride,
+                                y,
+                                yb,
+                                yStride,
+                                n,
+                                bias,
+                                o);
+                    default ->
+                        block4(
+                                w,
+                                r0,
+                                r1,
+                                r2,
+                                r3,
+                                in,
+                                x,
+                                xb,
+                                xb + xStride,
+                                xb + 2 * xStride,
+                                xb + 3 * xStride,
+                                y,
+                                yb,
+                                yStride,
+                                n,
+                                bias,
+                                o);
                 }
             }
         }
     }
 
     /** Writes the first {@code n} of four sums, plus bias, to {@code y[yi ..]}. */
-    private static void store(float[] y, int yi, int n, float s0, float s1, float s2, float s3, DirectFloats bias,
-            int o) {
+    private static void store(
+            float[] y, int yi, int n, float s0, float s1, float s2, float s3, DirectFloats bias, int o) {
         if (bias != null) {
             s0 += bias.get(o);
             s1 += n > 1 ? bias.get(o + 1) : 0f;
@@ -180,8 +251,21 @@ public final class VectorMatVec extends AbstractMatVec {
     // blockN: four weight rows (byte offsets r0..r3, repeated when fewer remain) times N rows of x.
     // Written from one pattern; keep the four in step.
 
-    private static void block1(ByteBuffer w, int r0, int r1, int r2, int r3, int in, float[] x, int x0,
-            float[] y, int y0, int yStride, int n, DirectFloats bias, int o) {
+    private static void block1(
+            ByteBuffer w,
+            int r0,
+            int r1,
+            int r2,
+            int r3,
+            int in,
+            float[] x,
+            int x0,
+            float[] y,
+            int y0,
+            int yStride,
+            int n,
+            DirectFloats bias,
+            int o) {
         FloatVector a00 = FloatVector.zero(S);
         FloatVector a10 = FloatVector.zero(S);
         FloatVector a20 = FloatVector.zero(S);
@@ -216,8 +300,22 @@ public final class VectorMatVec extends AbstractMatVec {
         store(y, y0, n, s00, s10, s20, s30, bias, o);
     }
 
-    private static void block2(ByteBuffer w, int r0, int r1, int r2, int r3, int in, float[] x, int x0, int x1,
-            float[] y, int y0, int yStride, int n, DirectFloats bias, int o) {
+    private static void block2(
+            ByteBuffer w,
+            int r0,
+            int r1,
+            int r2,
+            int r3,
+            int in,
+            float[] x,
+            int x0,
+            int x1,
+            float[] y,
+            int y0,
+            int yStride,
+            int n,
+            DirectFloats bias,
+            int o) {
         FloatVector a00 = FloatVector.zero(S);
         FloatVector a01 = FloatVector.zero(S);
         FloatVector a10 = FloatVector.zero(S);
@@ -271,8 +369,23 @@ public final class VectorMatVec extends AbstractMatVec {
         store(y, y0 + 1 * yStride, n, s01, s11, s21, s31, bias, o);
     }
 
-    private static void block3(ByteBuffer w, int r0, int r1, int r2, int r3, int in, float[] x, int x0, int x1, int x2,
-            float[] y, int y0, int yStride, int n, DirectFloats bias, int o) {
+    private static void block3(
+            ByteBuffer w,
+            int r0,
+            int r1,
+            int r2,
+            int r3,
+            int in,
+            float[] x,
+            int x0,
+            int x1,
+            int x2,
+            float[] y,
+            int y0,
+            int yStride,
+            int n,
+            DirectFloats bias,
+            int o) {
         FloatVector a00 = FloatVector.zero(S);
         FloatVector a01 = FloatVector.zero(S);
         FloatVector a02 = FloatVector.zero(S);
@@ -345,9 +458,24 @@ public final class VectorMatVec extends AbstractMatVec {
         store(y, y0 + 2 * yStride, n, s02, s12, s22, s32, bias, o);
     }
 
-    private static void block4(ByteBuffer w, int r0, int r1, int r2, int r3, int in, float[] x, int x0, int x1, int x2,
+    private static void block4(
+            ByteBuffer w,
+            int r0,
+            int r1,
+            int r2,
+            int r3,
+            int in,
+            float[] x,
+            int x0,
+            int x1,
+            int x2,
             int x3,
-            float[] y, int y0, int yStride, int n, DirectFloats bias, int o) {
+            float[] y,
+            int y0,
+            int yStride,
+            int n,
+            DirectFloats bias,
+            int o) {
         FloatVector a00 = FloatVector.zero(S);
         FloatVector a01 = FloatVector.zero(S);
         FloatVector a02 = FloatVector.zero(S);

@@ -23,9 +23,11 @@ final class VectorMath {
     private static final float LOG2E = 1.44269504089f;
     /** ln 2 split so that {@code k * LN2_HI} is exact for |k| < 2^15. */
     private static final float LN2_HI = 0.693359375f;
+
     private static final float LN2_LO = -2.12194440055e-4f;
     /** 1.5 · 2^23: adding it rounds to an integer that sits in the low mantissa bits. */
     private static final float ROUNDER = 12582912f;
+
     private static final int ROUNDER_BITS = Float.floatToRawIntBits(ROUNDER);
     // Taylor coefficients of e^r to degree 7: relative truncation error < 6e-9 on |r| <= ln(2)/2
     private static final float E2 = 0.5f;

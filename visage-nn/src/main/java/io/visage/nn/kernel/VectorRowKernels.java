@@ -14,8 +14,18 @@ final class VectorRowKernels {
     private VectorRowKernels() {}
 
     /** Either gamma/beta arrays or g/b buffers are given. */
-    static void layerNorm(float[] x, int xOff, float[] y, int yOff, int rows, int n, float[] gamma, float[] beta,
-            DirectFloats g, DirectFloats b, float eps) {
+    static void layerNorm(
+            float[] x,
+            int xOff,
+            float[] y,
+            int yOff,
+            int rows,
+            int n,
+            float[] gamma,
+            float[] beta,
+            DirectFloats g,
+            DirectFloats b,
+            float eps) {
         int bound = S.loopBound(n);
         for (int r = 0; r < rows; r++) {
             int xo = xOff + r * n;
@@ -43,15 +53,18 @@ final class VectorRowKernels {
             float rstd = (float) (1.0 / Math.sqrt(sq / n + eps));
             if (gamma != null) {
                 for (i = 0; i < bound; i += L) {
-                    FloatVector v = FloatVector.fromArray(S, x, xo + i).sub(mean).mul(rstd);
-                    v.fma(FloatVector.fromArray(S, gamma, i), FloatVector.fromArray(S, beta, i)).intoArray(y, yo + i);
+                    FloatVector v =
+                            FloatVector.fromArray(S, x, xo + i).sub(mean).mul(rstd);
+                    v.fma(FloatVector.fromArray(S, gamma, i), FloatVector.fromArray(S, beta, i))
+                            .intoArray(y, yo + i);
                 }
                 for (; i < n; i++) {
                     y[yo + i] = (x[xo + i] - mean) * rstd * gamma[i] + beta[i];
                 }
             } else {
                 for (i = 0; i < bound; i += L) {
-                    FloatVector v = FloatVector.fromArray(S, x, xo + i).sub(mean).mul(rstd);
+                    FloatVector v =
+                            FloatVector.fromArray(S, x, xo + i).sub(mean).mul(rstd);
                     FloatVector gv = FloatVector.fromByteBuffer(S, g.bytes(), g.byteOffset() + 4 * i, LE);
                     FloatVector bv = FloatVector.fromByteBuffer(S, b.bytes(), b.byteOffset() + 4 * i, LE);
                     v.fma(gv, bv).intoArray(y, yo + i);

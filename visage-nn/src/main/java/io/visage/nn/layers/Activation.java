@@ -39,6 +39,7 @@ public enum Activation {
                 return a;
             }
         }
-        throw new ConfigException("activation_function \"" + name + "\" is not supported; known: gelu, quick_gelu, relu, tanh");
+        throw new ConfigException(
+                "activation_function \"" + name + "\" is not supported; known: gelu, quick_gelu, relu, tanh");
     }
 }

@@ -28,14 +28,29 @@ public final class Conv1d implements Module {
     /**
      * @param weightNorm store {@code weight_g}/{@code weight_v} (DAC's {@code WNConv1d}) instead of {@code weight}
      */
-    public static Conv1d create(Params p, String path, int in, int out, int kernel, int stride, int padding,
-            int dilation, int groups, boolean bias, boolean weightNorm) {
+    public static Conv1d create(
+            Params p,
+            String path,
+            int in,
+            int out,
+            int kernel,
+            int stride,
+            int padding,
+            int dilation,
+            int groups,
+            boolean bias,
+            boolean weightNorm) {
         if (in % groups != 0 || out % groups != 0) {
-            throw new IllegalArgumentException(path + ": channels " + in + "->" + out + " not divisible by groups " + groups);
+            throw new IllegalArgumentException(
+                    path + ": channels " + in + "->" + out + " not divisible by groups " + groups);
         }
         double bound = 1.0 / Math.sqrt((double) in / groups * kernel);
-        return new Conv1d(ConvWeights.create(p, path, new long[] {out, in / groups, kernel}, out, bias, weightNorm, bound),
-                stride, padding, dilation, groups);
+        return new Conv1d(
+                ConvWeights.create(p, path, new long[] {out, in / groups, kernel}, out, bias, weightNorm, bound),
+                stride,
+                padding,
+                dilation,
+                groups);
     }
 
     /** The effective weight [out, in/groups, k] (weight norm applied). */

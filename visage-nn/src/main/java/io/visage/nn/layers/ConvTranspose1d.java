@@ -27,14 +27,31 @@ public final class ConvTranspose1d implements Module {
         this.groups = groups;
     }
 
-    public static ConvTranspose1d create(Params p, String path, int in, int out, int kernel, int stride, int padding,
-            int outputPadding, int dilation, int groups, boolean bias, boolean weightNorm) {
+    public static ConvTranspose1d create(
+            Params p,
+            String path,
+            int in,
+            int out,
+            int kernel,
+            int stride,
+            int padding,
+            int outputPadding,
+            int dilation,
+            int groups,
+            boolean bias,
+            boolean weightNorm) {
         if (in % groups != 0 || out % groups != 0) {
-            throw new IllegalArgumentException(path + ": channels " + in + "->" + out + " not divisible by groups " + groups);
+            throw new IllegalArgumentException(
+                    path + ": channels " + in + "->" + out + " not divisible by groups " + groups);
         }
         double bound = 1.0 / Math.sqrt((double) out / groups * kernel);
-        return new ConvTranspose1d(ConvWeights.create(p, path, new long[] {in, out / groups, kernel}, out, bias,
-                weightNorm, bound), stride, padding, outputPadding, dilation, groups);
+        return new ConvTranspose1d(
+                ConvWeights.create(p, path, new long[] {in, out / groups, kernel}, out, bias, weightNorm, bound),
+                stride,
+                padding,
+                outputPadding,
+                dilation,
+                groups);
     }
 
     /** The effective weight [in, out/groups, k]. */
@@ -44,8 +61,8 @@ public final class ConvTranspose1d implements Module {
 
     /** @param x [B, in, T] @return [B, out, (T-1)·stride - 2·padding + dilation·(k-1) + outputPadding + 1] */
     public Tensor forward(Ops ops, Tensor x) {
-        return ops.convTranspose1d(x, weights.effective(ops), weights.bias(), stride, padding, outputPadding, dilation,
-                groups);
+        return ops.convTranspose1d(
+                x, weights.effective(ops), weights.bias(), stride, padding, outputPadding, dilation, groups);
     }
 
     public int stride() {

@@ -30,8 +30,8 @@ final class ConvWeights {
      * @param shape  weight shape (dim 0 is the weight-norm axis)
      * @param bound  fresh weights and biases are U(-bound, bound), as PyTorch's conv init
      */
-    static ConvWeights create(Params p, String path, long[] shape, long biasSize, boolean bias, boolean weightNorm,
-            double bound) {
+    static ConvWeights create(
+            Params p, String path, long[] shape, long biasSize, boolean bias, boolean weightNorm, double bound) {
         Tensor w = null;
         Tensor g = null;
         Tensor v = null;

@@ -20,8 +20,8 @@ public final class Embedding implements Module {
 
     public Embedding(Tensor weight, long paddingIdx) {
         if (weight.rank() != 2) {
-            throw new IllegalArgumentException("Embedding weight must be [num, dim], got "
-                    + java.util.Arrays.toString(weight.shape()));
+            throw new IllegalArgumentException(
+                    "Embedding weight must be [num, dim], got " + java.util.Arrays.toString(weight.shape()));
         }
         if (paddingIdx != NO_PADDING && (paddingIdx < 0 || paddingIdx >= weight.size(0))) {
             throw new IllegalArgumentException("padding index " + paddingIdx + " outside [0, " + weight.size(0) + ")");

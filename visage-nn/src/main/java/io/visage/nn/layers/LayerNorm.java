@@ -24,8 +24,10 @@ public final class LayerNorm implements Module {
     }
 
     public static LayerNorm create(Params p, String path, long dim, double eps) {
-        return new LayerNorm(p.take(Params.join(path, "weight"), Init.ones(), dim),
-                p.take(Params.join(path, "bias"), Init.zeros(), dim), eps);
+        return new LayerNorm(
+                p.take(Params.join(path, "weight"), Init.ones(), dim),
+                p.take(Params.join(path, "bias"), Init.zeros(), dim),
+                eps);
     }
 
     /** @param x [..., dim] @return [..., dim] */

@@ -16,8 +16,8 @@ public final class Linear implements Module {
     public Linear(Tensor weight, Tensor bias) {
         if (weight.rank() != 2 || (bias != null && (bias.rank() != 1 || bias.size(0) != weight.size(0)))) {
             throw new IllegalArgumentException("Linear: weight must be [out, in] and bias [out], got "
-                    + java.util.Arrays.toString(weight.shape()) + " and " + (bias == null ? "none"
-                            : java.util.Arrays.toString(bias.shape())));
+                    + java.util.Arrays.toString(weight.shape()) + " and "
+                    + (bias == null ? "none" : java.util.Arrays.toString(bias.shape())));
         }
         this.weight = weight;
         this.bias = bias;

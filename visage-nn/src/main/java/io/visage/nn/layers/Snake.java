@@ -13,7 +13,8 @@ public final class Snake implements Module {
 
     public Snake(Tensor alpha) {
         if (alpha.rank() != 3 || alpha.size(0) != 1 || alpha.size(2) != 1) {
-            throw new IllegalArgumentException("Snake alpha must be [1, C, 1], got " + java.util.Arrays.toString(alpha.shape()));
+            throw new IllegalArgumentException(
+                    "Snake alpha must be [1, C, 1], got " + java.util.Arrays.toString(alpha.shape()));
         }
         this.alpha = alpha;
     }
@@ -25,8 +26,8 @@ public final class Snake implements Module {
     /** @param x [B, C, T] @return [B, C, T] */
     public Tensor forward(Ops ops, Tensor x) {
         Tensor s = ops.sin(ops.mul(x, alpha));
-        Tensor inv = ops.div(ops.constant(org.nd4j.linalg.factory.Nd4j.scalar(alpha.dataType(), 1.0)),
-                ops.addScalar(alpha, 1e-9));
+        Tensor inv = ops.div(
+                ops.constant(org.nd4j.linalg.factory.Nd4j.scalar(alpha.dataType(), 1.0)), ops.addScalar(alpha, 1e-9));
         return ops.add(x, ops.mul(ops.square(s), inv));
     }
 

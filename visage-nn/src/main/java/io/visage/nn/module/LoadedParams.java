@@ -64,7 +64,8 @@ public final class LoadedParams implements Params {
         }
         TensorInfo info = source.info(stored);
         if (!Arrays.equals(info.shape(), shape)) {
-            shapeMismatches.add(stored + ": expected " + Arrays.toString(shape) + " found " + Arrays.toString(info.shape()));
+            shapeMismatches.add(
+                    stored + ": expected " + Arrays.toString(shape) + " found " + Arrays.toString(info.shape()));
             return Tensor.parameter(Nd4j.create(dataType, shape));
         }
         INDArray a = source.load(stored);

@@ -29,8 +29,14 @@ public final class AdamW {
      * @param schedule  learning rate per step
      * @param weightDecay decay for parameters the rule lets decay
      */
-    public AdamW(Map<String, Tensor> params, LrSchedule schedule, double beta1, double beta2, double eps,
-            double weightDecay, NoDecayRule noDecay) {
+    public AdamW(
+            Map<String, Tensor> params,
+            LrSchedule schedule,
+            double beta1,
+            double beta2,
+            double eps,
+            double weightDecay,
+            NoDecayRule noDecay) {
         if (!(beta1 >= 0 && beta1 < 1 && beta2 >= 0 && beta2 < 1 && eps >= 0 && weightDecay >= 0)) {
             throw new IllegalArgumentException("AdamW: invalid betas (" + beta1 + ", " + beta2 + "), eps " + eps
                     + " or weight decay " + weightDecay);

@@ -10,7 +10,8 @@ import java.util.List;
  */
 public record NoDecayRule(List<String> substrings) {
     /** The reference rule. */
-    public static final NoDecayRule REFERENCE = new NoDecayRule(List.of("bias", "LayerNorm.weight", "layer_norm.weight"));
+    public static final NoDecayRule REFERENCE =
+            new NoDecayRule(List.of("bias", "LayerNorm.weight", "layer_norm.weight"));
 
     public NoDecayRule {
         substrings = List.copyOf(substrings);

@@ -35,7 +35,8 @@ public final class OptimizerCheckpoint {
     /** Restores moments and step count into {@code opt} (built over the same parameters). */
     public static void load(AdamW opt, Path file) {
         try (TensorSource src = TensorFiles.open(file)) {
-            if (!(src instanceof Safetensors st) || !"visage4j-adamw".equals(st.metadata().get("format"))) {
+            if (!(src instanceof Safetensors st)
+                    || !"visage4j-adamw".equals(st.metadata().get("format"))) {
                 throw new CheckpointFormatException(file, "not an optimizer state written by OptimizerCheckpoint");
             }
             long step;

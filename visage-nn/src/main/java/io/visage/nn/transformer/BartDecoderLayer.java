@@ -27,8 +27,14 @@ public final class BartDecoderLayer implements Module {
     private final Linear fc2;
     private final LayerNorm finalLayerNorm;
 
-    public BartDecoderLayer(LayerConfig cfg, MultiHeadAttention selfAttn, LayerNorm selfAttnLayerNorm,
-            MultiHeadAttention encoderAttn, LayerNorm encoderAttnLayerNorm, Linear fc1, Linear fc2,
+    public BartDecoderLayer(
+            LayerConfig cfg,
+            MultiHeadAttention selfAttn,
+            LayerNorm selfAttnLayerNorm,
+            MultiHeadAttention encoderAttn,
+            LayerNorm encoderAttnLayerNorm,
+            Linear fc1,
+            Linear fc2,
             LayerNorm finalLayerNorm) {
         this.cfg = cfg;
         this.selfAttn = selfAttn;
@@ -41,12 +47,13 @@ public final class BartDecoderLayer implements Module {
     }
 
     public static BartDecoderLayer create(Params p, String path, LayerConfig c) {
-        return new BartDecoderLayer(c,
-                MultiHeadAttention.create(p, Params.join(path, "self_attn"), c.dModel(), c.heads(), c.attentionDropout(),
-                        c.initStd()),
+        return new BartDecoderLayer(
+                c,
+                MultiHeadAttention.create(
+                        p, Params.join(path, "self_attn"), c.dModel(), c.heads(), c.attentionDropout(), c.initStd()),
                 LayerNorm.create(p, Params.join(path, "self_attn_layer_norm"), c.dModel(), c.layerNormEps()),
-                MultiHeadAttention.create(p, Params.join(path, "encoder_attn"), c.dModel(), c.heads(),
-                        c.attentionDropout(), c.initStd()),
+                MultiHeadAttention.create(
+                        p, Params.join(path, "encoder_attn"), c.dModel(), c.heads(), c.attentionDropout(), c.initStd()),
                 LayerNorm.create(p, Params.join(path, "encoder_attn_layer_norm"), c.dModel(), c.layerNormEps()),
                 Linear.create(p, Params.join(path, "fc1"), c.dModel(), c.ffnDim(), true, c.initStd()),
                 Linear.create(p, Params.join(path, "fc2"), c.ffnDim(), c.dModel(), true, c.initStd()),
@@ -62,9 +69,10 @@ public final class BartDecoderLayer implements Module {
      * @return [B, T, D]
      */
     public Tensor forward(Ops ops, Tensor h, Tensor encoder, Tensor selfMask) {
-        h = selfAttnLayerNorm.forward(ops, ops.add(h, ops.dropout(selfAttn.forward(ops, h, null, selfMask), cfg.dropout())));
-        h = encoderAttnLayerNorm.forward(ops,
-                ops.add(h, ops.dropout(encoderAttn.forward(ops, h, encoder, null), cfg.dropout())));
+        h = selfAttnLayerNorm.forward(
+                ops, ops.add(h, ops.dropout(selfAttn.forward(ops, h, null, selfMask), cfg.dropout())));
+        h = encoderAttnLayerNorm.forward(
+                ops, ops.add(h, ops.dropout(encoderAttn.forward(ops, h, encoder, null), cfg.dropout())));
         return finalLayerNorm.forward(ops, ops.add(h, FeedForward.apply(ops, cfg, fc1, fc2, h)));
     }
 
@@ -75,9 +83,10 @@ public final class BartDecoderLayer implements Module {
      * @return [B, t, D]
      */
     public Tensor forwardCached(Ops ops, Tensor h, Tensor encoder, KvCache.Layer cache) {
-        h = selfAttnLayerNorm.forward(ops, ops.add(h, ops.dropout(selfAttn.forwardCached(ops, h, cache), cfg.dropout())));
-        h = encoderAttnLayerNorm.forward(ops,
-                ops.add(h, ops.dropout(encoderAttn.forwardCross(ops, h, encoder, cache), cfg.dropout())));
+        h = selfAttnLayerNorm.forward(
+                ops, ops.add(h, ops.dropout(selfAttn.forwardCached(ops, h, cache), cfg.dropout())));
+        h = encoderAttnLayerNorm.forward(
+                ops, ops.add(h, ops.dropout(encoderAttn.forwardCross(ops, h, encoder, cache), cfg.dropout())));
         return finalLayerNorm.forward(ops, ops.add(h, FeedForward.apply(ops, cfg, fc1, fc2, h)));
     }
 

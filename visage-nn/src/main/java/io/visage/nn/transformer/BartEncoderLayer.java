@@ -23,8 +23,13 @@ public final class BartEncoderLayer implements Module {
     private final Linear fc2;
     private final LayerNorm finalLayerNorm;
 
-    public BartEncoderLayer(LayerConfig cfg, MultiHeadAttention selfAttn, LayerNorm selfAttnLayerNorm, Linear fc1,
-            Linear fc2, LayerNorm finalLayerNorm) {
+    public BartEncoderLayer(
+            LayerConfig cfg,
+            MultiHeadAttention selfAttn,
+            LayerNorm selfAttnLayerNorm,
+            Linear fc1,
+            Linear fc2,
+            LayerNorm finalLayerNorm) {
         this.cfg = cfg;
         this.selfAttn = selfAttn;
         this.selfAttnLayerNorm = selfAttnLayerNorm;
@@ -34,9 +39,10 @@ public final class BartEncoderLayer implements Module {
     }
 
     public static BartEncoderLayer create(Params p, String path, LayerConfig c) {
-        return new BartEncoderLayer(c,
-                MultiHeadAttention.create(p, Params.join(path, "self_attn"), c.dModel(), c.heads(), c.attentionDropout(),
-                        c.initStd()),
+        return new BartEncoderLayer(
+                c,
+                MultiHeadAttention.create(
+                        p, Params.join(path, "self_attn"), c.dModel(), c.heads(), c.attentionDropout(), c.initStd()),
                 LayerNorm.create(p, Params.join(path, "self_attn_layer_norm"), c.dModel(), c.layerNormEps()),
                 Linear.create(p, Params.join(path, "fc1"), c.dModel(), c.ffnDim(), true, c.initStd()),
                 Linear.create(p, Params.join(path, "fc2"), c.ffnDim(), c.dModel(), true, c.initStd()),

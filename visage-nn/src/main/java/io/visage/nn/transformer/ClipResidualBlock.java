@@ -23,8 +23,8 @@ public final class ClipResidualBlock implements Module {
     private final LayerNorm ln2;
     private final Activation activation;
 
-    public ClipResidualBlock(PackedSelfAttention attn, LayerNorm ln1, Linear cFc, Linear cProj, LayerNorm ln2,
-            Activation activation) {
+    public ClipResidualBlock(
+            PackedSelfAttention attn, LayerNorm ln1, Linear cFc, Linear cProj, LayerNorm ln2, Activation activation) {
         this.attn = attn;
         this.ln1 = ln1;
         this.cFc = cFc;
@@ -36,11 +36,13 @@ public final class ClipResidualBlock implements Module {
     /** CLIP ViT block: LayerNorm eps 1e-5, MLP width 4·D, QuickGELU. */
     public static ClipResidualBlock create(Params p, String path, long width, int heads) {
         double std = 1.0 / Math.sqrt(width);
-        return new ClipResidualBlock(PackedSelfAttention.create(p, Params.join(path, "attn"), width, heads),
+        return new ClipResidualBlock(
+                PackedSelfAttention.create(p, Params.join(path, "attn"), width, heads),
                 LayerNorm.create(p, Params.join(path, "ln_1"), width, 1e-5),
                 Linear.create(p, Params.join(path, "mlp.c_fc"), width, 4 * width, true, std),
                 Linear.create(p, Params.join(path, "mlp.c_proj"), 4 * width, width, true, std),
-                LayerNorm.create(p, Params.join(path, "ln_2"), width, 1e-5), Activation.QUICK_GELU);
+                LayerNorm.create(p, Params.join(path, "ln_2"), width, 1e-5),
+                Activation.QUICK_GELU);
     }
 
     /** @param x [B, T, D], @param mask additive [T, T] or null @return [B, T, D] */

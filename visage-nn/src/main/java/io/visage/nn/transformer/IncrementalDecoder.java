@@ -137,14 +137,23 @@ public final class IncrementalDecoder {
     }
 
     private void linear(Linear lin, float[] x, float[] y, int batch) {
-        matVec.multiply(lin.weight().value(), lin.bias() == null ? null : lin.bias().value(), x, 0, y, 0, batch);
+        matVec.multiply(
+                lin.weight().value(), lin.bias() == null ? null : lin.bias().value(), x, 0, y, 0, batch);
     }
 
     /** hidden = LN(hidden + proj(x)). */
     private void residualNorm(Linear proj, float[] x, float[] hidden, LayerNorm ln, State st, int batch) {
         linear(proj, x, st.tmp, batch);
         RowKernels.add(hidden, 0, st.tmp, 0, batch * dModel);
-        RowKernels.layerNorm(hidden, 0, hidden, 0, batch, dModel, ln.weight().value(), ln.bias().value(),
+        RowKernels.layerNorm(
+                hidden,
+                0,
+                hidden,
+                0,
+                batch,
+                dModel,
+                ln.weight().value(),
+                ln.bias().value(),
                 (float) ln.eps());
     }
 
@@ -158,9 +167,17 @@ public final class IncrementalDecoder {
     public long weightBytesPerStep() {
         long n = 0;
         for (BartDecoderLayer l : layers) {
-            for (Linear lin : List.of(l.selfAttn().qProj(), l.selfAttn().kProj(), l.selfAttn().vProj(),
-                    l.selfAttn().outProj(), l.encoderAttn().qProj(), l.encoderAttn().outProj(), l.fc1(), l.fc2())) {
-                n += lin.weight().value().length() + (lin.bias() == null ? 0 : lin.bias().value().length());
+            for (Linear lin : List.of(
+                    l.selfAttn().qProj(),
+                    l.selfAttn().kProj(),
+                    l.selfAttn().vProj(),
+                    l.selfAttn().outProj(),
+                    l.encoderAttn().qProj(),
+                    l.encoderAttn().outProj(),
+                    l.fc1(),
+                    l.fc2())) {
+                n += lin.weight().value().length()
+                        + (lin.bias() == null ? 0 : lin.bias().value().length());
             }
             n += 6L * dModel; // three LayerNorms
         }

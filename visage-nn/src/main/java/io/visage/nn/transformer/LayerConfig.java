@@ -16,11 +16,20 @@ import io.visage.nn.layers.Activation;
  * @param activationDropout dropout after the activation
  * @param initStd           std of the normal init of fresh Linear weights
  */
-public record LayerConfig(long dModel, int heads, long ffnDim, Activation activation, double layerNormEps,
-        double dropout, double attentionDropout, double activationDropout, double initStd) {
+public record LayerConfig(
+        long dModel,
+        int heads,
+        long ffnDim,
+        Activation activation,
+        double layerNormEps,
+        double dropout,
+        double attentionDropout,
+        double activationDropout,
+        double initStd) {
     public LayerConfig {
         if (dModel < 1 || heads < 1 || dModel % heads != 0) {
-            throw new ConfigException("d_model " + dModel + " must be positive and divisible by the head count " + heads);
+            throw new ConfigException(
+                    "d_model " + dModel + " must be positive and divisible by the head count " + heads);
         }
         if (ffnDim < 1) {
             throw new ConfigException("ffn_dim must be positive, got " + ffnDim);

@@ -1,10 +1,5 @@
 package io.visage.nn.attention;
 
-import static io.visage.nn.testing.GradCheck.randn;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.visage.nn.autodiff.Ops;
 import io.visage.nn.autodiff.Tensor;
 import io.visage.nn.layers.Activation;
@@ -21,11 +16,17 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
+import static io.visage.nn.testing.GradCheck.randn;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 class MultiHeadAttentionTest {
     private static final Ops OPS = Ops.inference();
 
     /** Per-head, per-query loop: the textbook definition with q scaled before q·kᵀ. */
-    private static double[] naive(MultiHeadAttention a, double[] x, double[] kv, int b, int t, int s, int d, boolean causal) {
+    private static double[] naive(
+            MultiHeadAttention a, double[] x, double[] kv, int b, int t, int s, int d, boolean causal) {
         int h = a.heads();
         int dh = d / h;
         double[] q = project(a.qProj().weight().value(), a.qProj().bias().value(), x, b * t, d);
@@ -86,14 +87,23 @@ class MultiHeadAttentionTest {
         Random rng = new Random(2);
         INDArray x = randn(rng, 2, 5, 12);
         INDArray kv = randn(rng, 2, 7, 12);
-        Tensor self = a.forward(OPS, Tensor.constant(x), null, Tensor.constant(AttentionMasks.causal(5, 0, DataType.DOUBLE)));
-        TensorAssert.assertClose("causal self-attention", self.shape(),
-                naive(a, x.data().asDouble(), x.data().asDouble(), 2, 5, 5, 12, true), self.value().dup('c').data().asDouble(),
-                1e-10, 1e-12);
+        Tensor self =
+                a.forward(OPS, Tensor.constant(x), null, Tensor.constant(AttentionMasks.causal(5, 0, DataType.DOUBLE)));
+        TensorAssert.assertClose(
+                "causal self-attention",
+                self.shape(),
+                naive(a, x.data().asDouble(), x.data().asDouble(), 2, 5, 5, 12, true),
+                self.value().dup('c').data().asDouble(),
+                1e-10,
+                1e-12);
         Tensor cross = a.forward(OPS, Tensor.constant(x), Tensor.constant(kv), null);
-        TensorAssert.assertClose("cross-attention", cross.shape(),
+        TensorAssert.assertClose(
+                "cross-attention",
+                cross.shape(),
                 naive(a, x.data().asDouble(), kv.data().asDouble(), 2, 5, 7, 12, false),
-                cross.value().dup('c').data().asDouble(), 1e-10, 1e-12);
+                cross.value().dup('c').data().asDouble(),
+                1e-10,
+                1e-12);
     }
 
     @Test
@@ -108,7 +118,8 @@ class MultiHeadAttentionTest {
     void incrementalDecoding_withKvCache_equalsFullCausalPass() {
         LayerConfig cfg = new LayerConfig(16, 4, 24, Activation.GELU_EXACT, 1e-5, 0.1, 0.0, 0.0, 0.2);
         RandomParams p = new RandomParams(3, DataType.FLOAT);
-        List<BartDecoderLayer> layers = List.of(BartDecoderLayer.create(p, "l.0", cfg), BartDecoderLayer.create(p, "l.1", cfg));
+        List<BartDecoderLayer> layers =
+                List.of(BartDecoderLayer.create(p, "l.0", cfg), BartDecoderLayer.create(p, "l.1", cfg));
         Random rng = new Random(4);
         int b = 2;
         int t = 9;
@@ -126,7 +137,9 @@ class MultiHeadAttentionTest {
         int[] sizes = {1, 3, 1, 1, 1, 1, 1};
         int pos = 0;
         for (int n : sizes) {
-            Tensor step = Tensor.constant(x.get(NDArrayIndex.all(), NDArrayIndex.interval(pos, pos + n), NDArrayIndex.all()).dup());
+            Tensor step =
+                    Tensor.constant(x.get(NDArrayIndex.all(), NDArrayIndex.interval(pos, pos + n), NDArrayIndex.all())
+                            .dup());
             for (int li = 0; li < layers.size(); li++) {
                 step = layers.get(li).forwardCached(OPS, step, enc, cache.layer(li));
             }
@@ -136,9 +149,17 @@ class MultiHeadAttentionTest {
         assertEquals(t, cache.length());
         INDArray inc = Nd4j.concat(1, pieces.toArray(new INDArray[0]));
         TensorAssert.assertClose("incremental vs full", h.value(), inc, 0.0, 1e-5);
-        var e = assertThrows(IllegalStateException.class,
-                () -> layers.get(0).forwardCached(OPS, Tensor.constant(x.get(NDArrayIndex.all(), NDArrayIndex.interval(0, 1),
-                        NDArrayIndex.all()).dup()), enc, cache.layer(0)));
+        var e = assertThrows(
+                IllegalStateException.class,
+                () -> layers.get(0)
+                        .forwardCached(
+                                OPS,
+                                        Tensor.constant(x.get(
+                                                        NDArrayIndex.all(),
+                                                        NDArrayIndex.interval(0, 1),
+                                                        NDArrayIndex.all())
+                                                .dup()),
+                                enc, cache.layer(0)));
         assertTrue(e.getMessage().contains("capacity"), e.getMessage());
     }
 
@@ -149,16 +170,26 @@ class MultiHeadAttentionTest {
         var sd = packed.stateDict();
         INDArray w = sd.get("in_proj_weight").value();
         INDArray bias = sd.get("in_proj_bias").value();
-        var q = new io.visage.nn.layers.Linear(Tensor.constant(w.get(NDArrayIndex.interval(0, 8), NDArrayIndex.all()).dup()),
+        var q = new io.visage.nn.layers.Linear(
+                Tensor.constant(
+                        w.get(NDArrayIndex.interval(0, 8), NDArrayIndex.all()).dup()),
                 Tensor.constant(bias.get(NDArrayIndex.interval(0, 8)).dup()));
-        var k = new io.visage.nn.layers.Linear(Tensor.constant(w.get(NDArrayIndex.interval(8, 16), NDArrayIndex.all()).dup()),
+        var k = new io.visage.nn.layers.Linear(
+                Tensor.constant(
+                        w.get(NDArrayIndex.interval(8, 16), NDArrayIndex.all()).dup()),
                 Tensor.constant(bias.get(NDArrayIndex.interval(8, 16)).dup()));
-        var v = new io.visage.nn.layers.Linear(Tensor.constant(w.get(NDArrayIndex.interval(16, 24), NDArrayIndex.all()).dup()),
+        var v = new io.visage.nn.layers.Linear(
+                Tensor.constant(
+                        w.get(NDArrayIndex.interval(16, 24), NDArrayIndex.all()).dup()),
                 Tensor.constant(bias.get(NDArrayIndex.interval(16, 24)).dup()));
         var out = new io.visage.nn.layers.Linear(sd.get("out_proj.weight"), sd.get("out_proj.bias"));
         MultiHeadAttention plain = new MultiHeadAttention(k, v, q, out, 2, 0.0);
         Tensor x = Tensor.constant(randn(rng, 2, 5, 8));
-        TensorAssert.assertClose("packed vs plain", plain.forward(OPS, x, null, null).value(),
-                packed.forward(OPS, x, null).value(), 1e-12, 1e-12);
+        TensorAssert.assertClose(
+                "packed vs plain",
+                plain.forward(OPS, x, null, null).value(),
+                packed.forward(OPS, x, null).value(),
+                1e-12,
+                1e-12);
     }
 }

@@ -1,15 +1,15 @@
 package io.visage.nn.io;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 class HalfFloatsTest {
     /** binary16 by its definition, in double arithmetic: (-1)^s * 2^(e-15) * (1 + m/1024), subnormals 2^-14 * m/1024. */
@@ -59,16 +59,23 @@ class HalfFloatsTest {
         if (Double.isNaN(expected)) {
             int bits = Float.floatToRawIntBits(actual);
             if (!Float.isNaN(actual) || (bits & 0x7fffff) != nanPayload || (bits < 0) != negative) {
-                fail(String.format("%s 0x%04x: expected NaN with payload 0x%x, sign %s but got bits 0x%08x", fmt, h,
-                        nanPayload, negative, bits));
+                fail(String.format(
+                        "%s 0x%04x: expected NaN with payload 0x%x, sign %s but got bits 0x%08x",
+                        fmt, h, nanPayload, negative, bits));
             }
             return;
         }
         // every value is exactly representable in float32: the double must convert without rounding
         assertEquals(expected, (double) (float) expected, () -> String.format("%s 0x%04x not float-exact", fmt, h));
         if (Float.floatToRawIntBits(actual) != Float.floatToRawIntBits((float) expected)) {
-            fail(String.format("%s 0x%04x: expected %s (0x%08x) but got %s (0x%08x)", fmt, h, (float) expected,
-                    Float.floatToRawIntBits((float) expected), actual, Float.floatToRawIntBits(actual)));
+            fail(String.format(
+                    "%s 0x%04x: expected %s (0x%08x) but got %s (0x%08x)",
+                    fmt,
+                    h,
+                    (float) expected,
+                    Float.floatToRawIntBits((float) expected),
+                    actual,
+                    Float.floatToRawIntBits(actual)));
         }
         assertEquals(negative, (Float.floatToRawIntBits(actual) & 0x80000000) != 0, "sign of zero");
     }

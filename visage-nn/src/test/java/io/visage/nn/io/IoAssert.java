@@ -1,10 +1,5 @@
 package io.visage.nn.io;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.visage.nn.CheckpointFormatException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -17,6 +12,11 @@ import java.util.Locale;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.function.Executable;
 import org.nd4j.linalg.api.ndarray.INDArray;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Shared checks for the tensor-file tests. */
 final class IoAssert {
@@ -32,7 +32,8 @@ final class IoAssert {
         assertTrue(msg.contains(file.getFileName().toString()), () -> "message does not name the file: " + msg);
         assertEquals(file, e.file(), "exception file");
         for (String f : fragments) {
-            assertTrue(msg.toLowerCase(Locale.ROOT).contains(f.toLowerCase(Locale.ROOT)),
+            assertTrue(
+                    msg.toLowerCase(Locale.ROOT).contains(f.toLowerCase(Locale.ROOT)),
                     () -> "message does not contain '" + f + "': " + msg);
         }
         return e;
@@ -56,7 +57,9 @@ final class IoAssert {
         for (TensorInfo e : expected.tensors()) {
             TensorInfo a = actual.info(e.name());
             assertEquals(e, a, "dtype/shape of " + e.name());
-            assertArrayEquals(rawBytes(expected.load(e.name())), rawBytes(actual.load(e.name())),
+            assertArrayEquals(
+                    rawBytes(expected.load(e.name())),
+                    rawBytes(actual.load(e.name())),
                     "raw bits of " + e.name() + " in " + actual.path());
         }
     }
@@ -72,7 +75,10 @@ final class IoAssert {
     /** Fixture set folders (sorted) holding the given file, discovered by listing the fixtures root. */
     static List<Path> setsWith(Path root, String file) {
         try (Stream<Path> s = Files.list(root)) {
-            return s.filter(Files::isDirectory).filter(d -> Files.isRegularFile(d.resolve(file))).sorted().toList();
+            return s.filter(Files::isDirectory)
+                    .filter(d -> Files.isRegularFile(d.resolve(file)))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

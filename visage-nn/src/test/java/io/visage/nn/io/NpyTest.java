@@ -1,12 +1,5 @@
 package io.visage.nn.io;
 
-import static io.visage.nn.io.IoAssert.assertFormatError;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -26,37 +19,52 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import static io.visage.nn.io.IoAssert.assertFormatError;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 class NpyTest {
     @TempDir
     Path tmp;
 
     // Written by numpy 2.4 (np.save / np.lib.format.write_array), base64.
     /** np.asfortranarray((arange(6).reshape(2,3)*1.5-2).astype('>f8')): big-endian, Fortran order. */
-    static final String BE_F_F8 = "k05VTVBZAQB2AHsnZGVzY3InOiAnPmY4JywgJ2ZvcnRyYW5fb3JkZXInOiBUcnVlLCAnc2hhcGUnOiAoMiwgMy"
-            + "ksIH0gICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIArAAAAAAAAAAEAEAAAAAAAAv+AA"
-            + "AAAAAABAEAAAAAAAAD/wAAAAAAAAQBYAAAAAAAA=";
+    static final String BE_F_F8 =
+            "k05VTVBZAQB2AHsnZGVzY3InOiAnPmY4JywgJ2ZvcnRyYW5fb3JkZXInOiBUcnVlLCAnc2hhcGUnOiAoMiwgMy"
+                    + "ksIH0gICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIArAAAAAAAAAAEAEAAAAAAAAv+AA"
+                    + "AAAAAABAEAAAAAAAAD/wAAAAAAAAQBYAAAAAAAA=";
     /** [[1, -2], [3, 2**31-1]] '<i4'. */
-    static final String I4_C = "k05VTVBZAQB2AHsnZGVzY3InOiAnPGk0JywgJ2ZvcnRyYW5fb3JkZXInOiBGYWxzZSwgJ3NoYXBlJzogKDIsIDIpL"
-            + "CB9ICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIAoBAAAA/v///wMAAAD///9/";
+    static final String I4_C =
+            "k05VTVBZAQB2AHsnZGVzY3InOiAnPGk0JywgJ2ZvcnRyYW5fb3JkZXInOiBGYWxzZSwgJ3NoYXBlJzogKDIsIDIpL"
+                    + "CB9ICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIAoBAAAA/v///wMAAAD///9/";
     /** [1, -2.5, inf, 6e-8, -0.0] '<f2', format 2.0. */
-    static final String F2_V2 = "k05VTVBZAgB0AAAAeydkZXNjcic6ICc8ZjInLCAnZm9ydHJhbl9vcmRlcic6IEZhbHNlLCAnc2hhcGUnOiAoNSwpLC"
-            + "B9ICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIAoAPADBAHwBAACA";
+    static final String F2_V2 =
+            "k05VTVBZAgB0AAAAeydkZXNjcic6ICc8ZjInLCAnZm9ydHJhbl9vcmRlcic6IEZhbHNlLCAnc2hhcGUnOiAoNSwpLC"
+                    + "B9ICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIAoAPADBAHwBAACA";
     /** [[0, 7, 255]] '|u1', format 3.0. */
-    static final String U8_V3 = "k05VTVBZAwB0AAAAeydkZXNjcic6ICd8dTEnLCAnZm9ydHJhbl9vcmRlcic6IEZhbHNlLCAnc2hhcGUnOiAoMSwgMy"
-            + "ksIH0gICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIAoAB/8=";
+    static final String U8_V3 =
+            "k05VTVBZAwB0AAAAeydkZXNjcic6ICd8dTEnLCAnZm9ydHJhbl9vcmRlcic6IEZhbHNlLCAnc2hhcGUnOiAoMSwgMy"
+                    + "ksIH0gICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIAoAB/8=";
     /** np.array(True): a bool scalar. */
-    static final String B1_SCALAR = "k05VTVBZAQB2AHsnZGVzY3InOiAnfGIxJywgJ2ZvcnRyYW5fb3JkZXInOiBGYWxzZSwgJ3NoYXBlJzogKCksI"
-            + "H0gICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIAoB";
+    static final String B1_SCALAR =
+            "k05VTVBZAQB2AHsnZGVzY3InOiAnfGIxJywgJ2ZvcnRyYW5fb3JkZXInOiBGYWxzZSwgJ3NoYXBlJzogKCksI"
+                    + "H0gICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIAoB";
     /** zeros((0, 3), '<i8'). */
-    static final String I8_ZERO = "k05VTVBZAQB2AHsnZGVzY3InOiAnPGk4JywgJ2ZvcnRyYW5fb3JkZXInOiBGYWxzZSwgJ3NoYXBlJzogKDAsIDM"
-            + "pLCB9ICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIAo=";
+    static final String I8_ZERO =
+            "k05VTVBZAQB2AHsnZGVzY3InOiAnPGk4JywgJ2ZvcnRyYW5fb3JkZXInOiBGYWxzZSwgJ3NoYXBlJzogKDAsIDM"
+                    + "pLCB9ICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIAo=";
     /** np.asfortranarray(arange(24, '<f4').reshape(2, 3, 4)). */
-    static final String F4_FORTRAN3D = "k05VTVBZAQB2AHsnZGVzY3InOiAnPGY0JywgJ2ZvcnRyYW5fb3JkZXInOiBUcnVlLCAnc2hhcGUnOiAoMi"
-            + "wgMywgNCksIH0gICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIAoAAAAAAABAQQAAgEAAAIBBA"
-            + "AAAQQAAoEEAAIA/AABQQQAAoEAAAIhBAAAQQQAAqEEAAABAAABgQQAAwEAAAJBBAAAgQQAAsEEAAEBAAABwQQAA4EAAAJhBAAAwQQAAuEE=";
+    static final String F4_FORTRAN3D =
+            "k05VTVBZAQB2AHsnZGVzY3InOiAnPGY0JywgJ2ZvcnRyYW5fb3JkZXInOiBUcnVlLCAnc2hhcGUnOiAoMi"
+                    + "wgMywgNCksIH0gICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIAoAAAAAAABAQQAAgEAAAIBBA"
+                    + "AAAQQAAoEEAAIA/AABQQQAAoEAAAIhBAAAQQQAAqEEAAABAAABgQQAAwEAAAJBBAAAgQQAAsEEAAEBAAABwQQAA4EAAAJhBAAAwQQAAuEE=";
     /** [[1, -300], [7, 8]] '>i2'. */
-    static final String BE_I2 = "k05VTVBZAQB2AHsnZGVzY3InOiAnPmkyJywgJ2ZvcnRyYW5fb3JkZXInOiBGYWxzZSwgJ3NoYXBlJzogKDIsIDIpL"
-            + "CB9ICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIAoAAf7UAAcACA==";
+    static final String BE_I2 =
+            "k05VTVBZAQB2AHsnZGVzY3InOiAnPmkyJywgJ2ZvcnRyYW5fb3JkZXInOiBGYWxzZSwgJ3NoYXBlJzogKDIsIDIpL"
+                    + "CB9ICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIAoAAf7UAAcACA==";
 
     private Path decode(String name, String b64) throws IOException {
         Path f = tmp.resolve(name);
@@ -79,7 +87,8 @@ class NpyTest {
         assertArrayEquals(new int[] {1, -2, 3, Integer.MAX_VALUE}, i4.data().asInt());
         try (Npy h = Npy.open(decode("f2.npy", F2_V2))) {
             float[] v = h.floats("f2");
-            assertArrayEquals(new float[] {1f, -2.5f, Float.POSITIVE_INFINITY, HalfFloats.f16ToF32((short) 1)}, 
+            assertArrayEquals(
+                    new float[] {1f, -2.5f, Float.POSITIVE_INFINITY, HalfFloats.f16ToF32((short) 1)},
                     java.util.Arrays.copyOf(v, 4));
             assertEquals(Float.floatToRawIntBits(-0.0f), Float.floatToRawIntBits(v[4]));
         }
@@ -102,14 +111,25 @@ class NpyTest {
         }
         try (Npy s = Npy.open(decode("s.npy", BE_I2))) {
             assertArrayEquals(new long[] {1, -300, 7, 8}, s.longs("s"));
-            assertArrayEquals(new int[] {1, -300, 7, 8}, s.load("s").castTo(DataType.INT32).data().asInt());
+            assertArrayEquals(
+                    new int[] {1, -300, 7, 8},
+                    s.load("s").castTo(DataType.INT32).data().asInt());
         }
     }
 
     static Stream<Arguments> roundTripCases() {
         List<Arguments> out = new ArrayList<>();
-        DataType[] types = {DataType.FLOAT16, DataType.FLOAT, DataType.DOUBLE, DataType.INT8, DataType.UINT8,
-            DataType.INT16, DataType.INT32, DataType.INT64, DataType.BOOL};
+        DataType[] types = {
+            DataType.FLOAT16,
+            DataType.FLOAT,
+            DataType.DOUBLE,
+            DataType.INT8,
+            DataType.UINT8,
+            DataType.INT16,
+            DataType.INT32,
+            DataType.INT64,
+            DataType.BOOL
+        };
         long[][] shapes = {{2, 3, 4}, {5}, {}, {0, 3}, {3, 0, 2}, {1, 4}};
         for (DataType t : types) {
             for (long[] s : shapes) {
@@ -147,7 +167,8 @@ class NpyTest {
         if (n == 0) {
             return Nd4j.create(type, shape, 'c');
         }
-        INDArray base = shape.length == 0 ? Nd4j.scalar(DataType.DOUBLE, -3.25)
+        INDArray base = shape.length == 0
+                ? Nd4j.scalar(DataType.DOUBLE, -3.25)
                 : Nd4j.linspace(DataType.DOUBLE, -n / 2.0 + 0.25, 1.5, n).reshape(shape);
         return type == DataType.BOOL ? base.gt(0) : base.castTo(type);
     }
@@ -155,7 +176,8 @@ class NpyTest {
     @Test
     void write_bfloat16_throwsBecauseNumpyHasNone() {
         INDArray bf = Nd4j.createFromArray(1f, 2f).castTo(DataType.BFLOAT16);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Npy.write(tmp.resolve("x.npy"), bf));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> Npy.write(tmp.resolve("x.npy"), bf));
         assertTrue(e.getMessage().contains("BF16"));
     }
 
@@ -222,10 +244,16 @@ class NpyTest {
 
     @Test
     void open_absurdShape_throws() throws IOException {
-        Path f = npy("ovf.npy", 1, "{'descr': '<f8', 'fortran_order': False, 'shape': (4294967296, 4294967296), }",
+        Path f = npy(
+                "ovf.npy",
+                1,
+                "{'descr': '<f8', 'fortran_order': False, 'shape': (4294967296, 4294967296), }",
                 new byte[8]);
         assertFormatError(f, () -> Npy.open(f), "absurd");
-        Path g = npy("big.npy", 1, "{'descr': '<f8', 'fortran_order': False, 'shape': (99999999999999999999,), }",
+        Path g = npy(
+                "big.npy",
+                1,
+                "{'descr': '<f8', 'fortran_order': False, 'shape': (99999999999999999999,), }",
                 new byte[8]);
         assertFormatError(g, () -> Npy.open(g), "absurd");
         Path h = npy("neg.npy", 1, "{'descr': '<f8', 'fortran_order': False, 'shape': (-1,), }", new byte[8]);
@@ -236,7 +264,10 @@ class NpyTest {
     void open_badDictSyntax_throws() throws IOException {
         Path f = npy("syn.npy", 1, "{'descr': '<f4' 'fortran_order': False, 'shape': (2,), }", new byte[8]);
         assertFormatError(f, () -> Npy.open(f), "invalid .npy header", "expected ',' or '}'");
-        Path g = npy("eval.npy", 1, "{'descr': __import__('os').system('id'), 'fortran_order': False, 'shape': (), }",
+        Path g = npy(
+                "eval.npy",
+                1,
+                "{'descr': __import__('os').system('id'), 'fortran_order': False, 'shape': (), }",
                 new byte[8]);
         assertFormatError(g, () -> Npy.open(g), "invalid .npy header", "unexpected value for 'descr'");
         Path h = npy("extra.npy", 1, "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'x': 1}", new byte[8]);

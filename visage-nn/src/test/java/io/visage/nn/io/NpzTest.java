@@ -1,9 +1,5 @@
 package io.visage.nn.io;
 
-import static io.visage.nn.io.IoAssert.assertFormatError;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,26 +16,32 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import static io.visage.nn.io.IoAssert.assertFormatError;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 class NpzTest {
     @TempDir
     Path tmp;
 
     // Written by numpy 2.4 (zip64 local headers, as numpy writes them), base64.
     /** np.savez_compressed(weights=arange(12, '<f4').reshape(3, 4), ids=[5, -6] '<i8'): deflated. */
-    static final String DEFLATED = "UEsDBC0AAAAIAAAAIQAtbyIm//////////8LABQAd2VpZ2h0cy5ucHkBABAAsAAAAAAAAABmAAAAAAAAAJvsF+o"
-            + "bEMnIUMZQrZ6SWpxcpG6loG6TZqKuo6Cell9UUpSYF59flJIKEndLzClOBYoXZyQWpAL5GsY6CiaaOgq1CmQDLgYwaLAHEg5ABMQNQLwAiA8A8QMg"
-            + "ZnBkYBAAYgUgNnAEAFBLAwQtAAAACAAAACEA57mOc///////////BwAUAGlkcy5ucHkBABAAkAAAAAAAAABLAAAAAAAAAJvsF+obEMnIUMZQrZ6SW"
-            + "pxcpG6loG6TaaGuo6Cell9UUpSYF59flJIKEndLzClOBYoXZyQWpAL5GkY6mjoKtQoUAC5WBgj49R8CAFBLAQItAy0AAAAIAAAAIQAtbyImZgAAALA"
-            + "AAAALAAAAAAAAAAAAAACAAQAAAAB3ZWlnaHRzLm5weVBLAQItAy0AAAAIAAAAIQDnuY5zSwAAAJAAAAAHAAAAAAAAAAAAAACAAaMAAABpZHMubnB5"
-            + "UEsFBgAAAAACAAIAbgAAACcBAAAAAA==";
+    static final String DEFLATED =
+            "UEsDBC0AAAAIAAAAIQAtbyIm//////////8LABQAd2VpZ2h0cy5ucHkBABAAsAAAAAAAAABmAAAAAAAAAJvsF+o"
+                    + "bEMnIUMZQrZ6SWpxcpG6loG6TZqKuo6Cell9UUpSYF59flJIKEndLzClOBYoXZyQWpAL5GsY6CiaaOgq1CmQDLgYwaLAHEg5ABMQNQLwAiA8A8QMg"
+                    + "ZnBkYBAAYgUgNnAEAFBLAwQtAAAACAAAACEA57mOc///////////BwAUAGlkcy5ucHkBABAAkAAAAAAAAABLAAAAAAAAAJvsF+obEMnIUMZQrZ6SW"
+                    + "pxcpG6loG6TaaGuo6Cell9UUpSYF59flJIKEndLzClOBYoXZyQWpAL5GkY6mjoKtQoUAC5WBgj49R8CAFBLAQItAy0AAAAIAAAAIQAtbyImZgAAALA"
+                    + "AAAALAAAAAAAAAAAAAACAAQAAAAB3ZWlnaHRzLm5weVBLAQItAy0AAAAIAAAAIQDnuY5zSwAAAJAAAAAHAAAAAAAAAAAAAACAAaMAAABpZHMubnB5"
+                    + "UEsFBgAAAAACAAIAbgAAACcBAAAAAA==";
     /** np.savez(x=[[1.25]] '>f4', **{'dir/y': [True, False, True]}): stored. */
-    static final String STORED = "UEsDBC0AAAAAAAAAIQAA1Mzp//////////8FABQAeC5ucHkBABAAhAAAAAAAAACEAAAAAAAAAJNOVU1QWQEAdgB7J2Rlc2NyJzogJz5mNCcsIC"
-            + "dmb3J0cmFuX29yZGVyJzogRmFsc2UsICdzaGFwZSc6ICgxLCAxKSwgfSAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAg"
-            + "ICAgICAgICAgICAgICAgICAKP6AAAFBLAwQtAAAAAAAAACEAFpOMu///////////CQAUAGRpci95Lm5weQEAEACDAAAAAAAAAIMAAAAAAAAAk0"
-            + "5VTVBZAQB2AHsnZGVzY3InOiAnfGIxJywgJ2ZvcnRyYW5fb3JkZXInOiBGYWxzZSwgJ3NoYXBlJzogKDMsKSwgfSAgICAgICAgICAgICAgICAg"
-            + "ICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIAoBAAFQSwECLQMtAAAAAAAAACEAANTM6YQAAACEAAAABQAAAAAAAA"
-            + "AAAAAAgAEAAAAAeC5ucHlQSwECLQMtAAAAAAAAACEAFpOMu4MAAACDAAAACQAAAAAAAAAAAAAAgAG7AAAAZGlyL3kubnB5UEsFBgAAAAACAAIA"
-            + "agAAAHkBAAAAAA==";
+    static final String STORED =
+            "UEsDBC0AAAAAAAAAIQAA1Mzp//////////8FABQAeC5ucHkBABAAhAAAAAAAAACEAAAAAAAAAJNOVU1QWQEAdgB7J2Rlc2NyJzogJz5mNCcsIC"
+                    + "dmb3J0cmFuX29yZGVyJzogRmFsc2UsICdzaGFwZSc6ICgxLCAxKSwgfSAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAg"
+                    + "ICAgICAgICAgICAgICAgICAKP6AAAFBLAwQtAAAAAAAAACEAFpOMu///////////CQAUAGRpci95Lm5weQEAEACDAAAAAAAAAIMAAAAAAAAAk0"
+                    + "5VTVBZAQB2AHsnZGVzY3InOiAnfGIxJywgJ2ZvcnRyYW5fb3JkZXInOiBGYWxzZSwgJ3NoYXBlJzogKDMsKSwgfSAgICAgICAgICAgICAgICAg"
+                    + "ICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgIAoBAAFQSwECLQMtAAAAAAAAACEAANTM6YQAAACEAAAABQAAAAAAAA"
+                    + "AAAAAAgAEAAAAAeC5ucHlQSwECLQMtAAAAAAAAACEAFpOMu4MAAACDAAAACQAAAAAAAAAAAAAAgAG7AAAAZGlyL3kubnB5UEsFBgAAAAACAAIA"
+                    + "agAAAHkBAAAAAA==";
 
     @Test
     void read_numpyDeflatedArchive_matchesValues() throws IOException {

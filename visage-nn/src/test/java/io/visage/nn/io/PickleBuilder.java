@@ -38,7 +38,10 @@ final class PickleBuilder {
     PickleBuilder str(String s) {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         op('X');
-        out.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(b.length).array());
+        out.writeBytes(ByteBuffer.allocate(4)
+                .order(ByteOrder.LITTLE_ENDIAN)
+                .putInt(b.length)
+                .array());
         out.writeBytes(b);
         return this;
     }
@@ -59,11 +62,15 @@ final class PickleBuilder {
         }
         if (v >= Integer.MIN_VALUE && v <= Integer.MAX_VALUE) {
             op('J');
-            out.writeBytes(ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt((int) v).array());
+            out.writeBytes(ByteBuffer.allocate(4)
+                    .order(ByteOrder.LITTLE_ENDIAN)
+                    .putInt((int) v)
+                    .array());
             return this;
         }
         op(0x8a, 8);
-        out.writeBytes(ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(v).array());
+        out.writeBytes(
+                ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(v).array());
         return this;
     }
 
@@ -111,7 +118,12 @@ final class PickleBuilder {
     PickleBuilder tensor(String storageClass, String key, long numel, long offset, long[] size, long[] stride) {
         global("torch._utils", "_rebuild_tensor_v2");
         mark();
-        mark().str("storage").global("torch", storageClass).str(key).str("cpu").integer(numel).tuple();
+        mark().str("storage")
+                .global("torch", storageClass)
+                .str(key)
+                .str("cpu")
+                .integer(numel)
+                .tuple();
         op('Q'); // BINPERSID
         integer(offset).ints(size).ints(stride).op(0x89).orderedDict();
         tuple();
@@ -123,15 +135,28 @@ final class PickleBuilder {
     }
 
     /** One tensor of a state dict: its storage contents and view. */
-    record Spec(String name, String storageClass, String key, byte[] storage, int elemBytes, long offset, long[] size,
+    record Spec(
+            String name,
+            String storageClass,
+            String key,
+            byte[] storage,
+            int elemBytes,
+            long offset,
+            long[] size,
             long[] stride) {}
 
     /** A state-dict pickle ({@code OrderedDict} of tensors, with the {@code _metadata} BUILD) for specs. */
     static byte[] stateDict(Iterable<Spec> specs) {
         PickleBuilder p = new PickleBuilder().proto(2).orderedDict().mark();
         for (Spec s : specs) {
-            p.str(s.name()).tensor(s.storageClass(), s.key(), s.storage().length / s.elemBytes(), s.offset(), s.size(),
-                    s.stride());
+            p.str(s.name())
+                    .tensor(
+                            s.storageClass(),
+                            s.key(),
+                            s.storage().length / s.elemBytes(),
+                            s.offset(),
+                            s.size(),
+                            s.stride());
         }
         p.op('u'); // SETITEMS
         p.emptyDict().str("_metadata").orderedDict().op('s').op('b'); // BUILD {'_metadata': OrderedDict()}
@@ -151,7 +176,8 @@ final class PickleBuilder {
 
     /** Writes a zip of stored entries. */
     static void zip(Path file, Map<String, byte[]> entries) throws IOException {
-        try (OutputStream os = Files.newOutputStream(file); ZipOutputStream z = new ZipOutputStream(os)) {
+        try (OutputStream os = Files.newOutputStream(file);
+                ZipOutputStream z = new ZipOutputStream(os)) {
             for (Map.Entry<String, byte[]> e : entries.entrySet()) {
                 ZipEntry ze = new ZipEntry(e.getKey());
                 ze.setMethod(ZipEntry.STORED);

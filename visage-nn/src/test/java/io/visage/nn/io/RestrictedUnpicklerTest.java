@@ -1,10 +1,5 @@
 package io.visage.nn.io;
 
-import static io.visage.nn.io.IoAssert.assertFormatError;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNull;
-
 import io.visage.nn.io.RestrictedUnpickler.PyTuple;
 import io.visage.nn.io.RestrictedUnpickler.TensorRef;
 import java.math.BigInteger;
@@ -13,6 +8,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+
+import static io.visage.nn.io.IoAssert.assertFormatError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
 
 class RestrictedUnpicklerTest {
     private static final Path FILE = Path.of("unit.pt");
@@ -30,8 +30,20 @@ class RestrictedUnpicklerTest {
         p.op('G', 0xc0, 0x09, 0x21, 0xfb, 0x54, 0x44, 0x2d, 0x18); // -pi, big-endian
         p.op(0x88).op(0x89).op('N').str("ü").tuple().stop();
         List<Object> v = ((PyTuple) load(p)).items();
-        assertEquals(Arrays.asList(255L, 65535L, -7L, 1L << 40, BigInteger.ONE.shiftLeft(64), 0L, -Math.PI, true, false,
-                null, "ü"), v);
+        assertEquals(
+                Arrays.asList(
+                        255L,
+                        65535L,
+                        -7L,
+                        1L << 40,
+                        BigInteger.ONE.shiftLeft(64),
+                        0L,
+                        -Math.PI,
+                        true,
+                        false,
+                        null,
+                        "ü"),
+                v);
     }
 
     @Test
@@ -47,7 +59,15 @@ class RestrictedUnpicklerTest {
 
     @Test
     void load_listsTuplesAndAppends_buildContainers() {
-        PickleBuilder p = new PickleBuilder().proto(2).op(']').integer(1).op('a').mark().integer(2).integer(3).op('e');
+        PickleBuilder p = new PickleBuilder()
+                .proto(2)
+                .op(']')
+                .integer(1)
+                .op('a')
+                .mark()
+                .integer(2)
+                .integer(3)
+                .op('e');
         p.integer(4).integer(5).op(0x86).op(0x86).stop(); // TUPLE2(list, TUPLE2(4, 5))
         PyTuple t = (PyTuple) load(p);
         assertEquals(List.of(1L, 2L, 3L), t.items().get(0));
@@ -58,8 +78,23 @@ class RestrictedUnpicklerTest {
     void load_rebuildTensorV2WithMetadataArgument_accepted() {
         PickleBuilder p = new PickleBuilder().proto(2);
         p.global("torch._utils", "_rebuild_tensor_v2").mark();
-        p.mark().str("storage").global("torch", "FloatStorage").str("0").str("cuda:0").integer(6).tuple().op('Q');
-        p.integer(0).ints(2, 3).ints(3, 1).op(0x88).orderedDict().op('}').tuple().reduce().stop();
+        p.mark()
+                .str("storage")
+                .global("torch", "FloatStorage")
+                .str("0")
+                .str("cuda:0")
+                .integer(6)
+                .tuple()
+                .op('Q');
+        p.integer(0)
+                .ints(2, 3)
+                .ints(3, 1)
+                .op(0x88)
+                .orderedDict()
+                .op('}')
+                .tuple()
+                .reduce()
+                .stop();
         TensorRef t = assertInstanceOf(TensorRef.class, load(p));
         assertEquals("cuda:0", t.storage().location());
         assertEquals(DType.F32, t.storage().dtype());
@@ -79,20 +114,37 @@ class RestrictedUnpicklerTest {
 
     @Test
     void load_storageClassCalledOrBuildOnTensor_rejected() {
-        PickleBuilder call = new PickleBuilder().proto(2).global("torch", "FloatStorage").emptyTuple().reduce().stop();
+        PickleBuilder call = new PickleBuilder()
+                .proto(2)
+                .global("torch", "FloatStorage")
+                .emptyTuple()
+                .reduce()
+                .stop();
         assertFormatError(FILE, () -> load(call), "REDUCE of torch.FloatStorage is not allowed");
-        PickleBuilder build = new PickleBuilder().proto(2).op(']').op('}').op('b').stop();
+        PickleBuilder build =
+                new PickleBuilder().proto(2).op(']').op('}').op('b').stop();
         assertFormatError(FILE, () -> load(build), "BUILD on a list");
-        PickleBuilder pid = new PickleBuilder().proto(2).mark().str("storage").str("x").str("0").str("cpu").integer(1)
-                .tuple().op('Q').stop();
+        PickleBuilder pid = new PickleBuilder()
+                .proto(2)
+                .mark()
+                .str("storage")
+                .str("x")
+                .str("0")
+                .str("cpu")
+                .integer(1)
+                .tuple()
+                .op('Q')
+                .stop();
         assertFormatError(FILE, () -> load(pid), "not a torch.*Storage class");
     }
 
     @Test
     void load_unhashableKeyOrOddSetitems_rejected() {
-        PickleBuilder key = new PickleBuilder().proto(2).op('}').op(']').integer(1).op('s').stop();
+        PickleBuilder key =
+                new PickleBuilder().proto(2).op('}').op(']').integer(1).op('s').stop();
         assertFormatError(FILE, () -> load(key), "unhashable");
-        PickleBuilder odd = new PickleBuilder().proto(2).op('}').mark().integer(1).op('u').stop();
+        PickleBuilder odd =
+                new PickleBuilder().proto(2).op('}').mark().integer(1).op('u').stop();
         assertFormatError(FILE, () -> load(odd), "odd number");
         PickleBuilder under = new PickleBuilder().proto(2).op('s').stop();
         assertFormatError(FILE, () -> load(under), "stack underflow");

@@ -1,12 +1,5 @@
 package io.visage.nn.io;
 
-import static io.visage.nn.io.IoAssert.assertFormatError;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.visage.nn.testing.Fixtures;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -28,12 +21,20 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
 
+import static io.visage.nn.io.IoAssert.assertFormatError;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 class SafetensorsTest {
     @TempDir
     Path tmp;
 
     static Stream<String> ioSets() {
-        return IoAssert.setsWith(Fixtures.root(), "io.safetensors").stream().map(p -> p.getFileName().toString());
+        return IoAssert.setsWith(Fixtures.root(), "io.safetensors").stream()
+                .map(p -> p.getFileName().toString());
     }
 
     @Test
@@ -161,7 +162,8 @@ class SafetensorsTest {
             assertThrows(IllegalArgumentException.class, () -> st.floats("i"));
             assertThrows(IllegalArgumentException.class, () -> st.longs("x"));
             NoSuchElementException e = assertThrows(NoSuchElementException.class, () -> st.load("nope"));
-            assertTrue(e.getMessage().contains("kinds.safetensors") && e.getMessage().contains("'nope'"));
+            assertTrue(e.getMessage().contains("kinds.safetensors")
+                    && e.getMessage().contains("'nope'"));
             assertFalse(st.contains("nope"));
             assertTrue(st.contains("x"));
         }
@@ -193,16 +195,32 @@ class SafetensorsTest {
     @Test
     void open_headerLongerThanFile_throws() throws IOException {
         Path f = tmp.resolve("long.safetensors");
-        Files.write(f, ByteBuffer.allocate(20).order(ByteOrder.LITTLE_ENDIAN).putLong(1000).put((byte) '{').array());
+        Files.write(
+                f,
+                ByteBuffer.allocate(20)
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .putLong(1000)
+                        .put((byte) '{')
+                        .array());
         assertFormatError(f, () -> Safetensors.open(f), "header length 1000", "exceeds");
     }
 
     @Test
     void open_absurdHeaderLength_failsFastWithoutAllocating() throws IOException {
         Path f = tmp.resolve("absurd.safetensors");
-        Files.write(f, ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(-2).array());
+        Files.write(
+                f,
+                ByteBuffer.allocate(16)
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .putLong(-2)
+                        .array());
         assertFormatError(f, () -> Safetensors.open(f), "absurd");
-        Files.write(f, ByteBuffer.allocate(16).order(ByteOrder.LITTLE_ENDIAN).putLong(1L << 40).array());
+        Files.write(
+                f,
+                ByteBuffer.allocate(16)
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .putLong(1L << 40)
+                        .array());
         assertFormatError(f, () -> Safetensors.open(f), "absurd");
     }
 
@@ -230,26 +248,34 @@ class SafetensorsTest {
 
     @Test
     void open_unknownDtype_throws() throws IOException {
-        Path f = file("dtype.safetensors", "{\"x\": {\"dtype\": \"F8_E4M3\", \"shape\": [2], \"data_offsets\": [0, 2]}}", 2);
+        Path f = file(
+                "dtype.safetensors", "{\"x\": {\"dtype\": \"F8_E4M3\", \"shape\": [2], \"data_offsets\": [0, 2]}}", 2);
         assertFormatError(f, () -> Safetensors.open(f), "tensor 'x'", "unknown dtype 'F8_E4M3'");
     }
 
     @Test
     void open_negativeDimension_throws() throws IOException {
-        Path f = file("neg.safetensors", "{\"x\": {\"dtype\": \"F32\", \"shape\": [-1, 2], \"data_offsets\": [0, 8]}}", 8);
+        Path f = file(
+                "neg.safetensors", "{\"x\": {\"dtype\": \"F32\", \"shape\": [-1, 2], \"data_offsets\": [0, 8]}}", 8);
         assertFormatError(f, () -> Safetensors.open(f), "tensor 'x'", "negative");
     }
 
     @Test
     void open_overflowingShape_throwsAbsurd() throws IOException {
-        Path f = file("ovf.safetensors", "{\"x\": {\"dtype\": \"F32\", \"shape\": [4294967296, 4294967296],"
-                + " \"data_offsets\": [0, 8]}}", 8);
+        Path f = file(
+                "ovf.safetensors",
+                "{\"x\": {\"dtype\": \"F32\", \"shape\": [4294967296, 4294967296]," + " \"data_offsets\": [0, 8]}}",
+                8);
         assertFormatError(f, () -> Safetensors.open(f), "tensor 'x'", "absurd");
-        Path g = file("ovf2.safetensors", "{\"x\": {\"dtype\": \"F64\", \"shape\": [4611686018427387904],"
-                + " \"data_offsets\": [0, 8]}}", 8);
+        Path g = file(
+                "ovf2.safetensors",
+                "{\"x\": {\"dtype\": \"F64\", \"shape\": [4611686018427387904]," + " \"data_offsets\": [0, 8]}}",
+                8);
         assertFormatError(g, () -> Safetensors.open(g), "tensor 'x'", "absurd");
-        Path h = file("huge.safetensors", "{\"x\": {\"dtype\": \"F32\", \"shape\": [100000, 100000],"
-                + " \"data_offsets\": [0, 8]}}", 8);
+        Path h = file(
+                "huge.safetensors",
+                "{\"x\": {\"dtype\": \"F32\", \"shape\": [100000, 100000]," + " \"data_offsets\": [0, 8]}}",
+                8);
         assertFormatError(h, () -> Safetensors.open(h), "tensor 'x'", "needs 40000000000");
     }
 
@@ -261,7 +287,8 @@ class SafetensorsTest {
 
     @Test
     void open_offsetsOutOfRange_throws() throws IOException {
-        Path f = file("range.safetensors", "{\"x\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [8, 16]}}", 8);
+        Path f = file(
+                "range.safetensors", "{\"x\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [8, 16]}}", 8);
         assertFormatError(f, () -> Safetensors.open(f), "tensor 'x'", "out of range");
         Path g = file("rev.safetensors", "{\"x\": {\"dtype\": \"F32\", \"shape\": [0], \"data_offsets\": [8, 4]}}", 8);
         assertFormatError(g, () -> Safetensors.open(g), "tensor 'x'", "out of range");
@@ -269,27 +296,39 @@ class SafetensorsTest {
 
     @Test
     void open_overlappingOffsets_throws() throws IOException {
-        Path f = file("overlap.safetensors", "{\"a\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [0, 8]},"
-                + " \"b\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [4, 12]}}", 12);
+        Path f = file(
+                "overlap.safetensors",
+                "{\"a\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [0, 8]},"
+                        + " \"b\": {\"dtype\": \"F32\", \"shape\": [2], \"data_offsets\": [4, 12]}}",
+                12);
         assertFormatError(f, () -> Safetensors.open(f), "'a'", "'b'", "overlap");
     }
 
     @Test
     void open_holeBetweenTensors_throws() throws IOException {
-        Path f = file("hole.safetensors", "{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]},"
-                + " \"b\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [8, 12]}}", 12);
+        Path f = file(
+                "hole.safetensors",
+                "{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]},"
+                        + " \"b\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [8, 12]}}",
+                12);
         assertFormatError(f, () -> Safetensors.open(f), "hole of 4 bytes", "'b'");
-        Path g = file("trail.safetensors", "{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]}}", 12);
+        Path g = file(
+                "trail.safetensors", "{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]}}", 12);
         assertFormatError(g, () -> Safetensors.open(g), "8 bytes after the last tensor");
     }
 
     @Test
     void open_duplicateName_throws() throws IOException {
-        Path f = file("dup.safetensors", "{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]},"
-                + " \"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [4, 8]}}", 8);
+        Path f = file(
+                "dup.safetensors",
+                "{\"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [0, 4]},"
+                        + " \"a\": {\"dtype\": \"F32\", \"shape\": [1], \"data_offsets\": [4, 8]}}",
+                8);
         assertFormatError(f, () -> Safetensors.open(f), "duplicate tensor name 'a'");
-        Path g = file("dupfield.safetensors", "{\"a\": {\"dtype\": \"F32\", \"dtype\": \"F64\", \"shape\": [1],"
-                + " \"data_offsets\": [0, 4]}}", 4);
+        Path g = file(
+                "dupfield.safetensors",
+                "{\"a\": {\"dtype\": \"F32\", \"dtype\": \"F64\", \"shape\": [1]," + " \"data_offsets\": [0, 4]}}",
+                4);
         assertFormatError(g, () -> Safetensors.open(g), "invalid JSON header", "duplicate field 'dtype'");
     }
 
@@ -303,8 +342,8 @@ class SafetensorsTest {
     void open_missingFields_throw() throws IOException {
         Path f = file("noshape.safetensors", "{\"x\": {\"dtype\": \"F32\", \"data_offsets\": [0, 4]}}", 4);
         assertFormatError(f, () -> Safetensors.open(f), "tensor 'x'", "shape");
-        Path g = file("fshape.safetensors", "{\"x\": {\"dtype\": \"F32\", \"shape\": [1.5], \"data_offsets\": [0, 4]}}",
-                4);
+        Path g = file(
+                "fshape.safetensors", "{\"x\": {\"dtype\": \"F32\", \"shape\": [1.5], \"data_offsets\": [0, 4]}}", 4);
         assertFormatError(g, () -> Safetensors.open(g), "tensor 'x'", "not a 64-bit integer");
     }
 }

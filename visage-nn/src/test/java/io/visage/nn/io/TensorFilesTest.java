@@ -1,10 +1,5 @@
 package io.visage.nn.io;
 
-import static io.visage.nn.io.IoAssert.assertFormatError;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-
 import io.visage.nn.testing.Fixtures;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +13,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
+
+import static io.visage.nn.io.IoAssert.assertFormatError;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 class TensorFilesTest {
     @TempDir
@@ -50,15 +50,19 @@ class TensorFilesTest {
     void open_everyFixtureTensorFile_opensWithItsFormat() throws IOException {
         List<Path> files = new ArrayList<>();
         try (Stream<Path> s = Files.walk(Fixtures.root())) {
-            s.filter(Files::isRegularFile).filter(p -> p.toString().matches(".*\\.(safetensors|pt|pth)$"))
-                    .sorted().forEach(files::add);
+            s.filter(Files::isRegularFile)
+                    .filter(p -> p.toString().matches(".*\\.(safetensors|pt|pth)$"))
+                    .sorted()
+                    .forEach(files::add);
         }
         assertFalse(files.isEmpty());
         for (Path f : files) {
             try (TensorSource s = TensorFiles.open(f)) {
-                String expected = f.toString().endsWith(".safetensors") ? "safetensors"
-                        : f.toString().endsWith(".dac.pth") ? "PyTorch zip checkpoint (DAC container)"
-                        : "PyTorch zip checkpoint";
+                String expected = f.toString().endsWith(".safetensors")
+                        ? "safetensors"
+                        : f.toString().endsWith(".dac.pth")
+                                ? "PyTorch zip checkpoint (DAC container)"
+                                : "PyTorch zip checkpoint";
                 assertEquals(expected, TensorFiles.formatName(s), f.toString());
                 assertFalse(s.tensors().isEmpty(), f.toString());
                 TensorInfo first = s.tensors().get(0);
@@ -94,8 +98,13 @@ class TensorFilesTest {
     @Test
     void open_malformedSafetensors_reportsTheSafetensorsProblem() throws IOException {
         Path f = tmp.resolve("bad.safetensors");
-        Files.write(f, java.nio.ByteBuffer.allocate(12).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(100)
-                .put((byte) '{').array());
+        Files.write(
+                f,
+                java.nio.ByteBuffer.allocate(12)
+                        .order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                        .putLong(100)
+                        .put((byte) '{')
+                        .array());
         assertFormatError(f, () -> TensorFiles.open(f), "header length 100", "exceeds");
     }
 
@@ -103,8 +112,12 @@ class TensorFilesTest {
     void formatName_ofTorchCheckpoint_isStable() throws IOException {
         Path f = tmp.resolve("t.pt");
         byte[] storage = new byte[4];
-        PickleBuilder.torchZip(f, PickleBuilder.stateDict(List.of(new PickleBuilder.Spec("w", "FloatStorage", "0",
-                storage, 4, 0, new long[] {1}, new long[] {1}))), Map.of("0", storage), Map.of());
+        PickleBuilder.torchZip(
+                f,
+                PickleBuilder.stateDict(List.of(new PickleBuilder.Spec(
+                        "w", "FloatStorage", "0", storage, 4, 0, new long[] {1}, new long[] {1}))),
+                Map.of("0", storage),
+                Map.of());
         try (TensorSource s = TensorFiles.open(f)) {
             assertEquals("PyTorch zip checkpoint", TensorFiles.formatName(s));
             assertEquals(DataType.FLOAT, s.load("w").dataType());

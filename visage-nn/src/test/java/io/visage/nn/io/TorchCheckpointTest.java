@@ -1,11 +1,5 @@
 package io.visage.nn.io;
 
-import static io.visage.nn.io.IoAssert.assertFormatError;
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.visage.nn.io.PickleBuilder.Spec;
@@ -30,6 +24,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
+import static io.visage.nn.io.IoAssert.assertFormatError;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 class TorchCheckpointTest {
     @TempDir
     Path tmp;
@@ -47,7 +47,8 @@ class TorchCheckpointTest {
 
     @Test
     void fixtures_haveCheckpoints_discovered() {
-        assertFalse(IoAssert.setsWith(Fixtures.root(), "weights.pt").isEmpty(),
+        assertFalse(
+                IoAssert.setsWith(Fixtures.root(), "weights.pt").isEmpty(),
                 "no fixture set under " + Fixtures.root() + " has a weights.pt");
     }
 
@@ -73,7 +74,8 @@ class TorchCheckpointTest {
     @MethodSource("dacContainers")
     void metadata_dacContainer_equalsConfigJson(String set) throws IOException {
         Path dir = Fixtures.root().resolve(set);
-        Map<?, ?> config = new ObjectMapper().enable(DeserializationFeature.USE_LONG_FOR_INTS)
+        Map<?, ?> config = new ObjectMapper()
+                .enable(DeserializationFeature.USE_LONG_FOR_INTS)
                 .readValue(dir.resolve("config.json").toFile(), Map.class);
         try (TorchCheckpoint c = TorchCheckpoint.open(dir.resolve("weights.dac.pth"))) {
             assertTrue(c.isDacContainer());
@@ -83,20 +85,23 @@ class TorchCheckpointTest {
     }
 
     static Stream<String> dacContainers() {
-        return IoAssert.setsWith(Fixtures.root(), "weights.dac.pth").stream().map(p -> p.getFileName().toString());
+        return IoAssert.setsWith(Fixtures.root(), "weights.dac.pth").stream()
+                .map(p -> p.getFileName().toString());
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("plainCheckpoints")
     void metadata_plainStateDict_isEmpty(String set) {
-        try (TorchCheckpoint c = TorchCheckpoint.open(Fixtures.root().resolve(set).resolve("weights.pt"))) {
+        try (TorchCheckpoint c =
+                TorchCheckpoint.open(Fixtures.root().resolve(set).resolve("weights.pt"))) {
             assertFalse(c.isDacContainer());
             assertEquals(Map.of(), c.metadata());
         }
     }
 
     static Stream<String> plainCheckpoints() {
-        return IoAssert.setsWith(Fixtures.root(), "weights.pt").stream().map(p -> p.getFileName().toString());
+        return IoAssert.setsWith(Fixtures.root(), "weights.pt").stream()
+                .map(p -> p.getFileName().toString());
     }
 
     // ---- hand-built checkpoints: views, dtypes, byte order ----
@@ -109,8 +114,11 @@ class TorchCheckpointTest {
         }
         // a [3, 4] view at offset 2 with stride (1, 5): element [i][j] = storage[2 + i + 5j]
         Path f = tmp.resolve("view.pt");
-        write(f, List.of(new Spec("w", "FloatStorage", "0", f32(storage), 4, 2, new long[] {3, 4}, new long[] {1, 5}),
-                new Spec("b", "FloatStorage", "0", f32(storage), 4, 20, new long[] {4}, new long[] {1})));
+        write(
+                f,
+                List.of(
+                        new Spec("w", "FloatStorage", "0", f32(storage), 4, 2, new long[] {3, 4}, new long[] {1, 5}),
+                        new Spec("b", "FloatStorage", "0", f32(storage), 4, 20, new long[] {4}, new long[] {1})));
         try (TorchCheckpoint c = TorchCheckpoint.open(f)) {
             assertEquals(List.of("w", "b"), IoAssert.names(c));
             float[] w = c.floats("w");
@@ -128,7 +136,9 @@ class TorchCheckpointTest {
 
     @Test
     void load_eachStorageType_readsExactValues() throws IOException {
-        ByteBuffer half = le(8).putShort((short) 0x3c00).putShort((short) 0xc000).putShort((short) 0x7c00)
+        ByteBuffer half = le(8).putShort((short) 0x3c00)
+                .putShort((short) 0xc000)
+                .putShort((short) 0x7c00)
                 .putShort((short) 0x0001);
         ByteBuffer bf = le(4).putShort((short) 0x3f80).putShort((short) 0xff80);
         ByteBuffer lng = le(16).putLong(-5).putLong(Long.MAX_VALUE);
@@ -136,13 +146,17 @@ class TorchCheckpointTest {
         byte[] bools = {1, 0, 1};
         ByteBuffer ints = le(8).putInt(-7).putInt(1 << 30);
         Path f = tmp.resolve("dtypes.pt");
-        write(f, List.of(new Spec("h", "HalfStorage", "h", half.array(), 2, 0, new long[] {4}, new long[] {1}),
-                new Spec("bf", "BFloat16Storage", "bf", bf.array(), 2, 0, new long[] {2}, new long[] {1}),
-                new Spec("l", "LongStorage", "l", lng.array(), 8, 0, new long[] {2}, new long[] {1}),
-                new Spec("d", "DoubleStorage", "d", dbl.array(), 8, 0, new long[] {}, new long[] {}),
-                new Spec("m", "BoolStorage", "m", bools, 1, 0, new long[] {3}, new long[] {1}),
-                new Spec("i", "IntStorage", "i", ints.array(), 4, 0, new long[] {2}, new long[] {1}),
-                new Spec("u", "ByteStorage", "u", new byte[] {(byte) 200}, 1, 0, new long[] {1}, new long[] {1})));
+        write(
+                f,
+                List.of(
+                        new Spec("h", "HalfStorage", "h", half.array(), 2, 0, new long[] {4}, new long[] {1}),
+                        new Spec("bf", "BFloat16Storage", "bf", bf.array(), 2, 0, new long[] {2}, new long[] {1}),
+                        new Spec("l", "LongStorage", "l", lng.array(), 8, 0, new long[] {2}, new long[] {1}),
+                        new Spec("d", "DoubleStorage", "d", dbl.array(), 8, 0, new long[] {}, new long[] {}),
+                        new Spec("m", "BoolStorage", "m", bools, 1, 0, new long[] {3}, new long[] {1}),
+                        new Spec("i", "IntStorage", "i", ints.array(), 4, 0, new long[] {2}, new long[] {1}),
+                        new Spec("u", "ByteStorage", "u", new byte[] {(byte) 200}, 1, 0, new long[] {1}, new long[] {1
+                        })));
         try (TorchCheckpoint c = TorchCheckpoint.open(f)) {
             assertArrayEquals(new float[] {1f, -2f, Float.POSITIVE_INFINITY, 0x1p-24f}, c.floats("h"));
             assertEquals(DataType.FLOAT16, c.load("h").dataType());
@@ -159,11 +173,18 @@ class TorchCheckpointTest {
 
     @Test
     void load_bigEndianByteorderEntry_swapsBytes() throws IOException {
-        ByteBuffer be = ByteBuffer.allocate(12).order(ByteOrder.BIG_ENDIAN).putFloat(1.5f).putFloat(-3f).putFloat(7f);
+        ByteBuffer be = ByteBuffer.allocate(12)
+                .order(ByteOrder.BIG_ENDIAN)
+                .putFloat(1.5f)
+                .putFloat(-3f)
+                .putFloat(7f);
         Path f = tmp.resolve("be.pt");
         byte[] pkl = PickleBuilder.stateDict(
                 List.of(new Spec("x", "FloatStorage", "0", be.array(), 4, 0, new long[] {3}, new long[] {1})));
-        PickleBuilder.torchZip(f, pkl, Map.of("0", be.array()),
+        PickleBuilder.torchZip(
+                f,
+                pkl,
+                Map.of("0", be.array()),
                 Map.of("archive/byteorder", "big".getBytes(StandardCharsets.US_ASCII)));
         try (TorchCheckpoint c = TorchCheckpoint.open(f)) {
             assertEquals(ByteOrder.BIG_ENDIAN, c.byteOrder());
@@ -175,9 +196,17 @@ class TorchCheckpointTest {
     void open_parameterAndNestedDicts_flattensNames() throws IOException {
         byte[] storage = f32(new float[] {4, 5});
         PickleBuilder p = new PickleBuilder().proto(2).emptyDict().mark();
-        p.str("model").emptyDict().str("p").global("torch._utils", "_rebuild_parameter").mark()
-                .tensor("FloatStorage", "0", 2, 0, new long[] {2}, new long[] {1}).op(0x88).orderedDict().tuple()
-                .reduce().op('s');
+        p.str("model")
+                .emptyDict()
+                .str("p")
+                .global("torch._utils", "_rebuild_parameter")
+                .mark()
+                .tensor("FloatStorage", "0", 2, 0, new long[] {2}, new long[] {1})
+                .op(0x88)
+                .orderedDict()
+                .tuple()
+                .reduce()
+                .op('s');
         p.str("epoch").integer(7).str("lr").op('G').op(0x3f, 0xb9, 0x99, 0x99, 0x99, 0x99, 0x99, 0x9a); // 0.1
         p.op('u').stop();
         Path f = tmp.resolve("nested.pt");
@@ -193,13 +222,38 @@ class TorchCheckpointTest {
     void metadata_containerWithNestedValues_convertsToPlainJava() throws IOException {
         byte[] storage = f32(new float[] {1, 2, 3});
         PickleBuilder p = new PickleBuilder().proto(2).emptyDict().mark();
-        p.str("state_dict").orderedDict().str("conv.weight")
-                .tensor("FloatStorage", "0", 3, 0, new long[] {3}, new long[] {1}).op('s');
-        p.str("metadata").emptyDict().mark().str("kwargs").emptyDict().mark()
-                .str("rates").op(']').mark().integer(2).integer(4).op('e')
-                .str("pair").ints(1, 2).str("none").op('N').str("flag").op(0x88)
-                .str("w").op('G').op(0x3f, 0xe0, 0, 0, 0, 0, 0, 0).op('u')
-                .str("version").str("1.0.0").integer(3).str("int key").op('u');
+        p.str("state_dict")
+                .orderedDict()
+                .str("conv.weight")
+                .tensor("FloatStorage", "0", 3, 0, new long[] {3}, new long[] {1})
+                .op('s');
+        p.str("metadata")
+                .emptyDict()
+                .mark()
+                .str("kwargs")
+                .emptyDict()
+                .mark()
+                .str("rates")
+                .op(']')
+                .mark()
+                .integer(2)
+                .integer(4)
+                .op('e')
+                .str("pair")
+                .ints(1, 2)
+                .str("none")
+                .op('N')
+                .str("flag")
+                .op(0x88)
+                .str("w")
+                .op('G')
+                .op(0x3f, 0xe0, 0, 0, 0, 0, 0, 0)
+                .op('u')
+                .str("version")
+                .str("1.0.0")
+                .integer(3)
+                .str("int key")
+                .op('u');
         p.op('u').stop();
         Path f = tmp.resolve("container.pth");
         PickleBuilder.torchZip(f, p.bytes(), Map.of("0", storage), Map.of());
@@ -213,7 +267,8 @@ class TorchCheckpointTest {
             kwargs.put("flag", true);
             kwargs.put("w", 0.5);
             assertEquals(kwargs, c.kwargs());
-            assertEquals(List.of("kwargs", "version", "3"), List.copyOf(c.metadata().keySet()));
+            assertEquals(
+                    List.of("kwargs", "version", "3"), List.copyOf(c.metadata().keySet()));
             assertEquals("int key", c.metadata().get("3"));
             assertThrowsUnsupported(() -> c.metadata().put("x", 1));
         }
@@ -225,8 +280,16 @@ class TorchCheckpointTest {
 
     @Test
     void open_containerStateDictWithNonTensor_throws() throws IOException {
-        PickleBuilder p = new PickleBuilder().proto(2).emptyDict().str("state_dict").emptyDict().str("step")
-                .integer(5).op('s').op('s').stop();
+        PickleBuilder p = new PickleBuilder()
+                .proto(2)
+                .emptyDict()
+                .str("state_dict")
+                .emptyDict()
+                .str("step")
+                .integer(5)
+                .op('s')
+                .op('s')
+                .stop();
         Path f = tmp.resolve("bad-container.pth");
         PickleBuilder.torchZip(f, p.bytes(), Map.of(), Map.of());
         assertFormatError(f, () -> TorchCheckpoint.open(f), "state_dict entry 'step'", "not a tensor");
@@ -235,13 +298,27 @@ class TorchCheckpointTest {
     // ---- hostile and malformed input ----
 
     @ParameterizedTest
-    @ValueSource(strings = {"os system", "builtins eval", "subprocess Popen", "posix system", "torch.storage "
-            + "_load_from_bytes", "__builtin__ exec", "torch Tensor"})
+    @ValueSource(
+            strings = {
+                "os system",
+                "builtins eval",
+                "subprocess Popen",
+                "posix system",
+                "torch.storage " + "_load_from_bytes",
+                "__builtin__ exec",
+                "torch Tensor"
+            })
     void open_hostileGlobal_rejectedWithoutExecution(String global) throws IOException {
         String[] mn = global.split(" ");
         Path marker = tmp.resolve("pwned");
-        byte[] pkl = new PickleBuilder().proto(2).global(mn[0], mn[1]).str("touch " + marker).op(0x85).reduce()
-                .stop().bytes();
+        byte[] pkl = new PickleBuilder()
+                .proto(2)
+                .global(mn[0], mn[1])
+                .str("touch " + marker)
+                .op(0x85)
+                .reduce()
+                .stop()
+                .bytes();
         Path f = tmp.resolve("evil.pt");
         PickleBuilder.torchZip(f, pkl, Map.of(), Map.of());
         assertFormatError(f, () -> TorchCheckpoint.open(f), "global '" + mn[0] + "." + mn[1] + "'", "not allowed");
@@ -251,8 +328,19 @@ class TorchCheckpointTest {
     @Test
     void open_hostileStackGlobal_rejected() throws IOException {
         // protocol 4 style: STACK_GLOBAL from two strings, hidden inside a dict value
-        byte[] pkl = new PickleBuilder().proto(4).emptyDict().shortStr("x").shortStr("os").shortStr("system")
-                .op(0x93).shortStr("id").op(0x85).reduce().op('s').stop().bytes();
+        byte[] pkl = new PickleBuilder()
+                .proto(4)
+                .emptyDict()
+                .shortStr("x")
+                .shortStr("os")
+                .shortStr("system")
+                .op(0x93)
+                .shortStr("id")
+                .op(0x85)
+                .reduce()
+                .op('s')
+                .stop()
+                .bytes();
         Path f = tmp.resolve("evil4.pt");
         PickleBuilder.torchZip(f, pkl, Map.of(), Map.of());
         assertFormatError(f, () -> TorchCheckpoint.open(f), "os.system", "not allowed");
@@ -261,11 +349,16 @@ class TorchCheckpointTest {
     @ParameterizedTest
     @ValueSource(ints = {'i', 'o', 0x92, 0xff, 'S', 'I'})
     void open_unknownOpcode_rejectedNamingIt(int opcode) throws IOException {
-        byte[] pkl = new PickleBuilder().proto(2).emptyDict().op(opcode).op('\n').stop().bytes();
+        byte[] pkl = new PickleBuilder()
+                .proto(2)
+                .emptyDict()
+                .op(opcode)
+                .op('\n')
+                .stop()
+                .bytes();
         Path f = tmp.resolve("op.pt");
         PickleBuilder.torchZip(f, pkl, Map.of(), Map.of());
-        assertFormatError(f, () -> TorchCheckpoint.open(f), "opcode " + String.format("0x%02x", opcode),
-                "data.pkl");
+        assertFormatError(f, () -> TorchCheckpoint.open(f), "opcode " + String.format("0x%02x", opcode), "data.pkl");
     }
 
     @Test
@@ -307,7 +400,12 @@ class TorchCheckpointTest {
 
     @Test
     void open_stringLongerThanPickle_failsFast() throws IOException {
-        byte[] pkl = new PickleBuilder().proto(2).op('X', 0xf0, 0xff, 0xff, 0x7f).op('a', 'b').stop().bytes();
+        byte[] pkl = new PickleBuilder()
+                .proto(2)
+                .op('X', 0xf0, 0xff, 0xff, 0x7f)
+                .op('a', 'b')
+                .stop()
+                .bytes();
         Path f = tmp.resolve("str.pt");
         PickleBuilder.torchZip(f, pkl, Map.of(), Map.of());
         assertFormatError(f, () -> TorchCheckpoint.open(f), "exceeds", "remaining");
@@ -332,8 +430,17 @@ class TorchCheckpointTest {
     @Test
     void open_recursiveList_rejectedWithoutStackOverflow() throws IOException {
         // l = []; l.append(l); {'x': l}
-        byte[] pkl = new PickleBuilder().proto(2).emptyDict().str("x").op(']').op('q', 0).op('h', 0).op('a')
-                .op('s').stop().bytes();
+        byte[] pkl = new PickleBuilder()
+                .proto(2)
+                .emptyDict()
+                .str("x")
+                .op(']')
+                .op('q', 0)
+                .op('h', 0)
+                .op('a')
+                .op('s')
+                .stop()
+                .bytes();
         Path f = tmp.resolve("rec.pt");
         PickleBuilder.torchZip(f, pkl, Map.of(), Map.of());
         assertFormatError(f, () -> TorchCheckpoint.open(f), "recursive");
@@ -349,7 +456,8 @@ class TorchCheckpointTest {
 
     @Test
     void open_truncatedZip_throws() throws IOException {
-        Path src = Fixtures.root().resolve(IoAssert.setsWith(Fixtures.root(), "weights.pt").get(0).getFileName())
+        Path src = Fixtures.root()
+                .resolve(IoAssert.setsWith(Fixtures.root(), "weights.pt").get(0).getFileName())
                 .resolve("weights.pt");
         Path f = IoAssert.truncated(src, Files.size(src) / 2, tmp.resolve("cut.pt"));
         assertFormatError(f, () -> TorchCheckpoint.open(f), "zip");
@@ -358,8 +466,23 @@ class TorchCheckpointTest {
     @Test
     void open_legacyNonZipFormat_explains() throws IOException {
         Path f = tmp.resolve("legacy.pt");
-        Files.write(f, new byte[] {(byte) 0x80, 2, (byte) 0x8a, 0x0a, 0x6c, (byte) 0xfc, (byte) 0x9c, 0x46, (byte) 0xf9,
-            0x20, 0x6a, (byte) 0xa8, 0x50, 0x19, 0x2e});
+        Files.write(f, new byte[] {
+            (byte) 0x80,
+            2,
+            (byte) 0x8a,
+            0x0a,
+            0x6c,
+            (byte) 0xfc,
+            (byte) 0x9c,
+            0x46,
+            (byte) 0xf9,
+            0x20,
+            0x6a,
+            (byte) 0xa8,
+            0x50,
+            0x19,
+            0x2e
+        });
         assertFormatError(f, () -> TorchCheckpoint.open(f), "legacy", "not supported");
     }
 
@@ -372,7 +495,8 @@ class TorchCheckpointTest {
 
     @Test
     void load_missingName_throwsNoSuchElementNamingFileAndTensor() {
-        Path f = Fixtures.root().resolve(IoAssert.setsWith(Fixtures.root(), "weights.pt").get(0).getFileName())
+        Path f = Fixtures.root()
+                .resolve(IoAssert.setsWith(Fixtures.root(), "weights.pt").get(0).getFileName())
                 .resolve("weights.pt");
         try (TorchCheckpoint c = TorchCheckpoint.open(f)) {
             java.util.NoSuchElementException e = org.junit.jupiter.api.Assertions.assertThrows(

@@ -1,10 +1,5 @@
 package io.visage.nn.io;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.visage.nn.CheckpointFormatException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -16,6 +11,11 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code torch.jit.save} archives (OpenAI's CLIP {@code ViT-B-32.pt} is one): modules are pickled as
@@ -56,18 +56,37 @@ class TorchScriptArchiveTest {
         endObject(p);
         endObject(p);
         p.str("logit_scale").tensor("FloatStorage", "2", 1, 0, new long[] {}, new long[] {});
-        p.str("dims").global("torch.jit._pickle", "build_intlist").mark().op(']').mark().integer(3).integer(4).op('e')
-                .tuple().reduce(); // build_intlist([3, 4]): EMPTY_LIST, MARK, ..., APPENDS
+        p.str("dims")
+                .global("torch.jit._pickle", "build_intlist")
+                .mark()
+                .op(']')
+                .mark()
+                .integer(3)
+                .integer(4)
+                .op('e')
+                .tuple()
+                .reduce(); // build_intlist([3, 4]): EMPTY_LIST, MARK, ..., APPENDS
         endObject(p);
         byte[] pickle = p.stop().bytes();
         Map<String, byte[]> storages = new LinkedHashMap<>();
         storages.put("0", f16((short) 0x3c00, (short) 0x4000, (short) 0xc000, (short) 0x3800)); // 1, 2, -2, 0.5
         storages.put("1", f16((short) 0x4200, (short) 0x0000)); // 3, 0
-        storages.put("2", ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(4.6052f).array());
+        storages.put(
+                "2",
+                ByteBuffer.allocate(4)
+                        .order(ByteOrder.LITTLE_ENDIAN)
+                        .putFloat(4.6052f)
+                        .array());
         Path f = dir.resolve("ViT-B-32.pt");
-        PickleBuilder.torchZip(f, pickle, storages, Map.of("archive/constants.pkl",
-                new PickleBuilder().proto(2).emptyTuple().stop().bytes(), "archive/code/__torch__/model.py",
-                "def forward(self): ...\n".getBytes(StandardCharsets.UTF_8)));
+        PickleBuilder.torchZip(
+                f,
+                pickle,
+                storages,
+                Map.of(
+                        "archive/constants.pkl",
+                        new PickleBuilder().proto(2).emptyTuple().stop().bytes(),
+                        "archive/code/__torch__/model.py",
+                        "def forward(self): ...\n".getBytes(StandardCharsets.UTF_8)));
         return f;
     }
 
@@ -77,20 +96,27 @@ class TorchScriptArchiveTest {
         try (TorchCheckpoint c = TorchCheckpoint.open(f)) {
             assertTrue(c.isTorchScript());
             assertEquals("PyTorch TorchScript archive", TensorFiles.formatName(c));
-            assertEquals(List.of("visual.proj", "visual.conv1.weight", "logit_scale"),
+            assertEquals(
+                    List.of("visual.proj", "visual.conv1.weight", "logit_scale"),
                     c.tensors().stream().map(TensorInfo::name).toList());
             assertArrayEquals(new float[] {1, 2, -2, 0.5f}, c.floats("visual.proj"));
             assertArrayEquals(new long[] {2, 2}, c.shape("visual.proj"));
             assertArrayEquals(new float[] {3, 0}, c.floats("visual.conv1.weight"));
             assertEquals(4.6052f, c.floats("logit_scale")[0]);
-            assertEquals("__torch__.multimodal.model.multimodal_transformer.Multimodal",
+            assertEquals(
+                    "__torch__.multimodal.model.multimodal_transformer.Multimodal",
                     c.metadata().get("torchscript_type"));
         }
     }
 
     @Test
     void newObjOfANonTorchScriptGlobal_isRejected(@TempDir Path dir) throws IOException {
-        byte[] pickle = new PickleBuilder().proto(2).global("collections", "OrderedDict").emptyTuple().op(0x81).stop()
+        byte[] pickle = new PickleBuilder()
+                .proto(2)
+                .global("collections", "OrderedDict")
+                .emptyTuple()
+                .op(0x81)
+                .stop()
                 .bytes();
         Path f = dir.resolve("bad.pt");
         PickleBuilder.torchZip(f, pickle, Map.of(), Map.of());
@@ -100,12 +126,22 @@ class TorchScriptArchiveTest {
 
     @Test
     void callingATorchScriptClass_isRejected(@TempDir Path dir) throws IOException {
-        byte[] pickle = new PickleBuilder().proto(2).global("__torch__.evil", "Payload").mark().str("rm -rf").tuple()
-                .reduce().stop().bytes();
+        byte[] pickle = new PickleBuilder()
+                .proto(2)
+                .global("__torch__.evil", "Payload")
+                .mark()
+                .str("rm -rf")
+                .tuple()
+                .reduce()
+                .stop()
+                .bytes();
         Path f = dir.resolve("evil.pt");
         PickleBuilder.torchZip(f, pickle, Map.of(), Map.of());
         CheckpointFormatException e = assertThrows(CheckpointFormatException.class, () -> TorchCheckpoint.open(f));
-        assertTrue(e.getMessage().contains("evil.pt") && e.getMessage().contains("REDUCE")
-                && e.getMessage().contains("__torch__.evil.Payload"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("evil.pt")
+                        && e.getMessage().contains("REDUCE")
+                        && e.getMessage().contains("__torch__.evil.Payload"),
+                e.getMessage());
     }
 }

@@ -1,13 +1,13 @@
 package io.visage.nn.kernel;
 
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.visage.nn.testing.TensorAssert;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class AttentionKernelTest {
     private static Parallelism par;
@@ -86,8 +86,14 @@ class AttentionKernelTest {
     void attend_vectorAndScalar_matchNaive() {
         SplittableRandom rnd = new SplittableRandom(21);
         int[][] cases = { // B, H, Dh, L, Tmax
-            {2, 3, 5, 1, 4}, {2, 3, 16, 1, 1}, {2, 2, 64, 7, 9}, {1, 4, 19, 37, 40}, {2, 16, 64, 130, 200},
-            {3, 1, 33, 5, 5}, {2, 2, 17, 4, 8}};
+            {2, 3, 5, 1, 4},
+            {2, 3, 16, 1, 1},
+            {2, 2, 64, 7, 9},
+            {1, 4, 19, 37, 40},
+            {2, 16, 64, 130, 200},
+            {3, 1, 33, 5, 5},
+            {2, 2, 17, 4, 8}
+        };
         for (int[] c : cases) {
             int batch = c[0];
             int heads = c[1];
@@ -106,8 +112,12 @@ class AttentionKernelTest {
             for (boolean vector : new boolean[] {true, false}) {
                 float[] out = new float[3 + q.length];
                 new AttentionKernel(par, vector).attend(q, 0, keys, values, layout, length, out, 3);
-                TensorAssert.assertClose((vector ? "vector " : "scalar ") + layout + " L=" + length,
-                        new long[] {batch, heads, dh}, expected, java.util.Arrays.copyOfRange(out, 3, out.length), 1e-4,
+                TensorAssert.assertClose(
+                        (vector ? "vector " : "scalar ") + layout + " L=" + length,
+                        new long[] {batch, heads, dh},
+                        expected,
+                        java.util.Arrays.copyOfRange(out, 3, out.length),
+                        1e-4,
                         1e-5);
             }
         }
@@ -151,8 +161,13 @@ class AttentionKernelTest {
             float[][][][] vb = {v[b]};
             float[] alone = new float[heads * dh];
             kernel.attend(q, b * heads * dh, fill(one, kb, 12), fill(one, vb, 12), one, length, alone, 0);
-            TensorAssert.assertClose("row " + b, new long[] {heads, dh}, alone,
-                    java.util.Arrays.copyOfRange(out, b * heads * dh, (b + 1) * heads * dh), 0, 0);
+            TensorAssert.assertClose(
+                    "row " + b,
+                    new long[] {heads, dh},
+                    alone,
+                    java.util.Arrays.copyOfRange(out, b * heads * dh, (b + 1) * heads * dh),
+                    0,
+                    0);
         }
         float[] inPlace = q.clone();
         kernel.attend(inPlace, 0, fill(two, k, 12), fill(two, v, 12), two, length, inPlace, 0);
@@ -191,8 +206,8 @@ class AttentionKernelTest {
         float[] q = MatVecTest.random(rnd, batch * width);
         float[] out = new float[q.length];
         new AttentionKernel(par).attend(q, 0, keys, values, layout, s, out, 0);
-        TensorAssert.assertClose("cross", new long[] {batch, heads, dh}, naive(q, k, v, batch, heads, dh, s), out,
-                1e-4, 1e-5);
+        TensorAssert.assertClose(
+                "cross", new long[] {batch, heads, dh}, naive(q, k, v, batch, heads, dh, s), out, 1e-4, 1e-5);
     }
 
     @Test
@@ -201,12 +216,13 @@ class AttentionKernelTest {
         float[] cache = new float[layout.size()];
         float[] q = new float[12];
         AttentionKernel kernel = new AttentionKernel(par);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> kernel.attend(q, 0, cache, cache, layout, 5, q, 0));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> kernel.attend(q, 0, cache, cache, layout, 5, q, 0));
         assertTrue(e.getMessage().contains("length 5"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> kernel.attend(q, 0, cache, cache, layout, 0, q, 0));
         assertThrows(IllegalArgumentException.class, () -> kernel.attend(q, 1, cache, cache, layout, 2, q, 1));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> kernel.attend(q, 0, new float[5], cache, layout, 2, new float[12], 0));
         assertThrows(IllegalArgumentException.class, () -> new KvLayout(0, 1, 1, 1));
         assertThrows(IllegalArgumentException.class, () -> layout.write(cache, 4, q, 0, 6));

@@ -1,9 +1,9 @@
 package io.visage.nn.kernel;
 
+import org.junit.jupiter.api.Test;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import org.junit.jupiter.api.Test;
 
 class ErfTest {
     private static final double TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);
@@ -66,9 +66,16 @@ class ErfTest {
     @Test
     void reference_knownValuesAndBothMethodsAgree() {
         // 20-digit values from mpmath
-        double[][] known = {{0.001, 0.0011283787909692363799}, {0.5, 0.52049987781304653768},
-            {1, 0.84270079294971486934}, {1.5, 0.96610514647531072707}, {2, 0.99532226501895273416},
-            {3, 0.99997790950300141456}, {3.5, 0.99999925690162765859}, {5, 0.99999999999846254021}};
+        double[][] known = {
+            {0.001, 0.0011283787909692363799},
+            {0.5, 0.52049987781304653768},
+            {1, 0.84270079294971486934},
+            {1.5, 0.96610514647531072707},
+            {2, 0.99532226501895273416},
+            {3, 0.99997790950300141456},
+            {3.5, 0.99999925690162765859},
+            {5, 0.99999999999846254021}
+        };
         for (double[] k : known) {
             assertEquals(k[1], erfRef(k[0]), 1e-15, "erf(" + k[0] + ")");
         }
@@ -112,14 +119,40 @@ class ErfTest {
 
     @Test
     void erf_specialValues_asLibm() {
-        float[] xs = {0f, -0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY, 4f, -4f, 10f, 1e30f,
-            Float.MIN_VALUE, 1f, -1f, 3.99f};
+        float[] xs = {
+            0f,
+            -0f,
+            Float.NaN,
+            Float.POSITIVE_INFINITY,
+            Float.NEGATIVE_INFINITY,
+            4f,
+            -4f,
+            10f,
+            1e30f,
+            Float.MIN_VALUE,
+            1f,
+            -1f,
+            3.99f
+        };
         float[] vec = new float[VectorMath.S.length() * 2];
         System.arraycopy(xs, 0, vec, 0, xs.length);
         float[] out = new float[vec.length];
         VectorMath.erf(vec, 0, out, 0, vec.length, false);
-        float[] expected = {0f, -0f, Float.NaN, 1f, -1f, 1f, -1f, 1f, 1f, (float) (TWO_OVER_SQRT_PI * Float.MIN_VALUE),
-            (float) erfRef(1), (float) -erfRef(1), (float) erfRef(3.99f)};
+        float[] expected = {
+            0f,
+            -0f,
+            Float.NaN,
+            1f,
+            -1f,
+            1f,
+            -1f,
+            1f,
+            1f,
+            (float) (TWO_OVER_SQRT_PI * Float.MIN_VALUE),
+            (float) erfRef(1),
+            (float) -erfRef(1),
+            (float) erfRef(3.99f)
+        };
         assertTrue(Float.isNaN(Erf.erf(Float.NaN)) && Float.isNaN(out[2]), "erf(NaN)");
         for (int i = 0; i < xs.length; i++) {
             if (Float.isNaN(xs[i])) {

@@ -1,10 +1,5 @@
 package io.visage.nn.kernel;
 
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.nd4j.linalg.indexing.NDArrayIndex.all;
-import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
-
 import io.visage.nn.testing.TensorAssert;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -14,6 +9,11 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.nd4j.linalg.indexing.NDArrayIndex.all;
+import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
 class MatVecTest {
     private static Parallelism par;
@@ -42,8 +42,19 @@ class MatVecTest {
         return Nd4j.create(random(rnd, rows * cols), new long[] {rows, cols}, 'c');
     }
 
-    private static void assertSameAsNaive(String label, MatVec mv, INDArray w, INDArray bias, int lo, int hi,
-            float[] x, int xOff, int xStride, int yOff, int yStride, int batch) {
+    private static void assertSameAsNaive(
+            String label,
+            MatVec mv,
+            INDArray w,
+            INDArray bias,
+            int lo,
+            int hi,
+            float[] x,
+            int xOff,
+            int xStride,
+            int yOff,
+            int yStride,
+            int batch) {
         int yLen = yOff + (batch - 1) * yStride + (hi - lo) + 3;
         float[] expected = new float[yLen];
         float[] actual = new float[yLen];
@@ -94,11 +105,12 @@ class MatVecTest {
         INDArray w = matrix(rnd, 11, 23);
         INDArray bias = Nd4j.create(random(rnd, 11), new long[] {11}, 'c');
         float[] x = random(rnd, 2 * 23);
-        INDArray expected = Nd4j.create(x, new long[] {2, 23}, 'c').mmul(w.transpose()).addRowVector(bias);
+        INDArray expected =
+                Nd4j.create(x, new long[] {2, 23}, 'c').mmul(w.transpose()).addRowVector(bias);
         float[] y = new float[2 * 11];
         new NaiveMatVec().multiply(w, bias, x, 0, y, 0, 2);
-        TensorAssert.assertClose("naive vs nd4j", new long[] {2, 11}, expected.dup('c').data().asFloat(), y, 1e-5,
-                1e-5);
+        TensorAssert.assertClose(
+                "naive vs nd4j", new long[] {2, 11}, expected.dup('c').data().asFloat(), y, 1e-5, 1e-5);
     }
 
     @Test
@@ -111,8 +123,19 @@ class MatVecTest {
             for (MatVec mv : fast) {
                 for (int[] r : new int[][] {{37, 74}, {0, 1}, {74, 111}, {5, 6}, {36, 41}, {10, 10}}) {
                     int n = r[1] - r[0];
-                    assertSameAsNaive("rows " + r[0] + ".." + r[1] + " B=" + batch, mv, w, bias, r[0], r[1], x, 7,
-                            40, 3, n + 2, batch);
+                    assertSameAsNaive(
+                            "rows " + r[0] + ".." + r[1] + " B=" + batch,
+                            mv,
+                            w,
+                            bias,
+                            r[0],
+                            r[1],
+                            x,
+                            7,
+                            40,
+                            3,
+                            n + 2,
+                            batch);
                 }
             }
         }
@@ -150,19 +173,22 @@ class MatVecTest {
         float[] x = new float[12];
         float[] y = new float[12];
         for (MatVec mv : List.of(fast.get(0), fast.get(1), new NaiveMatVec())) {
-            IllegalArgumentException cols = assertThrows(IllegalArgumentException.class,
+            IllegalArgumentException cols = assertThrows(
+                    IllegalArgumentException.class,
                     () -> mv.multiply(w.get(all(), interval(2, 6)), null, x, 0, y, 0, 1));
-            assertTrue(cols.getMessage().contains("shape [8, 4]") && cols.getMessage().contains("strides [12, 1]"),
+            assertTrue(
+                    cols.getMessage().contains("shape [8, 4]")
+                            && cols.getMessage().contains("strides [12, 1]"),
                     cols.getMessage());
             assertTrue(cols.getMessage().contains("row-major contiguous"), cols.getMessage());
-            IllegalArgumentException transposed = assertThrows(IllegalArgumentException.class,
-                    () -> mv.multiply(w.transpose(), null, x, 0, y, 0, 1));
+            IllegalArgumentException transposed =
+                    assertThrows(IllegalArgumentException.class, () -> mv.multiply(w.transpose(), null, x, 0, y, 0, 1));
             assertTrue(transposed.getMessage().contains("order 'f'"), transposed.getMessage());
-            IllegalArgumentException dtype = assertThrows(IllegalArgumentException.class,
-                    () -> mv.multiply(w.castTo(DataType.DOUBLE), null, x, 0, y, 0, 1));
+            IllegalArgumentException dtype = assertThrows(
+                    IllegalArgumentException.class, () -> mv.multiply(w.castTo(DataType.DOUBLE), null, x, 0, y, 0, 1));
             assertTrue(dtype.getMessage().contains("DOUBLE"), dtype.getMessage());
-            IllegalArgumentException fOrder = assertThrows(IllegalArgumentException.class,
-                    () -> mv.multiply(w.dup('f'), null, x, 0, y, 0, 1));
+            IllegalArgumentException fOrder =
+                    assertThrows(IllegalArgumentException.class, () -> mv.multiply(w.dup('f'), null, x, 0, y, 0, 1));
             assertTrue(fOrder.getMessage().contains("shape [8, 12]"), fOrder.getMessage());
         }
     }
@@ -180,13 +206,14 @@ class MatVecTest {
         assertThrows(IllegalArgumentException.class, () -> mv.multiply(w, null, x, 1, y, 0, 2)); // x too short
         assertThrows(IllegalArgumentException.class, () -> mv.multiply(w, null, x, 0, y, 1, 2)); // y too short
         assertThrows(IllegalArgumentException.class, () -> mv.multiplyRows(w, null, 0, 8, x, 0, 11, y, 0, 8, 1));
-        IllegalArgumentException bias = assertThrows(IllegalArgumentException.class,
-                () -> mv.multiply(w, Nd4j.create(DataType.FLOAT, 7), x, 0, y, 0, 1));
+        IllegalArgumentException bias = assertThrows(
+                IllegalArgumentException.class, () -> mv.multiply(w, Nd4j.create(DataType.FLOAT, 7), x, 0, y, 0, 1));
         assertTrue(bias.getMessage().contains("bias"), bias.getMessage());
         float[] shared = new float[40];
         assertThrows(IllegalArgumentException.class, () -> mv.multiply(w, null, shared, 0, shared, 4, 1));
         mv.multiply(w, null, shared, 0, shared, 12, 1); // disjoint parts of one array are fine
-        assertThrows(IllegalArgumentException.class, () -> mv.multiply(Nd4j.create(DataType.FLOAT, 2, 3, 4), null, x,
-                0, y, 0, 1));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> mv.multiply(Nd4j.create(DataType.FLOAT, 2, 3, 4), null, x, 0, y, 0, 1));
     }
 }

@@ -1,17 +1,18 @@
 package io.visage.nn.kernel;
 
+import org.junit.jupiter.api.Test;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import org.junit.jupiter.api.Test;
 
 class MemoryBandwidthTest {
 
     @Test
     void measure_smallArrays_returnsPositiveFigures() {
         try (Parallelism par = new Parallelism(2)) {
-            MemoryBandwidth.Result r = MemoryBandwidth.measure(par, 16L << 20, 3); // small: fast, figures not meaningful
+            MemoryBandwidth.Result r =
+                    MemoryBandwidth.measure(par, 16L << 20, 3); // small: fast, figures not meaningful
             assertTrue(r.copyGBps() > 0 && Double.isFinite(r.copyGBps()), r.toString());
             assertTrue(r.readGBps() > 0 && Double.isFinite(r.readGBps()), r.toString());
             assertEquals(8L << 20, r.arrayBytes());

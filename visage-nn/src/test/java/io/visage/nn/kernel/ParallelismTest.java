@@ -1,13 +1,13 @@
 package io.visage.nn.kernel;
 
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import org.junit.jupiter.api.Test;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicIntegerArray;
-import org.junit.jupiter.api.Test;
 
 class ParallelismTest {
 
@@ -70,11 +70,13 @@ class ParallelismTest {
     void forRange_bodyThrows_rethrowsSameExceptionAfterOthersFinish() {
         try (Parallelism par = new Parallelism(2)) {
             IllegalStateException boom = new IllegalStateException("boom");
-            RuntimeException e = assertThrows(RuntimeException.class, () -> par.forRange(0, 64, 1, (lo, hi) -> {
-                if (lo == 8) {
-                    throw boom;
-                }
-            }));
+            RuntimeException e = assertThrows(
+                    RuntimeException.class,
+                    () -> par.forRange(0, 64, 1, (lo, hi) -> {
+                        if (lo == 8) {
+                            throw boom;
+                        }
+                    }));
             assertSame(boom, e);
             assertCoversOnce(par, 0, 100, 1); // still usable
         }
@@ -117,7 +119,7 @@ class ParallelismTest {
         Parallelism par = new Parallelism(2);
         par.close();
         par.close(); // idempotent
-        assertThrows(IllegalStateException.class, () -> par.forRange(0, 10, 1, (a, b) -> { }));
+        assertThrows(IllegalStateException.class, () -> par.forRange(0, 10, 1, (a, b) -> {}));
     }
 
     @Test
@@ -126,7 +128,7 @@ class ParallelismTest {
         assertThrows(IllegalArgumentException.class, () -> new Parallelism(2, -1));
         try (Parallelism par = Parallelism.serial()) {
             assertEquals(1, par.threads());
-            assertThrows(IllegalArgumentException.class, () -> par.forRange(0, 10, 0, (a, b) -> { }));
+            assertThrows(IllegalArgumentException.class, () -> par.forRange(0, 10, 0, (a, b) -> {}));
         }
         try (Parallelism par = new Parallelism()) {
             assertEquals(Runtime.getRuntime().availableProcessors(), par.threads());

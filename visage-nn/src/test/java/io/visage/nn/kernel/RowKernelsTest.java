@@ -1,15 +1,15 @@
 package io.visage.nn.kernel;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
-
 import io.visage.nn.testing.TensorAssert;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
 class RowKernelsTest {
     private static final int[] WIDTHS = {1, 2, 7, 16, 17, 33, 100, 1027};
@@ -100,10 +100,30 @@ class RowKernelsTest {
             INDArray bArr = Nd4j.create(b, new long[] {1, n}, 'c');
             float[] vec = new float[2 * n];
             float[] sca = new float[2 * n];
-            VectorRowKernels.layerNorm(x, 0, vec, 0, 2, n, null, null,
-                    DirectFloats.vector("t", "gamma", gView, n), DirectFloats.vector("t", "beta", bArr, n), 1e-5f);
-            RowKernels.layerNormScalar(x, 0, sca, 0, 2, n, null, null,
-                    DirectFloats.vector("t", "gamma", gView, n), DirectFloats.vector("t", "beta", bArr, n), 1e-5f);
+            VectorRowKernels.layerNorm(
+                    x,
+                    0,
+                    vec,
+                    0,
+                    2,
+                    n,
+                    null,
+                    null,
+                    DirectFloats.vector("t", "gamma", gView, n),
+                    DirectFloats.vector("t", "beta", bArr, n),
+                    1e-5f);
+            RowKernels.layerNormScalar(
+                    x,
+                    0,
+                    sca,
+                    0,
+                    2,
+                    n,
+                    null,
+                    null,
+                    DirectFloats.vector("t", "gamma", gView, n),
+                    DirectFloats.vector("t", "beta", bArr, n),
+                    1e-5f);
             TensorAssert.assertClose("vector n=" + n, new long[] {2, n}, expected, vec, 1e-5, 1e-5);
             TensorAssert.assertClose("scalar n=" + n, new long[] {2, n}, expected, sca, 1e-5, 1e-5);
             RowKernels.layerNorm(x, 0, x, 0, 2, n, gView, bArr, 1e-5f); // in place
@@ -114,15 +134,28 @@ class RowKernelsTest {
     @Test
     void layerNorm_badArguments_throw() {
         float[] x = new float[20];
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> RowKernels.layerNorm(x, 0, x, 0, 2, 10, new float[9], new float[10], 1e-5f));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> RowKernels.layerNorm(x, 0, x, 1, 2, 10, new float[10], new float[10], 1e-5f));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> RowKernels.layerNorm(x, 5, x, 5, 2, 10, new float[10], new float[10], 1e-5f));
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> RowKernels.layerNorm(x, 0, x, 0, 2, 10, Nd4j.create(new float[10], new long[] {10}, 'c')
-                        .castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE), Nd4j.ones(10), 1e-5f));
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
+                () -> RowKernels.layerNorm(
+                        x,
+                        0,
+                        x,
+                        0,
+                        2,
+                        10,
+                        Nd4j.create(new float[10], new long[] {10}, 'c')
+                                .castTo(org.nd4j.linalg.api.buffer.DataType.DOUBLE),
+                        Nd4j.ones(10),
+                        1e-5f));
         assertTrue(e.getMessage().contains("gamma"), e.getMessage());
     }
 

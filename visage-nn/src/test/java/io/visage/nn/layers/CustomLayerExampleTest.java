@@ -1,8 +1,5 @@
 package io.visage.nn.layers;
 
-import static io.visage.nn.testing.GradCheck.randn;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import io.visage.nn.autodiff.Ops;
 import io.visage.nn.autodiff.Tensor;
 import io.visage.nn.module.Module;
@@ -15,6 +12,9 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
+
+import static io.visage.nn.testing.GradCheck.randn;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** The custom-layer example of docs/ENGINE.md, compiled and checked so the doc cannot drift. */
 class CustomLayerExampleTest {
@@ -52,7 +52,8 @@ class CustomLayerExampleTest {
         try (RandomParams p = new RandomParams(3, DataType.DOUBLE)) {
             glu = Glu.create(p, "", 6);
         }
-        assertEquals(List.of("gate.weight", "gate.bias"), List.copyOf(glu.stateDict().keySet()));
+        assertEquals(
+                List.of("gate.weight", "gate.bias"), List.copyOf(glu.stateDict().keySet()));
         Tensor x = Tensor.parameter(randn(new Random(4), 2, 3, 6));
         Map<String, Tensor> leaves = new LinkedHashMap<>(glu.stateDict());
         leaves.put("x", x);

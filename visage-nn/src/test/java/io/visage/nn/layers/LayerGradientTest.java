@@ -1,7 +1,5 @@
 package io.visage.nn.layers;
 
-import static io.visage.nn.testing.GradCheck.randn;
-
 import io.visage.nn.autodiff.Ops;
 import io.visage.nn.autodiff.Tensor;
 import io.visage.nn.module.Module;
@@ -13,6 +11,8 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
+
+import static io.visage.nn.testing.GradCheck.randn;
 
 /** Central-difference gradient checks (float64) of every layer and op, inputs included. */
 class LayerGradientTest {
@@ -56,10 +56,10 @@ class LayerGradientTest {
         var tape = new io.visage.nn.autodiff.Tape();
         Ops ops = Ops.recording(tape);
         var g = tape.backward(ops.sum(emb.forward(ops, ids, 2, 3)));
-        org.junit.jupiter.api.Assertions.assertEquals(0.0, g.get(emb.weight()).getRow(6).sumNumber().doubleValue(),
-                "padding row must get no gradient");
-        org.junit.jupiter.api.Assertions.assertEquals(2 * 4, g.get(emb.weight()).getRow(3).sumNumber().doubleValue(), 1e-12,
-                "row 3 is looked up twice");
+        org.junit.jupiter.api.Assertions.assertEquals(
+                0.0, g.get(emb.weight()).getRow(6).sumNumber().doubleValue(), "padding row must get no gradient");
+        org.junit.jupiter.api.Assertions.assertEquals(
+                2 * 4, g.get(emb.weight()).getRow(3).sumNumber().doubleValue(), 1e-12, "row 3 is looked up twice");
     }
 
     @Test
@@ -72,8 +72,12 @@ class LayerGradientTest {
             }
             GradCheck.check(a.name(), leaves(null, x), ops -> a.apply(ops, x), PER_LEAF, 8);
         }
-        Tensor away = Tensor.parameter(randn(rng, 4, 3).addi(Nd4j.rand(DataType.DOUBLE, 4, 3).gt(0.5)
-                .castTo(DataType.DOUBLE).muli(4).subi(2)));
+        Tensor away = Tensor.parameter(randn(rng, 4, 3)
+                .addi(Nd4j.rand(DataType.DOUBLE, 4, 3)
+                        .gt(0.5)
+                        .castTo(DataType.DOUBLE)
+                        .muli(4)
+                        .subi(2)));
         GradCheck.check("relu", leaves(null, away), ops -> Activation.RELU.apply(ops, away), PER_LEAF, 9);
     }
 
@@ -99,13 +103,25 @@ class LayerGradientTest {
         Tensor a = input(rng, 2, 3, 4);
         Tensor b = input(rng, 1, 3, 1);
         Tensor c = Tensor.parameter(randn(rng, 4).addi(3.0)); // away from 0 for div
-        GradCheck.check("add/sub/mul/div", leaves(null, a, b, c),
-                ops -> ops.div(ops.sub(ops.mul(ops.add(a, b), b), a), c), PER_LEAF, 15);
+        GradCheck.check(
+                "add/sub/mul/div",
+                leaves(null, a, b, c),
+                ops -> ops.div(ops.sub(ops.mul(ops.add(a, b), b), a), c),
+                PER_LEAF,
+                15);
         Tensor pos = Tensor.parameter(Nd4j.rand(DataType.DOUBLE, 3, 4).addi(0.5));
-        GradCheck.check("exp/log/sqrt/sin/tanh/sigmoid/square", leaves(null, pos),
-                ops -> ops.add(ops.add(ops.exp(pos), ops.log(pos)), ops.add(ops.sqrt(pos),
-                        ops.add(ops.sin(pos), ops.add(ops.tanh(pos), ops.add(ops.sigmoid(pos), ops.square(pos)))))),
-                PER_LEAF, 16);
+        GradCheck.check(
+                "exp/log/sqrt/sin/tanh/sigmoid/square",
+                leaves(null, pos),
+                ops -> ops.add(
+                        ops.add(ops.exp(pos), ops.log(pos)),
+                        ops.add(
+                                ops.sqrt(pos),
+                                ops.add(
+                                        ops.sin(pos),
+                                        ops.add(ops.tanh(pos), ops.add(ops.sigmoid(pos), ops.square(pos)))))),
+                PER_LEAF,
+                16);
     }
 
     @Test
@@ -113,8 +129,12 @@ class LayerGradientTest {
         Random rng = new Random(17);
         Tensor a = input(rng, 2, 3, 4);
         Tensor b = input(rng, 2, 1, 4);
-        GradCheck.check("concat/narrow/permute/reshape", leaves(null, a, b),
-                ops -> ops.reshape(ops.permute(ops.narrow(ops.concat(1, a, b), 1, 1, 3), 2, 0, 1), 4, 6), PER_LEAF, 18);
+        GradCheck.check(
+                "concat/narrow/permute/reshape",
+                leaves(null, a, b),
+                ops -> ops.reshape(ops.permute(ops.narrow(ops.concat(1, a, b), 1, 1, 3), 2, 0, 1), 4, 6),
+                PER_LEAF,
+                18);
         GradCheck.check("matmul A·Bᵀ", leaves(null, a, b), ops -> ops.matmul(a, b, false, true), PER_LEAF, 19);
         Tensor c = input(rng, 2, 3, 5);
         GradCheck.check("matmul Aᵀ·C", leaves(null, a, c), ops -> ops.matmul(a, c, true, false), PER_LEAF, 31);
@@ -146,8 +166,8 @@ class LayerGradientTest {
     @Test
     void convTranspose1d_gradients_matchFiniteDifferences() {
         Random rng = new Random(26);
-        ConvTranspose1d conv = ConvTranspose1d.create(new RandomParams(27, DataType.DOUBLE), "c", 4, 6, 4, 2, 1, 1, 1,
-                2, true, true);
+        ConvTranspose1d conv =
+                ConvTranspose1d.create(new RandomParams(27, DataType.DOUBLE), "c", 4, 6, 4, 2, 1, 1, 1, 2, true, true);
         Tensor x = input(rng, 2, 4, 5);
         GradCheck.check("wn conv_transpose1d s2 p1 op1 g2", leaves(conv, x), ops -> conv.forward(ops, x), PER_LEAF, 28);
     }
@@ -155,7 +175,8 @@ class LayerGradientTest {
     @Test
     void snake_gradients_matchFiniteDifferences() {
         Random rng = new Random(29);
-        Snake snake = new Snake(Tensor.parameter(Nd4j.rand(DataType.DOUBLE, 1, 3, 1).addi(0.5)));
+        Snake snake =
+                new Snake(Tensor.parameter(Nd4j.rand(DataType.DOUBLE, 1, 3, 1).addi(0.5)));
         Tensor x = input(rng, 2, 3, 6);
         GradCheck.check("snake", leaves(snake, x), ops -> snake.forward(ops, x), PER_LEAF, 30);
     }

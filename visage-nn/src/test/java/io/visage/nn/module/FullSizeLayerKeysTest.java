@@ -1,8 +1,5 @@
 package io.visage.nn.module;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.visage.nn.autodiff.Tensor;
@@ -18,6 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
  * Full-size layers built with random init have exactly the state-dict names, order and shapes of
@@ -69,7 +69,8 @@ class FullSizeLayerKeysTest {
         Map<String, String> mine = built(build.apply(prefix + "0"));
         for (int i = 0; i < n; i++) {
             Map<String, String> ref = under(keys, prefix + i + ".");
-            assertEquals(String.join("\n", ref.keySet()), String.join("\n", mine.keySet()), prefix + i + ": names/order");
+            assertEquals(
+                    String.join("\n", ref.keySet()), String.join("\n", mine.keySet()), prefix + i + ": names/order");
             assertEquals(ref, mine, prefix + i + ": shapes");
         }
     }
@@ -79,10 +80,26 @@ class FullSizeLayerKeysTest {
         JsonNode keys = keys("visage-keys.json");
         JsonNode eff = keys.get("effective");
         long d = eff.get("d_model").asLong();
-        LayerConfig enc = new LayerConfig(d, eff.get("encoder_attention_heads").asInt(), eff.get("encoder_ffn_dim").asLong(),
-                Activation.GELU_EXACT, 1e-5, 0.1, 0.0, 0.0, 0.02);
-        LayerConfig dec = new LayerConfig(d, eff.get("decoder_attention_heads").asInt(), eff.get("decoder_ffn_dim").asLong(),
-                Activation.GELU_EXACT, 1e-5, 0.1, 0.0, 0.0, 0.02);
+        LayerConfig enc = new LayerConfig(
+                d,
+                eff.get("encoder_attention_heads").asInt(),
+                eff.get("encoder_ffn_dim").asLong(),
+                Activation.GELU_EXACT,
+                1e-5,
+                0.1,
+                0.0,
+                0.0,
+                0.02);
+        LayerConfig dec = new LayerConfig(
+                d,
+                eff.get("decoder_attention_heads").asInt(),
+                eff.get("decoder_ffn_dim").asLong(),
+                Activation.GELU_EXACT,
+                1e-5,
+                0.1,
+                0.0,
+                0.0,
+                0.02);
         try (RandomParams p = new RandomParams(1)) {
             checkAllLayers(keys, "model.encoder.layers.", path -> BartEncoderLayer.create(p, "", enc));
             checkAllLayers(keys, "model.decoder.layers.", path -> BartDecoderLayer.create(p, "", dec));
@@ -97,8 +114,10 @@ class FullSizeLayerKeysTest {
         String conv = under(keys, "visual.conv1.").get("weight");
         long width = Long.parseLong(conv.substring(1, conv.indexOf(',')));
         try (RandomParams p = new RandomParams(2)) {
-            checkAllLayers(keys, "visual.transformer.resblocks.", path -> ClipResidualBlock.create(p, "", width,
-                    (int) (width / 64)));
+            checkAllLayers(
+                    keys,
+                    "visual.transformer.resblocks.",
+                    path -> ClipResidualBlock.create(p, "", width, (int) (width / 64)));
         }
     }
 }

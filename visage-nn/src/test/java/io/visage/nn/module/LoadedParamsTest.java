@@ -1,9 +1,5 @@
 package io.visage.nn.module;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.visage.nn.StateDictMismatchException;
 import io.visage.nn.autodiff.Tensor;
 import io.visage.nn.io.Safetensors;
@@ -22,6 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LoadedParamsTest {
     private static final LayerConfig CFG = new LayerConfig(8, 2, 16, Activation.GELU_EXACT, 1e-5, 0.1, 0.0, 0.0, 0.2);
@@ -42,10 +42,16 @@ class LoadedParamsTest {
             LoadedParams lp = new LoadedParams(src);
             BartDecoderLayer loaded = BartDecoderLayer.create(lp, "", CFG);
             lp.verify();
-            assertEquals(List.copyOf(original.stateDict().keySet()), List.copyOf(loaded.stateDict().keySet()));
-            original.stateDict().forEach((k, v) -> assertEquals(v.value(), loaded.stateDict().get(k).value(), k));
-            assertEquals(List.copyOf(original.stateDict().keySet()),
-                    src.tensors().stream().map(t -> t.name()).toList(), "file order = state-dict order");
+            assertEquals(
+                    List.copyOf(original.stateDict().keySet()),
+                    List.copyOf(loaded.stateDict().keySet()));
+            original.stateDict()
+                    .forEach((k, v) ->
+                            assertEquals(v.value(), loaded.stateDict().get(k).value(), k));
+            assertEquals(
+                    List.copyOf(original.stateDict().keySet()),
+                    src.tensors().stream().map(t -> t.name()).toList(),
+                    "file order = state-dict order");
         }
     }
 

@@ -1,9 +1,5 @@
 package io.visage.nn.optim;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.visage.nn.autodiff.Ops;
 import io.visage.nn.autodiff.Tape;
 import io.visage.nn.autodiff.Tensor;
@@ -14,10 +10,15 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 class AdamWTest {
 
     /** torch.optim.AdamW written out per element. */
-    private static double[] reference(double[] p, double[][] grads, double lr, double b1, double b2, double eps, double wd) {
+    private static double[] reference(
+            double[] p, double[][] grads, double lr, double b1, double b2, double eps, double wd) {
         double[] x = p.clone();
         double[] m = new double[x.length];
         double[] v = new double[x.length];

@@ -1,10 +1,5 @@
 package io.visage.nn.optim;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
-
 import io.visage.nn.CheckpointFormatException;
 import io.visage.nn.autodiff.Ops;
 import io.visage.nn.autodiff.Tape;
@@ -27,6 +22,11 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 /** Save at step k, resume, and get the uninterrupted loss curve bit for bit (dropout on). */
 class ResumeTest {
     private static final LayerConfig CFG = new LayerConfig(8, 2, 16, Activation.GELU_EXACT, 1e-5, 0.2, 0.1, 0.1, 0.3);
@@ -44,7 +44,9 @@ class ResumeTest {
     private record Run(BartEncoderLayer layer, AdamW opt, SplitMixRandom rng) {
         static Run create(Params p, long seed) {
             BartEncoderLayer l = BartEncoderLayer.create(p, "", CFG);
-            return new Run(l, AdamW.withDefaults(l.stateDict(), LrSchedule.constantWithWarmup(1e-2, 3), 0.01),
+            return new Run(
+                    l,
+                    AdamW.withDefaults(l.stateDict(), LrSchedule.constantWithWarmup(1e-2, 3), 0.01),
                     new SplitMixRandom(seed));
         }
 
@@ -54,7 +56,8 @@ class ResumeTest {
             Tensor d = ops.sub(layer.forward(ops, Tensor.constant(X), null), Tensor.constant(Y));
             Tensor loss = ops.mean(ops.square(d));
             var g = tape.backward(loss);
-            GradClip.clipGlobalNorm(layer.stateDict().values().stream().map(g::get).toList(), 1.0);
+            GradClip.clipGlobalNorm(
+                    layer.stateDict().values().stream().map(g::get).toList(), 1.0);
             opt.step(g);
             return loss.item();
         }
@@ -81,7 +84,9 @@ class ResumeTest {
         for (int i = 0; i < cut; i++) {
             resumed[i] = b.step();
         }
-        OptimizerCheckpoint.writeAtomically(dir.resolve("model.safetensors"), StateDicts.arrays(b.layer().stateDict()),
+        OptimizerCheckpoint.writeAtomically(
+                dir.resolve("model.safetensors"),
+                StateDicts.arrays(b.layer().stateDict()),
                 Map.of("rng", Long.toString(b.rng().state())));
         OptimizerCheckpoint.save(b.opt(), dir.resolve("optimizer.safetensors"));
 
@@ -90,7 +95,9 @@ class ResumeTest {
             LoadedParams lp = new LoadedParams(src);
             c = Run.create(lp, 0);
             lp.verify();
-            c.rng().restore(Long.parseLong(((io.visage.nn.io.Safetensors) src).metadata().get("rng")));
+            c.rng()
+                    .restore(Long.parseLong(
+                            ((io.visage.nn.io.Safetensors) src).metadata().get("rng")));
         }
         OptimizerCheckpoint.load(c.opt(), dir.resolve("optimizer.safetensors"));
         assertEquals(cut, c.opt().stepCount());

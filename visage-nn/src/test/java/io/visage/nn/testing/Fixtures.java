@@ -1,10 +1,10 @@
 package io.visage.nn.testing;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Locates the golden-data folder. Tests read it from the system property {@code visage.fixtures}
@@ -20,8 +20,8 @@ public final class Fixtures {
     public static Path root() {
         String p = System.getProperty(PROPERTY);
         if (p == null || p.isBlank()) {
-            fail("system property " + PROPERTY + " is not set; run the tests through Maven or pass -D"
-                    + PROPERTY + "=DIR (a folder of the ../shared/fixtures format)");
+            fail("system property " + PROPERTY + " is not set; run the tests through Maven or pass -D" + PROPERTY
+                    + "=DIR (a folder of the ../shared/fixtures format)");
         }
         Path root = Paths.get(p);
         if (!Files.isDirectory(root)) {

@@ -1,8 +1,5 @@
 package io.visage.nn.testing;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-
 import io.visage.nn.autodiff.Gradients;
 import io.visage.nn.autodiff.Ops;
 import io.visage.nn.autodiff.Tape;
@@ -15,6 +12,9 @@ import java.util.function.Function;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Central-difference gradient checks in float64 (DL4J's GradCheckUtil habit): the analytic
@@ -47,7 +47,8 @@ public final class GradCheck {
      *
      * @param perLeaf how many elements of each leaf are perturbed (all when the leaf is smaller)
      */
-    public static void check(String label, Map<String, Tensor> leaves, Function<Ops, Tensor> f, int perLeaf, long seed) {
+    public static void check(
+            String label, Map<String, Tensor> leaves, Function<Ops, Tensor> f, int perLeaf, long seed) {
         Random rng = new Random(seed);
         Tensor probe = f.apply(Ops.inference());
         if (probe.dataType() != DataType.DOUBLE) {
@@ -88,8 +89,8 @@ public final class GradCheck {
                 double abs = Math.abs(numeric - analytic);
                 double rel = abs / Math.max(Math.abs(numeric) + Math.abs(analytic), 1e-300);
                 if (abs > MIN_ABS_ERROR && rel > MAX_REL_ERROR) {
-                    failures.add(String.format("%s[%d]: analytic %.10g numeric %.10g (rel %.3g)", e.getKey(), i, analytic,
-                            numeric, rel));
+                    failures.add(String.format(
+                            "%s[%d]: analytic %.10g numeric %.10g (rel %.3g)", e.getKey(), i, analytic, numeric, rel));
                 }
                 checked++;
             }

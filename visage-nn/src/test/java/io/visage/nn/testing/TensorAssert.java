@@ -1,9 +1,9 @@
 package io.visage.nn.testing;
 
-import static org.junit.jupiter.api.Assertions.fail;
-
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
+
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Element-wise closeness with the fixture rule {@code |actual - expected| <= atol + rtol * |expected|}.
@@ -18,12 +18,17 @@ public final class TensorAssert {
             fail(label + ": shape expected " + Arrays.toString(expected.shape()) + " but was "
                     + Arrays.toString(actual.shape()));
         }
-        assertClose(label, expected.shape(), expected.dup('c').data().asDouble(), actual.dup('c').data().asDouble(),
-                rtol, atol);
+        assertClose(
+                label,
+                expected.shape(),
+                expected.dup('c').data().asDouble(),
+                actual.dup('c').data().asDouble(),
+                rtol,
+                atol);
     }
 
-    public static void assertClose(String label, long[] shape, float[] expected, float[] actual, double rtol,
-            double atol) {
+    public static void assertClose(
+            String label, long[] shape, float[] expected, float[] actual, double rtol, double atol) {
         double[] e = new double[expected.length];
         double[] a = new double[actual.length];
         for (int i = 0; i < e.length; i++) {
@@ -35,8 +40,8 @@ public final class TensorAssert {
         assertClose(label, shape, e, a, rtol, atol);
     }
 
-    public static void assertClose(String label, long[] shape, double[] expected, double[] actual, double rtol,
-            double atol) {
+    public static void assertClose(
+            String label, long[] shape, double[] expected, double[] actual, double rtol, double atol) {
         if (expected.length != actual.length) {
             fail(label + ": expected " + expected.length + " elements but got " + actual.length);
         }
@@ -70,9 +75,19 @@ public final class TensorAssert {
             }
         }
         if (failures > 0) {
-            fail(String.format("%s %s: %d of %d elements outside rtol=%g atol=%g; worst at [%s]: expected %.9g actual %.9g"
-                    + " (|diff| %.3g)%s", label, Arrays.toString(shape), failures, expected.length, rtol, atol,
-                    index(shape, worst), expected[worst], actual[worst], Math.abs(actual[worst] - expected[worst]),
+            fail(String.format(
+                    "%s %s: %d of %d elements outside rtol=%g atol=%g; worst at [%s]: expected %.9g actual %.9g"
+                            + " (|diff| %.3g)%s",
+                    label,
+                    Arrays.toString(shape),
+                    failures,
+                    expected.length,
+                    rtol,
+                    atol,
+                    index(shape, worst),
+                    expected[worst],
+                    actual[worst],
+                    Math.abs(actual[worst] - expected[worst]),
                     first));
         }
     }

@@ -1,9 +1,5 @@
 package io.visage.nn.transformer;
 
-import static io.visage.nn.testing.GradCheck.randn;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-
 import io.visage.nn.attention.KvCache;
 import io.visage.nn.autodiff.Ops;
 import io.visage.nn.autodiff.Tensor;
@@ -21,6 +17,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
+
+import static io.visage.nn.testing.GradCheck.randn;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /** The kernel-based decode path against the general ND4J layer path it replaces for generation. */
 class IncrementalDecoderTest {
@@ -44,7 +44,9 @@ class IncrementalDecoderTest {
         KvCache cache = KvCache.allocate(layers.size(), batch, 3, steps, 8, DataType.FLOAT);
         List<INDArray> expected = new ArrayList<>();
         for (int s = 0; s < steps; s++) {
-            Tensor h = Tensor.constant(inputs.get(NDArrayIndex.all(), NDArrayIndex.interval(s, s + 1), NDArrayIndex.all()).dup());
+            Tensor h =
+                    Tensor.constant(inputs.get(NDArrayIndex.all(), NDArrayIndex.interval(s, s + 1), NDArrayIndex.all())
+                            .dup());
             for (int l = 0; l < layers.size(); l++) {
                 h = layers.get(l).forwardCached(Ops.inference(), h, Tensor.constant(enc), cache.layer(l));
             }
@@ -56,11 +58,17 @@ class IncrementalDecoderTest {
                 IncrementalDecoder dec = new IncrementalDecoder(layers, mv, new AttentionKernel(par));
                 IncrementalDecoder.State st = dec.newState(batch, steps, enc);
                 for (int s = 0; s < steps; s++) {
-                    float[] h = inputs.get(NDArrayIndex.all(), NDArrayIndex.point(s), NDArrayIndex.all()).dup('c')
-                            .data().asFloat();
+                    float[] h = inputs.get(NDArrayIndex.all(), NDArrayIndex.point(s), NDArrayIndex.all())
+                            .dup('c')
+                            .data()
+                            .asFloat();
                     dec.step(st, h);
-                    TensorAssert.assertClose(mv.name() + " step " + s, expected.get(s),
-                            Nd4j.create(h, new long[] {batch, 24}, 'c'), 0.0, 1e-5);
+                    TensorAssert.assertClose(
+                            mv.name() + " step " + s,
+                            expected.get(s),
+                            Nd4j.create(h, new long[] {batch, 24}, 'c'),
+                            0.0,
+                            1e-5);
                 }
                 assertEquals(steps, st.length());
                 assertThrows(IllegalStateException.class, () -> dec.step(st, new float[batch * 24]));

@@ -29,9 +29,15 @@ class ReferenceLayerParityTest {
     }
 
     private static LayerConfig bartLayer(JsonNode c, String side) {
-        return new LayerConfig(c.get("d_model").asLong(), c.get(side + "_attention_heads").asInt(),
-                c.get(side + "_ffn_dim").asLong(), Activation.fromConfig(c.get("activation_function").asText()), 1e-5,
-                c.get("dropout").asDouble(), c.get("attention_dropout").asDouble(), c.get("activation_dropout").asDouble(),
+        return new LayerConfig(
+                c.get("d_model").asLong(),
+                c.get(side + "_attention_heads").asInt(),
+                c.get(side + "_ffn_dim").asLong(),
+                Activation.fromConfig(c.get("activation_function").asText()),
+                1e-5,
+                c.get("dropout").asDouble(),
+                c.get("attention_dropout").asDouble(),
+                c.get("activation_dropout").asDouble(),
                 c.get("init_std").asDouble());
     }
 
@@ -84,9 +90,11 @@ class ReferenceLayerParityTest {
             LoadedParams p = new LoadedParams(w);
             Tensor x = Tensor.constant(io.load("tokens_ln_pre"));
             for (int k = 0; k < layers; k++) {
-                x = ClipResidualBlock.create(p, "transformer.resblocks." + k, width, heads).forward(OPS, x, null);
+                x = ClipResidualBlock.create(p, "transformer.resblocks." + k, width, heads)
+                        .forward(OPS, x, null);
             }
-            TensorAssert.assertClose("clip tokens after " + layers + " blocks", io.load("tokens"), x.value(), 1e-4, 1e-4);
+            TensorAssert.assertClose(
+                    "clip tokens after " + layers + " blocks", io.load("tokens"), x.value(), 1e-4, 1e-4);
         }
     }
 }

@@ -1,7 +1,5 @@
 package io.visage.nn.transformer;
 
-import static io.visage.nn.testing.GradCheck.randn;
-
 import io.visage.nn.attention.AttentionMasks;
 import io.visage.nn.autodiff.Tensor;
 import io.visage.nn.layers.Activation;
@@ -12,6 +10,8 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
+
+import static io.visage.nn.testing.GradCheck.randn;
 
 /** Float64 gradient checks of whole transformer layers, every parameter and the inputs. */
 class TransformerGradientTest {
