@@ -6,6 +6,7 @@ import io.visage.examples.bench.CodecBench;
 import io.visage.examples.bench.DecodeStepBench;
 import io.visage.examples.bench.FrontEndBench;
 import io.visage.examples.bench.GenerateBench;
+import io.visage.examples.bench.KernelBench;
 import io.visage.nn.kernel.MatVecs;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -24,7 +25,8 @@ import picocli.CommandLine.Spec;
             BenchCommand.Generate.class,
             BenchCommand.Codec.class,
             BenchCommand.FrontEnd.class,
-            BenchCommand.Autodiff.class
+            BenchCommand.Autodiff.class,
+            BenchCommand.Kernels.class
         })
 public final class BenchCommand implements Callable<Integer> {
     @Spec
@@ -121,8 +123,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Command(
             name = "frontend",
             mixinStandardHelpOptions = true,
-            description = "Video front end on a synthetic 5-s 640x360 clip with full-size random ViT-B/32: frames/s of"
-                    + " decode+resize, CLIP, and the whole features() call.")
+            description =
+                    "Video front end on the bundled 5-s 640x360 sample clip with full-size random ViT-B/32: frames/s of"
+                            + " decode+resize, CLIP, and the whole features() call.")
     static final class FrontEnd implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -206,6 +209,32 @@ public final class BenchCommand implements Callable<Integer> {
             CodecBench.Options d = CodecBench.Options.visage(runs);
             out.println(CodecBench.run(
                     new CodecBench.Options(d.frames(), d.seconds(), runs, chunkFrames, d.seed(), path), out));
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "kernels",
+            mixinStandardHelpOptions = true,
+            description = "The decode kernels alone: dense layers on cold weights (Vector API, plain Java, ND4J gemm"
+                    + " and gemv), LayerNorm, GELU, attention, Parallelism overhead, memory bandwidth.")
+    static final class Kernels implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(
+                names = "--weights-mib",
+                defaultValue = "256",
+                description = "weights per shape in MiB, beyond the cache (default ${DEFAULT-VALUE})")
+        int weightsMib;
+
+        @Option(names = "--passes", defaultValue = "3", description = "passes per kernel (default ${DEFAULT-VALUE})")
+        int passes;
+
+        @Override
+        public Integer call() {
+            printHints(spec.commandLine().getErr());
+            KernelBench.run(spec.commandLine().getOut(), weightsMib, passes);
             return 0;
         }
     }

@@ -3,14 +3,13 @@ package io.visage.examples;
 import io.visage.core.direction.CameraDirection;
 import io.visage.core.generate.Sampler;
 import io.visage.core.pipeline.Components;
-import io.visage.core.pipeline.DemoModels;
 import io.visage.core.pipeline.PipelineProgress;
-import io.visage.core.video.SyntheticVideo;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -19,8 +18,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code visage demo}: the whole pipeline on a sample video the project makes itself (5 s of
- * moving colour bars), with small networks of seeded RANDOM weights (no download needed): writes
+ * {@code visage demo}: the whole pipeline on the bundled sample video ({@link SampleVideo}: 5 s of
+ * colour bars with a moving box) or a given one, with small networks of seeded RANDOM weights (no download needed): writes
  * {@code demo-input.mp4}, {@code demo.wav} (4-channel FOA, 16 kHz), {@code demo.mp4} (the video with
  * a spatial-audio track), {@code demo-stereo.wav} (preview for the camera view) and
  * {@code demo-energy.png}. The weights are untrained, so the sound is noise-like; with the official
@@ -30,7 +29,7 @@ import picocli.CommandLine.Spec;
         name = "demo",
         mixinStandardHelpOptions = true,
         description = {
-            "The whole pipeline on a generated sample video with small UNTRAINED random weights:",
+            "The whole pipeline on the bundled sample video with small UNTRAINED random weights:",
             "writes demo-input.mp4, demo.wav, demo.mp4, demo-stereo.wav and demo-energy.png."
         })
 public final class DemoCommand implements Callable<Integer> {
@@ -45,10 +44,10 @@ public final class DemoCommand implements Callable<Integer> {
     Path out;
 
     @Option(
-            names = "--seconds",
-            defaultValue = "5",
-            description = "length of the sample video (default ${DEFAULT-VALUE})")
-    int seconds;
+            names = "--video",
+            paramLabel = "FILE",
+            description = "input video instead of the bundled 5-s sample (copied to demo-input.mp4)")
+    Path video;
 
     @Option(
             names = "--camera-index",
@@ -63,17 +62,26 @@ public final class DemoCommand implements Callable<Integer> {
             description = "seed of the random weights and of sampling (default ${DEFAULT-VALUE})")
     long seed;
 
-    /** Runs the demo into {@code dir}. */
+    /**
+     * Runs the demo into {@code dir}.
+     *
+     * @param input the video, or null for the bundled sample; copied to {@code demo-input.mp4}
+     */
     static GenerateCommand.Result run(
-            Path dir, int seconds, CameraDirection camera, long seed, PipelineProgress progress) {
+            Path dir, Path input, CameraDirection camera, long seed, PipelineProgress progress) {
         if (!Files.isDirectory(dir)) {
             throw new UncheckedIOException(new IOException(dir + ": output folder does not exist"));
         }
-        if (seconds < 1 || seconds > 60) {
-            throw new IllegalArgumentException("--seconds must be in [1, 60], got " + seconds);
-        }
         Path video = dir.resolve("demo-input.mp4");
-        SyntheticVideo.writeColourBars(video, 320, 240, 12, 12 * seconds);
+        if (input == null) {
+            SampleVideo.copyTo(video);
+        } else {
+            try {
+                Files.copy(input, video, StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                throw new UncheckedIOException(input + ": cannot copy the input video: " + e.getMessage(), e);
+            }
+        }
         Components c = DemoModels.create(seed);
         GenerateCommand.Options o = new GenerateCommand.Options(
                 video,
@@ -97,10 +105,10 @@ public final class DemoCommand implements Callable<Integer> {
                         + " to end, but the sound is meaningless. Use `visage generate --weights DIR` with the official weights.");
         GenerateCommand.Result r;
         try (GenerateCommand.Bars bars = new GenerateCommand.Bars(err)) {
-            r = run(out, seconds, CameraDirection.parse(cameraIndex), seed, bars);
+            r = run(out, video, CameraDirection.parse(cameraIndex), seed, bars);
         }
         PrintWriter o = spec.commandLine().getOut();
-        o.println("wrote " + out.resolve("demo-input.mp4") + " (sample video)");
+        o.println("wrote " + out.resolve("demo-input.mp4") + " (input video)");
         for (Path p : r.written()) {
             o.println("wrote " + p);
         }

@@ -1,6 +1,6 @@
 package io.visage.examples;
 
-import io.visage.eval.report.ProgressListener;
+import io.visage.eval.report.EvaluationProgress;
 import io.visage.eval.report.SpatialEvalConfig;
 import io.visage.eval.report.SpatialEvaluation;
 import io.visage.eval.spatial.SphericalHarmonicDecoder;
@@ -48,7 +48,7 @@ public final class PrepareGtCommand implements Callable<Integer> {
 
     /** Writes the maps and returns the written files. */
     public static List<Path> run(
-            Path wavs, Path out, SphericalHarmonicDecoder decoder, int sampleRateHz, ProgressListener progress) {
+            Path wavs, Path out, SphericalHarmonicDecoder decoder, int sampleRateHz, EvaluationProgress progress) {
         return SpatialEvaluation.prepareGroundTruth(
                 wavs,
                 out,

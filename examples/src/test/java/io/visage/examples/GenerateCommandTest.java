@@ -6,8 +6,8 @@ import io.visage.core.direction.CameraDirection;
 import io.visage.core.generate.Sampler;
 import io.visage.core.media.SpatialAudioBox;
 import io.visage.core.media.SpatialMp4Reader;
-import io.visage.core.pipeline.DemoModels;
 import io.visage.core.pipeline.PipelineProgress;
+import io.visage.core.video.SyntheticVideo;
 import io.visage.core.video.VideoFormatException;
 import io.visage.nn.testing.Fixtures;
 import java.awt.image.BufferedImage;
@@ -50,7 +50,9 @@ class GenerateCommandTest {
     @Test
     void demo_writesFoaWavSpatialMp4PreviewAndPng_withTheReferenceSampleCount(@TempDir Path dir) throws IOException {
         int seconds = 2;
-        GenerateCommand.Result r = DemoCommand.run(dir, seconds, new CameraDirection(40, 60), 7, PipelineProgress.NONE);
+        Path input = dir.resolve("in.mp4");
+        SyntheticVideo.writeColourBars(input, 64, 48, 8, 8 * seconds);
+        GenerateCommand.Result r = DemoCommand.run(dir, input, new CameraDirection(40, 60), 7, PipelineProgress.NONE);
 
         // reference lengths: ceil(int(F/4 * 44100) / 512) codec frames of 512 samples, resampled 44.1 -> 16 kHz
         int frames = seconds * 4;
@@ -77,7 +79,7 @@ class GenerateCommandTest {
     @Test
     void truncatedVideo_failsNamingTheFile_andWritesNothing(@TempDir Path dir) throws IOException {
         Path video = dir.resolve("cut.mp4");
-        io.visage.core.video.SyntheticVideo.writeColourBars(video, 64, 48, 8, 16);
+        SyntheticVideo.writeColourBars(video, 64, 48, 8, 16);
         byte[] all = Files.readAllBytes(video);
         Files.write(video, java.util.Arrays.copyOf(all, all.length / 3));
         GenerateCommand.Options o = new GenerateCommand.Options(
@@ -100,7 +102,7 @@ class GenerateCommandTest {
     @Test
     void badInput_isOneLineErrorWithNonZeroStatus(@TempDir Path dir) throws IOException {
         Path video = dir.resolve("in.mp4");
-        io.visage.core.video.SyntheticVideo.writeColourBars(video, 64, 48, 8, 8);
+        SyntheticVideo.writeColourBars(video, 64, 48, 8, 8);
 
         // missing weights folder
         int[] s = run(

@@ -5,7 +5,6 @@ import io.visage.audio.dac.DacCodec;
 import io.visage.audio.dac.DacConfig;
 import io.visage.audio.dac.FoaCodes;
 import io.visage.nn.kernel.Parallelism;
-import io.visage.nn.kernel.PeakRss;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.Random;

@@ -7,7 +7,7 @@ import io.visage.core.direction.CameraDirection;
 import io.visage.core.frontend.FrontEnd;
 import io.visage.core.video.FrameSampler;
 import io.visage.core.video.RgbImage;
-import io.visage.core.video.SyntheticVideo;
+import io.visage.examples.SampleVideo;
 import io.visage.nn.autodiff.Ops;
 import io.visage.nn.autodiff.Tensor;
 import io.visage.nn.module.RandomParams;
@@ -19,7 +19,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * The video front end on a synthetic 5-s 640×360 25 fps H.264 clip (JCodec-encoded) with the
+ * The video front end on the bundled 5-s 640×360 25 fps H.264 High sample clip ({@link SampleVideo}) with the
  * full-size ViT-B/32 (random weights): decode + 4 fps sampling + resize/crop alone, CLIP alone,
  * and the whole {@link FrontEnd#features} (decode + resize + CLIP + energy map), as frames per
  * second of output (20 frames per clip). Medians over {@code repeats} runs after one warm-up.
@@ -45,9 +45,9 @@ public final class FrontEndBench {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Path clipFile = dir.resolve("bars-640x360.mp4");
+        Path clipFile = dir.resolve("sample-640x360.mp4");
         try {
-            SyntheticVideo.writeColourBars(clipFile, 640, 360, 25, 125);
+            SampleVideo.copyTo(clipFile);
             ClipVisionTransformer clip;
             try (RandomParams p = new RandomParams(7)) {
                 clip = ClipVisionTransformer.create(p, "", ClipVisionConfig.VIT_B_32);

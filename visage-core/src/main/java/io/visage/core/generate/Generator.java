@@ -146,7 +146,7 @@ public final class Generator {
      * @param progress called after each step
      * @return codes [B, T_out, K] and the generated rows [B, steps, K]
      */
-    public Generation generate(Conditions c, Guidance guidance, Sampler sampler, ProgressListener progress) {
+    public Generation generate(Conditions c, Guidance guidance, Sampler sampler, GenerationProgress progress) {
         VisageConfig cfg = model.config();
         CodePattern pattern = model.pattern();
         int frames = cfg.targetFrames(c.frames());

@@ -2,9 +2,9 @@ package io.visage.core.pipeline;
 
 import io.visage.core.generate.Conditions;
 import io.visage.core.generate.Generation;
+import io.visage.core.generate.GenerationProgress;
 import io.visage.core.generate.Generator;
 import io.visage.core.generate.Guidance;
-import io.visage.core.generate.ProgressListener;
 import io.visage.core.generate.Sampler;
 import io.visage.core.model.ModelKind;
 import io.visage.core.model.Visage;
@@ -26,7 +26,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * try (Parallelism par = new Parallelism()) {
  *     VisagePipeline p = new VisagePipeline(Visage.loadPretrained(dir, ModelKind.AMBISONICS), par);
  *     TokenGrid codes = p.codes(clip, energy, direction,
- *             new Guidance.Single(2.5), new Sampler.TopK(256, 1.0, new SplittableRandom(1115)), ProgressListener.NONE);
+ *             new Guidance.Single(2.5), new Sampler.TopK(256, 1.0, new SplittableRandom(1115)), GenerationProgress.NONE);
  * }
  * }</pre>
  */
@@ -62,7 +62,7 @@ public final class VisagePipeline {
             INDArray direction,
             Guidance guidance,
             Sampler sampler,
-            ProgressListener progress) {
+            GenerationProgress progress) {
         VisageConfig c = model.config();
         requireShape("clip features", clip, -1, c.dClip());
         long f = clip.size(0);
@@ -83,7 +83,7 @@ public final class VisagePipeline {
             INDArray direction,
             Guidance guidance,
             Sampler sampler,
-            ProgressListener progress,
+            GenerationProgress progress,
             CodesToAudio decoder) {
         return decoder.decode(codes(clip, energy, direction, guidance, sampler, progress));
     }

@@ -111,13 +111,13 @@ class GeneratorPropertiesTest {
         Conditions both = conditions(new Random(32), cfg, 2, 1);
         Generator gen = new Generator(m, par);
         for (Guidance g : List.of(new Guidance.Single(2.5), new Guidance.Dual(2.0, 1.5))) {
-            Generation together = gen.generate(both, g, new Sampler.Greedy(), ProgressListener.NONE);
+            Generation together = gen.generate(both, g, new Sampler.Greedy(), GenerationProgress.NONE);
             for (int b = 0; b < 2; b++) {
                 Conditions one = new Conditions(
                         both.clip().get(NDArrayIndex.interval(b, b + 1)).dup(),
                         both.energy().get(NDArrayIndex.interval(b, b + 1)).dup(),
                         both.direction().get(NDArrayIndex.interval(b, b + 1)).dup());
-                Generation alone = gen.generate(one, g, new Sampler.Greedy(), ProgressListener.NONE);
+                Generation alone = gen.generate(one, g, new Sampler.Greedy(), GenerationProgress.NONE);
                 assertEquals(alone.codes(), together.codes().item(b), g + " item " + b);
             }
             assertEquals(cfg.outputFrames(1), together.codes().rows());
@@ -163,7 +163,7 @@ class GeneratorPropertiesTest {
         Conditions c = conditions(new Random(1), cfg, 1, cfg.maxSourceLength());
         ConfigException e = assertThrows(
                 ConfigException.class,
-                () -> gen.generate(c, new Guidance.Single(1), new Sampler.Greedy(), ProgressListener.NONE));
+                () -> gen.generate(c, new Guidance.Single(1), new Sampler.Greedy(), GenerationProgress.NONE));
         assertTrue(e.getMessage().contains("max_target_length " + cfg.maxTargetLength()), e.getMessage());
     }
 
@@ -173,7 +173,7 @@ class GeneratorPropertiesTest {
         Visage m = Visage.random(cfg, ModelKind.MONO, 51, DataType.FLOAT);
         Conditions c = new Conditions(TinyModels.randn(new Random(52), DataType.FLOAT, 1, 1, cfg.dClip()), null, null);
         Generation g = new Generator(m, par)
-                .generate(c, new Guidance.Single(2.0), new Sampler.Greedy(), ProgressListener.NONE);
+                .generate(c, new Guidance.Single(2.0), new Sampler.Greedy(), GenerationProgress.NONE);
         int frames = cfg.targetFrames(1);
         assertEquals(2 * frames, g.rows().rows());
         assertArrayEquals(

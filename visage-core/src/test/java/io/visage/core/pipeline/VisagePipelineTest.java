@@ -1,6 +1,6 @@
 package io.visage.core.pipeline;
 
-import io.visage.core.generate.ProgressListener;
+import io.visage.core.generate.GenerationProgress;
 import io.visage.core.generate.Sampler;
 import io.visage.core.model.ModelKind;
 import io.visage.core.model.Visage;
@@ -45,7 +45,7 @@ class VisagePipelineTest {
                     dir,
                     new io.visage.core.generate.Guidance.Single(g),
                     new Sampler.Greedy(),
-                    ProgressListener.NONE,
+                    GenerationProgress.NONE,
                     codes -> {
                         seen[0] = codes;
                         return new float[4][codes.rows()];
@@ -63,7 +63,7 @@ class VisagePipelineTest {
                             dir,
                             p.defaultGuidance(),
                             new Sampler.Greedy(),
-                            ProgressListener.NONE));
+                            GenerationProgress.NONE));
             assertTrue(e.getMessage().contains("energy maps"), e.getMessage());
         } catch (java.io.IOException ex) {
             throw new java.io.UncheckedIOException(ex);

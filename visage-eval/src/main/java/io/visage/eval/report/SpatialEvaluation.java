@@ -167,7 +167,7 @@ public final class SpatialEvaluation {
      *
      * @return the written files, in id order
      */
-    public static List<Path> prepareGroundTruth(Path wavDir, Path outDir, Options o, ProgressListener progress) {
+    public static List<Path> prepareGroundTruth(Path wavDir, Path outDir, Options o, EvaluationProgress progress) {
         List<Path> wavs = wavs(wavDir);
         try {
             Files.createDirectories(outDir);
@@ -211,7 +211,8 @@ public final class SpatialEvaluation {
      *
      * @throws IllegalArgumentException when the folder has no WAV or a ground truth is missing
      */
-    public static SpatialReport evaluate(Path generatedDir, Path groundTruthDir, Options o, ProgressListener progress) {
+    public static SpatialReport evaluate(
+            Path generatedDir, Path groundTruthDir, Options o, EvaluationProgress progress) {
         return evaluate(generatedDir, groundTruthDir, o, progress, (id, gen, gt, scores) -> {});
     }
 
@@ -221,9 +222,9 @@ public final class SpatialEvaluation {
         void clip(String id, ClipMaps generated, ClipMaps groundTruth, ClipScores scores);
     }
 
-    /** As {@link #evaluate(Path, Path, Options, ProgressListener)}, also calling {@code observer} per clip. */
+    /** As {@link #evaluate(Path, Path, Options, EvaluationProgress)}, also calling {@code observer} per clip. */
     public static SpatialReport evaluate(
-            Path generatedDir, Path groundTruthDir, Options o, ProgressListener progress, ClipObserver observer) {
+            Path generatedDir, Path groundTruthDir, Options o, EvaluationProgress progress, ClipObserver observer) {
         List<Path> wavs = wavs(generatedDir);
         if (wavs.isEmpty()) {
             throw new IllegalArgumentException(generatedDir + ": no .wav files to evaluate");

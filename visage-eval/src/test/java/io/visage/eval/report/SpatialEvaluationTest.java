@@ -84,7 +84,7 @@ class SpatialEvaluationTest {
             Wav.write(gen.resolve("c1.wav"), new AudioBuffer(sr, f.audio("eval.audio", false)), SampleFormat.FLOAT_32);
             Files.writeString(gen.resolve("notes.txt"), "not audio");
             SpatialEvaluation.Options o = new SpatialEvaluation.Options(sr, config(f), 7);
-            List<Path> npz = SpatialEvaluation.prepareGroundTruth(gtWav, gtMaps, o, ProgressListener.NONE);
+            List<Path> npz = SpatialEvaluation.prepareGroundTruth(gtWav, gtMaps, o, EvaluationProgress.NONE);
             assertEquals(List.of(gtMaps.resolve("c1.npz")), npz);
             assertMaps(f, ClipMaps.readNpz(npz.get(0), EqualAreaSampler.sampledLength(f.grid())));
 
@@ -100,7 +100,7 @@ class SpatialEvaluationTest {
                     0,
                     EVAL_ATOL);
             // the same from the ground-truth WAVs directly (no prepared npz)
-            SpatialReport direct = SpatialEvaluation.evaluate(gen, gtWav, o, ProgressListener.NONE);
+            SpatialReport direct = SpatialEvaluation.evaluate(gen, gtWav, o, EvaluationProgress.NONE);
             TensorAssert.assertClose(
                     "prepared vs on-the-fly ground truth", new long[] {6}, r.mean(), direct.mean(), 0, 1e-12);
 
@@ -165,7 +165,7 @@ class SpatialEvaluationTest {
         IllegalArgumentException e = assertThrows(
                 IllegalArgumentException.class,
                 () -> SpatialEvaluation.evaluate(
-                        gen, tmp, SpatialEvaluation.Options.reference(0), ProgressListener.NONE));
+                        gen, tmp, SpatialEvaluation.Options.reference(0), EvaluationProgress.NONE));
         assertTrue(e.getMessage().contains("abc.npz") && e.getMessage().contains("abc.wav"), e.getMessage());
     }
 

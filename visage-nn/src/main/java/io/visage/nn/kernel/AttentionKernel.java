@@ -25,6 +25,11 @@ public final class AttentionKernel {
         this(par, VectorApi.PRESENT);
     }
 
+    /** The plain-Java variant, whatever the JVM (for comparison and for JVMs without the module). */
+    public static AttentionKernel scalar(Parallelism par) {
+        return new AttentionKernel(par, false);
+    }
+
     /** @param vector use the Vector API path; only true if the module is present */
     AttentionKernel(Parallelism par, boolean vector) {
         if (par == null) {

@@ -133,7 +133,8 @@ public final class RowKernels {
         }
     }
 
-    static void geluScalar(float[] x, int xOff, float[] y, int yOff, int len) {
+    /** {@link #gelu} in plain Java, whatever the JVM (the reference for the Vector API path). */
+    public static void geluScalar(float[] x, int xOff, float[] y, int yOff, int len) {
         for (int i = 0; i < len; i++) {
             y[yOff + i] = Erf.gelu(x[xOff + i]);
         }

@@ -12,9 +12,7 @@
  *   <li>{@link io.visage.nn.kernel.RowKernels}: LayerNorm, exact-erf GELU, softmax and residual add
  *       on {@code float[]} rows, and {@link io.visage.nn.kernel.Erf};</li>
  *   <li>{@link io.visage.nn.kernel.AttentionKernel}: single-query multi-head attention against a
- *       KV cache laid out as {@link io.visage.nn.kernel.KvLayout} {@code [B, H, Tmax, Dh]};</li>
- *   <li>{@link io.visage.nn.kernel.MemoryBandwidth} and {@link io.visage.nn.kernel.PeakRss} for
- *       reporting, and the benchmark {@link io.visage.nn.kernel.MatVecBench}.</li>
+ *       KV cache laid out as {@link io.visage.nn.kernel.KvLayout} {@code [B, H, Tmax, Dh]}.</li>
  * </ul>
  *
  * <p><b>Vector API.</b> The fast paths use the incubating {@code jdk.incubator.vector} module. When

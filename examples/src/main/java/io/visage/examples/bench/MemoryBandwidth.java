@@ -1,5 +1,6 @@
-package io.visage.nn.kernel;
+package io.visage.examples.bench;
 
+import io.visage.nn.kernel.Parallelism;
 import java.util.Arrays;
 
 /**
@@ -96,7 +97,7 @@ public final class MemoryBandwidth {
         if (check != n) {
             throw new IllegalStateException("MemoryBandwidth: copy check failed (" + check + " != " + n + ")");
         }
-        return new Result(median(copy), median(read), 8L * n, runs, par.threads());
+        return new Result(Stats.median(copy), Stats.median(read), 8L * n, runs, par.threads());
     }
 
     private static long sum(long[] a, int from, int to) {
@@ -115,12 +116,5 @@ public final class MemoryBandwidth {
             s0 += a[i];
         }
         return (s0 + s1) + (s2 + s3);
-    }
-
-    static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        int m = s.length / 2;
-        return s.length % 2 == 1 ? s[m] : 0.5 * (s[m - 1] + s[m]);
     }
 }

@@ -1,4 +1,4 @@
-package io.visage.nn.kernel;
+package io.visage.examples.bench;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.visage.nn.kernel;
+package io.visage.examples.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

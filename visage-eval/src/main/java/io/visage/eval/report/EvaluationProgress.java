@@ -2,9 +2,9 @@ package io.visage.eval.report;
 
 /** Progress of a folder run, one call per finished clip. */
 @FunctionalInterface
-public interface ProgressListener {
+public interface EvaluationProgress {
     /** Does nothing. */
-    ProgressListener NONE = (done, total, id) -> {};
+    EvaluationProgress NONE = (done, total, id) -> {};
 
     /**
      * @param done  clips finished so far (1..total)

@@ -2,9 +2,9 @@ package io.visage.core.generate;
 
 /** Called after every decoder step of a generation. */
 @FunctionalInterface
-public interface ProgressListener {
+public interface GenerationProgress {
     /** No reporting. */
-    ProgressListener NONE = (done, total) -> {};
+    GenerationProgress NONE = (done, total) -> {};
 
     /**
      * @param done  steps finished (1..total)

@@ -1,5 +1,12 @@
-package io.visage.nn.kernel;
+package io.visage.examples.bench;
 
+import io.visage.nn.kernel.AttentionKernel;
+import io.visage.nn.kernel.KvLayout;
+import io.visage.nn.kernel.MatVec;
+import io.visage.nn.kernel.MatVecs;
+import io.visage.nn.kernel.Parallelism;
+import io.visage.nn.kernel.RowKernels;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
@@ -14,20 +21,20 @@ import org.nd4j.linalg.factory.Nd4j;
  * <p>For each weight shape {@code [out, in]} it allocates enough distinct matrices to fill
  * {@code totalMiB} (default 256 MiB, far beyond a 32 MiB L3) and cycles through them, so every call
  * reads its weight from DRAM. Figures are medians over all timed calls; GB/s counts weight bytes
- * only. Needs an ND4J backend on the class path; run it with
- * {@code java --add-modules jdk.incubator.vector -cp ... io.visage.nn.kernel.MatVecBench [totalMiB [passes]]}.
- * It only prints; nothing is asserted.
+ * only. Run it as {@code ./visage bench kernels [--weights-mib N] [--passes N]}; it only prints.
  */
-public final class MatVecBench {
-    private MatVecBench() {}
+public final class KernelBench {
+    private KernelBench() {}
 
-    public static void main(String[] args) {
-        int totalMiB = args.length > 0 ? Integer.parseInt(args[0]) : 256;
-        int passes = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+    /**
+     * @param totalMiB weights per shape, far beyond the last-level cache
+     * @param passes   passes over those weights per kernel
+     */
+    public static void run(PrintWriter out, int totalMiB, int passes) {
         int[][] shapes = {{1024, 1024}, {1024, 4096}, {4096, 1024}};
         try (Parallelism par = new Parallelism()) {
-            System.out.printf(
-                    "MatVecBench: %d threads, vector API %s, %d MiB of weights per shape, %d passes%n",
+            out.printf(
+                    "kernels: %d threads, vector API %s, %d MiB of weights per shape, %d passes%n",
                     par.threads(),
                     MatVecs.vectorApiAvailable() ? "present" : "absent (" + MatVecs.HINT + ")",
                     totalMiB,
@@ -37,18 +44,18 @@ public final class MatVecBench {
                 kernels.add(MatVecs.vector(par));
             }
             kernels.add(MatVecs.scalar(par));
-            System.out.printf("%-10s %2s %-16s %10s %8s%n", "W[out,in]", "B", "kernel", "median ms", "GB/s");
+            out.printf("%-10s %2s %-16s %10s %8s%n", "W[out,in]", "B", "kernel", "median ms", "GB/s");
             for (int[] shape : shapes) {
-                benchShape(shape[0], shape[1], totalMiB, passes, kernels);
+                benchShape(out, shape[0], shape[1], totalMiB, passes, kernels);
             }
-            rowKernels(par);
-            overhead(par);
-            System.out.println("memory: " + MemoryBandwidth.measure(par));
-            PeakRss.read().ifPresent(u -> System.out.println("memory: " + u));
+            rowKernels(out, par);
+            overhead(out, par);
+            out.println("memory: " + MemoryBandwidth.measure(par));
+            PeakRss.read().ifPresent(u -> out.println("memory: " + u));
         }
     }
 
-    private static void benchShape(int out, int in, int totalMiB, int passes, List<MatVec> kernels) {
+    private static void benchShape(PrintWriter pw, int out, int in, int totalMiB, int passes, List<MatVec> kernels) {
         long bytes = 4L * out * in;
         int count = (int) Math.max(2, ((long) totalMiB << 20) / bytes);
         INDArray[] ws = new INDArray[count];
@@ -70,10 +77,10 @@ public final class MatVecBench {
             for (MatVec k : kernels) {
                 double ms = time(count, passes, i -> k.multiply(ws[i], null, x, 0, y, 0, batch));
                 k.multiply(ws[0], null, x, 0, y, 0, batch);
-                report(out, in, batch, k.name(), ms, bytes, maxDiff(y, yRef));
+                report(pw, out, in, batch, k.name(), ms, bytes, maxDiff(y, yRef));
             }
             double gemm = time(count, passes, i -> Nd4j.gemm(xa, ws[i], ya, false, true, 1.0, 0.0));
-            report(out, in, batch, "nd4j gemm", gemm, bytes, 0);
+            report(pw, out, in, batch, "nd4j gemm", gemm, bytes, 0);
             INDArray[] xr = new INDArray[batch];
             INDArray[] yr = new INDArray[batch];
             for (int b = 0; b < batch; b++) {
@@ -85,7 +92,7 @@ public final class MatVecBench {
                     Nd4j.getBlasWrapper().level2().gemv('c', 'N', 1.0, ws[i], xr[b], 0.0, yr[b]);
                 }
             });
-            report(out, in, batch, "nd4j gemv/row", gemv, bytes, 0);
+            report(pw, out, in, batch, "nd4j gemv/row", gemv, bytes, 0);
         }
         for (INDArray w : ws) {
             w.close();
@@ -109,11 +116,12 @@ public final class MatVecBench {
                 t[p * count + i] = (System.nanoTime() - t0) / 1e6;
             }
         }
-        return MemoryBandwidth.median(t);
+        return Stats.median(t);
     }
 
-    private static void report(int out, int in, int batch, String name, double ms, long bytes, double diff) {
-        System.out.printf(
+    private static void report(
+            PrintWriter pw, int out, int in, int batch, String name, double ms, long bytes, double diff) {
+        pw.printf(
                 "%-10s %2d %-16s %10.3f %8.1f%s%n",
                 out + "x" + in,
                 batch,
@@ -132,7 +140,7 @@ public final class MatVecBench {
     }
 
     /** Decode-step sizes: LayerNorm and GELU on 2 rows, attention over an 861-position cache. */
-    private static void rowKernels(Parallelism par) {
+    private static void rowKernels(PrintWriter pw, Parallelism par) {
         float[] x = new float[2 * 4096];
         for (int i = 0; i < x.length; i++) {
             x[i] = (float) Math.sin(i * 0.1) * 3;
@@ -155,10 +163,10 @@ public final class MatVecBench {
         float[] q = java.util.Arrays.copyOf(x, 2 * 1024);
         float[] out = new float[q.length];
         AttentionKernel best = new AttentionKernel(par);
-        AttentionKernel scalar = new AttentionKernel(par, false);
+        AttentionKernel scalar = AttentionKernel.scalar(par);
         double att = perCall(() -> best.attend(q, 0, keys, values, layout, 861, out, 0), 1_000);
         double attScalar = perCall(() -> scalar.attend(q, 0, keys, values, layout, 861, out, 0), 300);
-        System.out.printf(
+        pw.printf(
                 "row kernels (%s, median µs per call): layerNorm[2,1024] %.1f; gelu[2,4096] %.1f"
                         + " (plain Java %.1f); attention B=2 H=16 Dh=64 L=861 %.0f (plain Java %.0f)%n",
                 vec ? "vector" : "plain Java", ln, gelu, geluScalar, att, attScalar);
@@ -173,7 +181,7 @@ public final class MatVecBench {
                 t[i] = (System.nanoTime() - t0) / 1e3;
             }
         }
-        return MemoryBandwidth.median(t);
+        return Stats.median(t);
     }
 
     /**
@@ -181,14 +189,14 @@ public final class MatVecBench {
      * and one 20 µs chunk per thread (fork and join: time beyond 20 µs), back to back and after the
      * workers parked.
      */
-    private static void overhead(Parallelism par) {
+    private static void overhead(PrintWriter out, Parallelism par) {
         int threads = par.threads();
         Parallelism.RangeBody empty = (a, b) -> {};
         Parallelism.RangeBody busy = (a, b) -> spin(20_000);
         double emptyHot = perCall(par, empty, 20_000, 0);
         double busyHot = perCall(par, busy, 2_000, 0) - 20;
         double busyCold = perCall(par, busy, 200, 2_000_000) - 20;
-        System.out.printf(
+        out.printf(
                 "Parallelism.forRange overhead, %d threads (medians): empty body %.2f µs; one 20 µs chunk"
                         + " per thread: +%.1f µs back to back, +%.1f µs after 2 ms idle (workers parked)%n",
                 threads, emptyHot, busyHot, busyCold);
@@ -207,7 +215,7 @@ public final class MatVecBench {
                 t[i] = (System.nanoTime() - t0) / 1e3;
             }
         }
-        return MemoryBandwidth.median(t);
+        return Stats.median(t);
     }
 
     private static void spin(long nanos) {

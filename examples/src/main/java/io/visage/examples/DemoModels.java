@@ -1,4 +1,4 @@
-package io.visage.core.pipeline;
+package io.visage.examples;
 
 import io.visage.audio.dac.Dac;
 import io.visage.audio.dac.DacCodec;
@@ -8,6 +8,7 @@ import io.visage.core.clip.ClipVisionTransformer;
 import io.visage.core.model.ModelKind;
 import io.visage.core.model.Visage;
 import io.visage.core.model.VisageConfig;
+import io.visage.core.pipeline.Components;
 import io.visage.nn.layers.Activation;
 import io.visage.nn.module.RandomParams;
 import java.util.Collections;
