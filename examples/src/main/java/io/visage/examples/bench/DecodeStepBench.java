@@ -10,6 +10,7 @@ import io.visage.nn.kernel.Parallelism;
 import io.visage.nn.layers.Activation;
 import io.visage.nn.module.RandomParams;
 import io.visage.nn.transformer.BartDecoderLayer;
+import io.visage.nn.transformer.DecoderLayerWeights;
 import io.visage.nn.transformer.IncrementalDecoder;
 import io.visage.nn.transformer.LayerConfig;
 import java.io.PrintWriter;
@@ -136,7 +137,8 @@ public final class DecodeStepBench {
                 }
             }
             MatVec mv = MatVecs.best(par);
-            IncrementalDecoder dec = new IncrementalDecoder(layers, mv, new AttentionKernel(par));
+            IncrementalDecoder dec =
+                    new IncrementalDecoder(DecoderLayerWeights.of(layers), mv, new AttentionKernel(par));
             INDArray enc = Nd4j.rand(DataType.FLOAT, o.batch(), o.sourceLength(), o.dModel())
                     .subi(0.5);
             Random rng = new Random(1);

@@ -1,13 +1,10 @@
 package io.visage.core.generate;
 
-import io.visage.core.model.Visage;
 import io.visage.core.model.VisageConfig;
 import io.visage.nn.kernel.MatVec;
 import io.visage.nn.kernel.RowKernels;
-import io.visage.nn.layers.Linear;
 import io.visage.nn.transformer.IncrementalDecoder;
 import java.util.Arrays;
-import java.util.List;
 
 /**
  * One KV-cached decoding run: B clips × G guidance branches as R = G·B rows of a single
@@ -20,13 +17,11 @@ import java.util.List;
  * <p>Not thread-safe; one per generation. Obtain from {@link Generator#start}.
  */
 public final class DecodingSession {
-    private final Visage model;
+    private final DecodingWeights weights;
     private final IncrementalDecoder decoder;
     private final IncrementalDecoder.State state;
     private final MatVec matVec;
     private final Guidance guidance;
-    private final List<EmbeddingRows> tables;
-    private final EmbeddingRows positions;
     private final int batch;
     private final int rows;
     private final int dModel;
@@ -35,35 +30,28 @@ public final class DecodingSession {
     private final float[] hidden;
     private final float[] embedded;
     private final float[] headOut;
-    private final float[] bos;
     private int steps;
 
     DecodingSession(
-            Visage model,
+            DecodingWeights weights,
             IncrementalDecoder decoder,
             IncrementalDecoder.State state,
             MatVec matVec,
             Guidance guidance,
-            int batch,
-            List<EmbeddingRows> tables,
-            EmbeddingRows positions) {
-        this.model = model;
+            int batch) {
+        this.weights = weights;
         this.decoder = decoder;
         this.state = state;
         this.matVec = matVec;
         this.guidance = guidance;
         this.batch = batch;
         this.rows = state.batch();
-        this.tables = tables;
-        this.positions = positions;
-        VisageConfig c = model.config();
-        this.dModel = c.dModel();
-        this.vocab = c.dacVocabSize();
-        this.codebooks = model.codebooks();
+        this.dModel = weights.dModel();
+        this.vocab = weights.vocab();
+        this.codebooks = weights.codebooks();
         this.hidden = new float[rows * dModel];
         this.embedded = new float[batch * dModel];
         this.headOut = new float[rows * vocab];
-        this.bos = model.decoder().bos().value().dup('c').data().asFloat();
     }
 
     /** Clips B. */
@@ -113,25 +101,15 @@ public final class DecodingSession {
         for (int b = 0; b < batch; b++) {
             int off = b * dModel;
             if (previous == null) {
-                System.arraycopy(bos, 0, embedded, off, dModel);
+                System.arraycopy(weights.bos(), 0, embedded, off, dModel);
             } else {
                 for (int j = 0; j < codebooks; j++) {
-                    tables.get(j).addTo(previous[b * codebooks + j], embedded, off);
+                    weights.codeTables().get(j).addTo(previous[b * codebooks + j], embedded, off);
                 }
             }
-            positions.addTo(steps + VisageConfig.DECODER_POSITION_OFFSET, embedded, off);
+            weights.positions().addTo(steps + VisageConfig.DECODER_POSITION_OFFSET, embedded, off);
         }
-        var ln = model.decoder().layernormEmbedding();
-        RowKernels.layerNorm(
-                embedded,
-                0,
-                embedded,
-                0,
-                batch,
-                dModel,
-                ln.weight().value(),
-                ln.bias().value(),
-                (float) ln.eps());
+        RowKernels.layerNorm(embedded, 0, embedded, 0, batch, weights.embeddingNorm());
         for (int g = 0; g < rows / batch; g++) {
             System.arraycopy(embedded, 0, hidden, g * batch * dModel, batch * dModel);
         }
@@ -149,8 +127,7 @@ public final class DecodingSession {
         if (steps == 0) {
             throw new IllegalStateException("no decoder step has run yet");
         }
-        Linear h = model.head(head);
-        matVec.multiply(h.weight().value(), h.bias().value(), hidden, 0, headOut, 0, rows);
+        matVec.multiply(weights.heads().get(head), hidden, 0, headOut, 0, rows);
         return headOut;
     }
 
@@ -177,10 +154,6 @@ public final class DecodingSession {
 
     /** Bytes of weights one step streams for {@code liveHeads} heads (decoder layers plus heads). */
     public long weightBytesPerStep(int liveHeads) {
-        Linear h = model.head(0);
-        return decoder.weightBytesPerStep()
-                + 4L
-                        * liveHeads
-                        * (h.weight().value().length() + h.bias().value().length());
+        return decoder.weightBytesPerStep() + weights.headBytes(liveHeads);
     }
 }

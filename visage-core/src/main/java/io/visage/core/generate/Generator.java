@@ -12,7 +12,6 @@ import io.visage.nn.kernel.AttentionKernel;
 import io.visage.nn.kernel.MatVec;
 import io.visage.nn.kernel.MatVecs;
 import io.visage.nn.kernel.Parallelism;
-import io.visage.nn.layers.Embedding;
 import io.visage.nn.transformer.IncrementalDecoder;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,10 +32,9 @@ import org.nd4j.linalg.factory.Nd4j;
  */
 public final class Generator {
     private final Visage model;
+    private final DecodingWeights weights;
     private final IncrementalDecoder decoder;
     private final MatVec matVec;
-    private final List<EmbeddingRows> tables;
-    private final EmbeddingRows positions;
 
     /** @param par worker pool for the decode kernels (owned by the caller) */
     public Generator(Visage model, Parallelism par) {
@@ -50,18 +48,8 @@ public final class Generator {
         }
         this.model = model;
         this.matVec = matVec;
-        this.decoder = new IncrementalDecoder(model.decoder().layers(), matVec, attention);
-        List<EmbeddingRows> t = new ArrayList<>();
-        List<Embedding> dac = model.decoder().embedDac();
-        for (int j = 0; j < dac.size(); j++) {
-            t.add(new EmbeddingRows(
-                    "model.decoder.embed_dac." + j + ".weight",
-                    dac.get(j).weight().value()));
-        }
-        this.tables = List.copyOf(t);
-        this.positions = new EmbeddingRows(
-                "model.decoder.embed_positions.weight",
-                model.decoder().embedPositions().weight().value());
+        this.weights = DecodingWeights.of(model);
+        this.decoder = new IncrementalDecoder(weights.layers(), matVec, attention);
     }
 
     public Visage model() {
@@ -98,7 +86,7 @@ public final class Generator {
         }
         INDArray enc = Nd4j.concat(0, states.toArray(new INDArray[0]));
         IncrementalDecoder.State st = decoder.newState((int) enc.size(0), capacity, enc);
-        return new DecodingSession(model, decoder, st, matVec, guidance, c.batch(), tables, positions);
+        return new DecodingSession(weights, decoder, st, matVec, guidance, c.batch());
     }
 
     private INDArray encode(Conditions c, Branch br) {

@@ -51,6 +51,26 @@ abstract class AbstractMatVec implements MatVec {
         Reference.reachabilityFence(bias);
     }
 
+    @Override
+    public final void multiply(DenseWeights w, float[] x, int xOff, float[] y, int yOff, int batch) {
+        String where = name();
+        int in = w.in();
+        int out = w.out();
+        if (batch < 1) {
+            throw new IllegalArgumentException(where + ": batch must be >= 1 but was " + batch);
+        }
+        checkRows(where, "x", x, xOff, in, in, batch);
+        checkRows(where, "y", y, yOff, out, out, batch);
+        if (x == y && xOff < yOff + (long) batch * out && yOff < xOff + (long) batch * in) {
+            throw new IllegalArgumentException(where + ": x and y overlap in the same array");
+        }
+        if (out == 0) {
+            return;
+        }
+        compute(w.direct(), w.directBias(), 0, out, x, xOff, in, y, yOff, out, batch);
+        Reference.reachabilityFence(w); // keeps the arrays behind the direct buffers alive
+    }
+
     /** Arguments are valid here; {@code bias} may be null; {@code hi > lo}. */
     abstract void compute(
             DirectFloats w,

@@ -1,5 +1,6 @@
 package io.visage.nn.kernel;
 
+import io.visage.nn.ShapeMismatchException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -33,12 +34,12 @@ record DirectFloats(ByteBuffer bytes, int byteOffset, int rows, int cols) {
      * Resolves a rank-2 row-major contiguous float32 matrix {@code [rows, cols]}.
      *
      * @param where operation name for error messages
-     * @throws IllegalArgumentException naming shape, strides, order and dtype if {@code w} is not
+     * @throws ShapeMismatchException naming shape, strides, order and dtype if {@code w} is not
      *                                  of that kind (for example a column slice or a transpose)
      */
     static DirectFloats matrix(String where, INDArray w) {
         if (w == null) {
-            throw new IllegalArgumentException(where + ": weight is null");
+            throw new ShapeMismatchException(where + ": weight is null");
         }
         long[] shape = w.shape();
         boolean ok = w.dataType() == DataType.FLOAT && shape.length == 2;
@@ -48,7 +49,7 @@ record DirectFloats(ByteBuffer bytes, int byteOffset, int rows, int cols) {
             ok = (cols <= 1 || w.stride(1) == 1) && (rows <= 1 || w.stride(0) == cols);
         }
         if (!ok) {
-            throw new IllegalArgumentException(where + ": weight must be a row-major contiguous float32 [out, in]"
+            throw new ShapeMismatchException(where + ": weight must be a row-major contiguous float32 [out, in]"
                     + " array (a row-range view is fine) but has " + describe(w) + "; pass w.dup('c') or the"
                     + " original array");
         }
@@ -72,7 +73,7 @@ record DirectFloats(ByteBuffer bytes, int byteOffset, int rows, int cols) {
             }
         }
         if (!ok) {
-            throw new IllegalArgumentException(where + ": " + what + " must be a contiguous float32 vector of length "
+            throw new ShapeMismatchException(where + ": " + what + " must be a contiguous float32 vector of length "
                     + length + " but has " + describe(v));
         }
         return resolve(where, what, v, 1, (int) length);
@@ -87,7 +88,7 @@ record DirectFloats(ByteBuffer bytes, int byteOffset, int rows, int cols) {
         long first = a.offset() * 4L;
         long end = first + 4L * rows * cols;
         if (end > bb.capacity()) {
-            throw new IllegalArgumentException(where + ": " + what + " " + describe(a) + " does not fit in its "
+            throw new ShapeMismatchException(where + ": " + what + " " + describe(a) + " does not fit in its "
                     + bb.capacity() + "-byte direct buffer (arrays over 2 GiB are not supported)");
         }
         return new DirectFloats(bb, (int) first, rows, cols);

@@ -65,6 +65,16 @@ public interface MatVec {
             int yStride,
             int batch);
 
+    /**
+     * {@code y[b][o] = bias[o] + Σ_k x[b][k] · W[o][k]} with weights resolved once ({@link DenseWeights}):
+     * the form the fast paths use.
+     *
+     * @param x     [batch, in], packed, starting at {@code xOff}
+     * @param y     [batch, out], packed, starting at {@code yOff}; overwritten
+     * @param batch rows of {@code x}, at least 1
+     */
+    void multiply(DenseWeights w, float[] x, int xOff, float[] y, int yOff, int batch);
+
     /** Short implementation name for logs and benchmarks, e.g. {@code "vector(512-bit)"}. */
     String name();
 }

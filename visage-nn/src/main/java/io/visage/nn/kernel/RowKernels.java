@@ -57,6 +57,22 @@ public final class RowKernels {
     }
 
     /**
+     * {@link #layerNorm(float[], int, float[], int, int, int, float[], float[], float)} with the
+     * parameters resolved once ({@link NormWeights}); the row width is {@code norm.width()}.
+     */
+    public static void layerNorm(float[] x, int xOff, float[] y, int yOff, int rows, NormWeights norm) {
+        int n = norm.width();
+        checkRows("layerNorm", x, xOff, y, yOff, rows, n);
+        if (VectorApi.PRESENT) {
+            VectorRowKernels.layerNorm(
+                    x, xOff, y, yOff, rows, n, null, null, norm.directGamma(), norm.directBeta(), norm.eps());
+        } else {
+            layerNormScalar(x, xOff, y, yOff, rows, n, null, null, norm.directGamma(), norm.directBeta(), norm.eps());
+        }
+        norm.keepAlive();
+    }
+
+    /**
      * Exact GELU, {@code y = x · 0.5 · (1 + erf(x / √2))} (see {@link Erf}), element-wise.
      *
      * @param y may be {@code x} at the same offset

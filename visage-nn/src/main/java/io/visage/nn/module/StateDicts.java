@@ -1,6 +1,7 @@
 package io.visage.nn.module;
 
 import io.visage.nn.autodiff.Tensor;
+import java.util.IdentityHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -15,6 +16,16 @@ public final class StateDicts {
         for (Map.Entry<String, Module> e : m.children().entrySet()) {
             flatten(e.getValue(), prefix + e.getKey() + ".", out);
         }
+    }
+
+    /**
+     * The state-dict key of every parameter of {@code root}, by tensor identity: lets code that holds
+     * a tensor (a fast path's weight view, an error message) name it without spelling its key.
+     */
+    public static Map<Tensor, String> keysByTensor(Module root) {
+        Map<Tensor, String> out = new IdentityHashMap<>();
+        root.stateDict().forEach((k, t) -> out.put(t, k));
+        return out;
     }
 
     /** Total number of parameter elements of a module tree. */

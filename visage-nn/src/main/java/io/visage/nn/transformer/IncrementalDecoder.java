@@ -1,11 +1,13 @@
 package io.visage.nn.transformer;
 
+import io.visage.nn.Checks;
+import io.visage.nn.ShapeMismatchException;
 import io.visage.nn.kernel.AttentionKernel;
+import io.visage.nn.kernel.DenseWeights;
 import io.visage.nn.kernel.KvLayout;
 import io.visage.nn.kernel.MatVec;
+import io.visage.nn.kernel.NormWeights;
 import io.visage.nn.kernel.RowKernels;
-import io.visage.nn.layers.LayerNorm;
-import io.visage.nn.layers.Linear;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -14,14 +16,14 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The fast path for autoregressive decoding with a stack of {@link BartDecoderLayer}s: one new
  * position for each of a few batch rows per {@link #step}, weights read in place from the layers'
- * ND4J arrays by a {@link MatVec} kernel (each weight streamed once for all rows), keys/values in a
+ * ND4J arrays ({@link DecoderLayerWeights}, resolved once) by a {@link MatVec} kernel (each weight streamed once for all rows), keys/values in a
  * preallocated {@code float[]} cache ({@link State}), no allocation per step.
  *
  * <p>Numerically the same computation as {@link BartDecoderLayer#forwardCached} in inference mode
  * (tests compare the two); that general path stays the reference and the training path.
  */
 public final class IncrementalDecoder {
-    private final List<BartDecoderLayer> layers;
+    private final List<DecoderLayerWeights> layers;
     private final MatVec matVec;
     private final AttentionKernel attention;
     private final int dModel;
@@ -29,30 +31,29 @@ public final class IncrementalDecoder {
     private final int ffn;
 
     /**
-     * @param layers    the decoder layers, in order; float32 weights
+     * @param layers    the decoder layers' weights, in order ({@link DecoderLayerWeights#of(List)})
      * @param matVec    the dense kernel (see {@code MatVecs.best})
      * @param attention the single-query attention kernel
      */
-    public IncrementalDecoder(List<BartDecoderLayer> layers, MatVec matVec, AttentionKernel attention) {
+    public IncrementalDecoder(List<DecoderLayerWeights> layers, MatVec matVec, AttentionKernel attention) {
         if (layers.isEmpty()) {
             throw new IllegalArgumentException("IncrementalDecoder needs at least one layer");
         }
-        LayerConfig c = layers.get(0).config();
-        for (BartDecoderLayer l : layers) {
-            if (!l.config().equals(c)) {
-                throw new IllegalArgumentException("all decoder layers must share one configuration");
-            }
-            if (l.fc1().weight().dataType() != DataType.FLOAT) {
-                throw new IllegalArgumentException("IncrementalDecoder needs float32 weights, got "
-                        + l.fc1().weight().dataType());
+        DecoderLayerWeights first = layers.get(0);
+        for (int i = 0; i < layers.size(); i++) {
+            DecoderLayerWeights l = layers.get(i);
+            if (l.dModel() != first.dModel() || l.heads() != first.heads() || l.ffnDim() != first.ffnDim()) {
+                throw new ShapeMismatchException("IncrementalDecoder: layer " + i + " has d_model " + l.dModel()
+                        + ", " + l.heads() + " heads, ffn " + l.ffnDim() + " but layer 0 has " + first.dModel()
+                        + ", " + first.heads() + ", " + first.ffnDim() + "; all layers must share one shape");
             }
         }
         this.layers = List.copyOf(layers);
         this.matVec = matVec;
         this.attention = attention;
-        this.dModel = Math.toIntExact(c.dModel());
-        this.heads = c.heads();
-        this.ffn = Math.toIntExact(c.ffnDim());
+        this.dModel = first.dModel();
+        this.heads = first.heads();
+        this.ffn = first.ffnDim();
     }
 
     public int dModel() {
@@ -70,17 +71,13 @@ public final class IncrementalDecoder {
      * @param encoder encoder states [batch, S, D] (float32)
      */
     public State newState(int batch, int capacity, INDArray encoder) {
-        if (encoder.rank() != 3 || encoder.size(0) != batch || encoder.size(2) != dModel) {
-            throw new IllegalArgumentException("encoder states must be [" + batch + ", S, " + dModel + "] but are "
-                    + java.util.Arrays.toString(encoder.shape()));
-        }
+        Checks.shape("IncrementalDecoder.newState", "encoder states", encoder, batch, Checks.ANY, dModel);
         int s = (int) encoder.size(1);
         State st = new State(batch, capacity, s);
         INDArray flat = encoder.castTo(DataType.FLOAT).reshape('c', (long) batch * s, dModel);
         for (int l = 0; l < layers.size(); l++) {
-            var attn = layers.get(l).encoderAttn();
-            float[] k = project(flat, attn.kProj());
-            float[] v = project(flat, attn.vProj());
+            float[] k = project(flat, layers.get(l).crossK());
+            float[] v = project(flat, layers.get(l).crossV());
             for (int t = 0; t < s; t++) {
                 st.crossLayout.write(st.crossKeys[l], t, k, t * dModel, s * dModel);
                 st.crossLayout.write(st.crossValues[l], t, v, t * dModel, s * dModel);
@@ -89,9 +86,12 @@ public final class IncrementalDecoder {
         return st;
     }
 
-    private static float[] project(INDArray x2, Linear lin) {
-        INDArray y = Nd4j.gemm(x2, lin.weight().value(), false, true);
-        y.addiRowVector(lin.bias().value());
+    /** x2 · Wᵀ + b for all encoder rows at once (one GEMM per generation and layer). */
+    private static float[] project(INDArray x2, DenseWeights lin) {
+        INDArray y = Nd4j.gemm(x2, lin.weight(), false, true);
+        if (lin.bias() != null) {
+            y.addiRowVector(lin.bias());
+        }
         return y.dup('c').data().asFloat();
     }
 
@@ -103,7 +103,8 @@ public final class IncrementalDecoder {
      */
     public void step(State st, float[] hidden) {
         if (hidden.length < st.batch * dModel) {
-            throw new IllegalArgumentException("hidden needs " + st.batch * dModel + " floats, has " + hidden.length);
+            throw new ShapeMismatchException("IncrementalDecoder.step: hidden needs " + st.batch * dModel + " floats (["
+                    + st.batch + ", " + dModel + "]), has " + hidden.length);
         }
         if (st.length >= st.capacity) {
             throw new IllegalStateException("decoder cache full: capacity " + st.capacity + " positions");
@@ -111,50 +112,34 @@ public final class IncrementalDecoder {
         int b = st.batch;
         int pos = st.length;
         for (int l = 0; l < layers.size(); l++) {
-            BartDecoderLayer layer = layers.get(l);
-            var self = layer.selfAttn();
+            DecoderLayerWeights w = layers.get(l);
             // causal self-attention over positions 0..pos
-            linear(self.qProj(), hidden, st.q, b);
-            scale(st.q, b * dModel, (float) self.scaling());
-            linear(self.kProj(), hidden, st.k, b);
-            linear(self.vProj(), hidden, st.v, b);
+            matVec.multiply(w.selfQ(), hidden, 0, st.q, 0, b);
+            scale(st.q, b * dModel, w.scaling());
+            matVec.multiply(w.selfK(), hidden, 0, st.k, 0, b);
+            matVec.multiply(w.selfV(), hidden, 0, st.v, 0, b);
             st.selfLayout.write(st.selfKeys[l], pos, st.k, 0, dModel);
             st.selfLayout.write(st.selfValues[l], pos, st.v, 0, dModel);
             attention.attend(st.q, 0, st.selfKeys[l], st.selfValues[l], st.selfLayout, pos + 1, st.ctx, 0);
-            residualNorm(self.outProj(), st.ctx, hidden, layer.selfAttnLayerNorm(), st, b);
+            residualNorm(w.selfOut(), st.ctx, hidden, w.selfNorm(), st, b);
             // cross-attention over the encoder states
-            var cross = layer.encoderAttn();
-            linear(cross.qProj(), hidden, st.q, b);
-            scale(st.q, b * dModel, (float) cross.scaling());
+            matVec.multiply(w.crossQ(), hidden, 0, st.q, 0, b);
+            scale(st.q, b * dModel, w.scaling());
             attention.attend(st.q, 0, st.crossKeys[l], st.crossValues[l], st.crossLayout, st.sourceLength, st.ctx, 0);
-            residualNorm(cross.outProj(), st.ctx, hidden, layer.encoderAttnLayerNorm(), st, b);
+            residualNorm(w.crossOut(), st.ctx, hidden, w.crossNorm(), st, b);
             // feed-forward
-            linear(layer.fc1(), hidden, st.ffn, b);
+            matVec.multiply(w.fc1(), hidden, 0, st.ffn, 0, b);
             RowKernels.gelu(st.ffn, 0, st.ffn, 0, b * ffn);
-            residualNorm(layer.fc2(), st.ffn, hidden, layer.finalLayerNorm(), st, b);
+            residualNorm(w.fc2(), st.ffn, hidden, w.finalNorm(), st, b);
         }
         st.length++;
     }
 
-    private void linear(Linear lin, float[] x, float[] y, int batch) {
-        matVec.multiply(
-                lin.weight().value(), lin.bias() == null ? null : lin.bias().value(), x, 0, y, 0, batch);
-    }
-
     /** hidden = LN(hidden + proj(x)). */
-    private void residualNorm(Linear proj, float[] x, float[] hidden, LayerNorm ln, State st, int batch) {
-        linear(proj, x, st.tmp, batch);
+    private void residualNorm(DenseWeights proj, float[] x, float[] hidden, NormWeights ln, State st, int batch) {
+        matVec.multiply(proj, x, 0, st.tmp, 0, batch);
         RowKernels.add(hidden, 0, st.tmp, 0, batch * dModel);
-        RowKernels.layerNorm(
-                hidden,
-                0,
-                hidden,
-                0,
-                batch,
-                dModel,
-                ln.weight().value(),
-                ln.bias().value(),
-                (float) ln.eps());
+        RowKernels.layerNorm(hidden, 0, hidden, 0, batch, ln);
     }
 
     private static void scale(float[] a, int n, float s) {
@@ -166,22 +151,10 @@ public final class IncrementalDecoder {
     /** Bytes of decoder weights one step reads (every layer's matrices, biases and LayerNorms; not the cross K/V). */
     public long weightBytesPerStep() {
         long n = 0;
-        for (BartDecoderLayer l : layers) {
-            for (Linear lin : List.of(
-                    l.selfAttn().qProj(),
-                    l.selfAttn().kProj(),
-                    l.selfAttn().vProj(),
-                    l.selfAttn().outProj(),
-                    l.encoderAttn().qProj(),
-                    l.encoderAttn().outProj(),
-                    l.fc1(),
-                    l.fc2())) {
-                n += lin.weight().value().length()
-                        + (lin.bias() == null ? 0 : lin.bias().value().length());
-            }
-            n += 6L * dModel; // three LayerNorms
+        for (DecoderLayerWeights l : layers) {
+            n += l.bytesPerStep();
         }
-        return 4 * n;
+        return n;
     }
 
     /**

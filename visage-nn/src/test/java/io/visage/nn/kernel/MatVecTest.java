@@ -1,5 +1,6 @@
 package io.visage.nn.kernel;
 
+import io.visage.nn.ShapeMismatchException;
 import io.visage.nn.testing.TensorAssert;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -10,6 +11,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.nd4j.linalg.indexing.NDArrayIndex.all;
@@ -215,5 +218,43 @@ class MatVecTest {
         assertThrows(
                 IllegalArgumentException.class,
                 () -> mv.multiply(Nd4j.create(DataType.FLOAT, 2, 3, 4), null, x, 0, y, 0, 1));
+    }
+
+    @Test
+    void multiply_denseWeights_equalsTheArrayForm_forEveryKernel() {
+        SplittableRandom rnd = new SplittableRandom(5);
+        INDArray w = matrix(rnd, 37, 70);
+        INDArray bias = Nd4j.create(random(rnd, 37), new long[] {37}, 'c');
+        DenseWeights d = new DenseWeights(w, bias);
+        DenseWeights noBias = new DenseWeights(w, null);
+        for (int batch : new int[] {1, 3}) {
+            float[] x = random(rnd, batch * 70);
+            for (MatVec mv : List.of(new VectorMatVec(par), new ScalarMatVec(par), new NaiveMatVec())) {
+                float[] expected = new float[batch * 37];
+                float[] actual = new float[batch * 37];
+                mv.multiply(w, bias, x, 0, expected, 0, batch);
+                mv.multiply(d, x, 0, actual, 0, batch);
+                assertArrayEquals(expected, actual, mv.name());
+                mv.multiply(w, null, x, 0, expected, 0, batch);
+                mv.multiply(noBias, x, 0, actual, 0, batch);
+                assertArrayEquals(expected, actual, mv.name() + " without bias");
+            }
+        }
+        assertEquals(4L * (37 * 70 + 37), d.bytes());
+        assertEquals(4L * 37 * 70, noBias.bytes());
+    }
+
+    @Test
+    void denseWeights_badLayoutOrArguments_throwNamingThem() {
+        SplittableRandom rnd = new SplittableRandom(6);
+        INDArray w = matrix(rnd, 4, 6);
+        var e = assertThrows(ShapeMismatchException.class, () -> new DenseWeights(w.transpose(), null));
+        assertTrue(e.getMessage().contains("row-major contiguous float32"), e.getMessage());
+        assertThrows(ShapeMismatchException.class, () -> new DenseWeights(w, Nd4j.zeros(DataType.FLOAT, 5)));
+        DenseWeights d = new DenseWeights(w, null);
+        MatVec mv = new VectorMatVec(par);
+        assertThrows(IllegalArgumentException.class, () -> mv.multiply(d, new float[5], 0, new float[4], 0, 1));
+        assertThrows(IllegalArgumentException.class, () -> mv.multiply(d, new float[6], 0, new float[3], 0, 1));
+        assertThrows(IllegalArgumentException.class, () -> mv.multiply(d, new float[6], 0, new float[4], 0, 0));
     }
 }

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -223,5 +224,31 @@ class RowKernelsTest {
 
     private static float[] tail(float[] a, int from) {
         return java.util.Arrays.copyOfRange(a, from, a.length);
+    }
+
+    @Test
+    void layerNorm_normWeights_equalsTheArrayForm() {
+        SplittableRandom rnd = new SplittableRandom(9);
+        int rows = 3;
+        int n = 45;
+        float[] x = new float[rows * n];
+        float[] g = new float[n];
+        float[] b = new float[n];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = (float) rnd.nextGaussian();
+        }
+        for (int i = 0; i < n; i++) {
+            g[i] = (float) rnd.nextGaussian();
+            b[i] = (float) rnd.nextGaussian();
+        }
+        float[] expected = new float[x.length];
+        float[] actual = new float[x.length];
+        RowKernels.layerNorm(x, 0, expected, 0, rows, n, g, b, 1e-5f);
+        NormWeights w =
+                new NormWeights(Nd4j.create(g, new long[] {n}, 'c'), Nd4j.create(b, new long[] {n}, 'c'), 1e-5f);
+        RowKernels.layerNorm(x, 0, actual, 0, rows, w);
+        assertArrayEquals(expected, actual);
+        assertEquals(n, w.width());
+        assertThrows(IllegalArgumentException.class, () -> new NormWeights(Nd4j.ones(n), Nd4j.zeros(n), 0f));
     }
 }

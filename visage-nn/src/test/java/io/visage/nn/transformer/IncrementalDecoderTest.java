@@ -55,7 +55,8 @@ class IncrementalDecoderTest {
 
         try (Parallelism par = new Parallelism(2)) {
             for (var mv : List.of(MatVecs.best(par), MatVecs.scalar(par))) {
-                IncrementalDecoder dec = new IncrementalDecoder(layers, mv, new AttentionKernel(par));
+                IncrementalDecoder dec =
+                        new IncrementalDecoder(DecoderLayerWeights.of(layers), mv, new AttentionKernel(par));
                 IncrementalDecoder.State st = dec.newState(batch, steps, enc);
                 for (int s = 0; s < steps; s++) {
                     float[] h = inputs.get(NDArrayIndex.all(), NDArrayIndex.point(s), NDArrayIndex.all())
