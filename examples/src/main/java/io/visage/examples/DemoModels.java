@@ -9,7 +9,6 @@ import io.visage.core.model.ModelKind;
 import io.visage.core.model.Visage;
 import io.visage.core.model.VisageConfig;
 import io.visage.core.pipeline.Components;
-import io.visage.nn.layers.Activation;
 import io.visage.nn.module.RandomParams;
 import java.util.Collections;
 import java.util.List;
@@ -25,33 +24,19 @@ public final class DemoModels {
     private DemoModels() {}
 
     public static VisageConfig modelConfig() {
-        VisageConfig d = VisageConfig.defaults();
-        return new VisageConfig(
-                64,
-                2,
-                2,
-                4,
-                4,
-                128,
-                128,
-                Activation.GELU_EXACT,
-                0.1,
-                0.0,
-                0.0,
-                0.02,
-                64,
-                9,
-                1024,
-                1024,
-                44100,
-                20,
-                861,
-                4,
-                true,
-                0.1,
-                2.5,
-                2.5,
-                d.attnImplementation());
+        return VisageConfig.builder()
+                .dModel(64)
+                .encoderLayers(2)
+                .decoderLayers(2)
+                .encoderAttentionHeads(4)
+                .decoderAttentionHeads(4)
+                .encoderFfnDim(128)
+                .decoderFfnDim(128)
+                .dClip(64)
+                .maxSourceLength(20)
+                .cfgGuidanceScale(2.5)
+                .cfgSpatialGuidanceScale(2.5)
+                .build();
     }
 
     public static ClipVisionConfig clipConfig() {

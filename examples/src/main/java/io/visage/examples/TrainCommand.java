@@ -208,7 +208,14 @@ public final class TrainCommand implements Callable<Integer> {
                             steps,
                             saveEvery,
                             resume,
-                            new TrainConfig(lr, weightDecay, 1.0, batch, seconds, rotationProb, seed)),
+                            TrainConfig.builder()
+                                    .learningRate(lr)
+                                    .weightDecay(weightDecay)
+                                    .batchSize(batch)
+                                    .seconds(seconds)
+                                    .rotationProbability(rotationProb)
+                                    .seed(seed)
+                                    .build()),
                     err,
                     s -> {
                         o.printf(

@@ -95,7 +95,19 @@ class PrepareTrainCommandTest {
 
     private static TrainCommand.Options opts(Path data, Path model, Path out, long steps, boolean resume) {
         return new TrainCommand.Options(
-                data, model, null, out, steps, 2, resume, new TrainConfig(3e-3, 0.01, 1.0, 2, 1, 0.5, 21));
+                data,
+                model,
+                null,
+                out,
+                steps,
+                2,
+                resume,
+                TrainConfig.builder()
+                        .learningRate(3e-3)
+                        .batchSize(2)
+                        .seconds(1)
+                        .seed(21)
+                        .build());
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.visage.nn.transformer.LayerConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
@@ -18,63 +19,67 @@ import java.util.Set;
  * (BartConfig defaults for the transformer, VisageConfig defaults for the rest), so the released
  * {@code cfg/config.json}, which overrides only a few keys, yields the model of SPEC §1.1.
  *
- * <p>Every key the model reads is validated here. Keys that {@code PretrainedConfig} /
+ * <p>Built with {@link #builder()} (starting from the reference class defaults) or read from JSON.
+ * Every key the model reads is validated here. Keys that {@code PretrainedConfig} /
  * {@code BartConfig} write but that do not change this model (generation defaults, token ids of
  * the deleted text vocabulary, bookkeeping) are listed in {@link #IGNORED_KEYS}; any other key is
  * rejected with its name, so a typo never silently falls back to a default.
  *
- * @param dModel                  {@code d_model}, width D
- * @param encoderLayers           {@code encoder_layers}
- * @param decoderLayers           {@code decoder_layers}
- * @param encoderAttentionHeads   {@code encoder_attention_heads}
- * @param decoderAttentionHeads   {@code decoder_attention_heads}
- * @param encoderFfnDim           {@code encoder_ffn_dim}
- * @param decoderFfnDim           {@code decoder_ffn_dim}
- * @param activation              {@code activation_function}
- * @param dropout                 {@code dropout} (embeddings, attention and FFN outputs; training only)
- * @param attentionDropout        {@code attention_dropout}
- * @param activationDropout       {@code activation_dropout}
- * @param initStd                 {@code init_std}, std of fresh Linear/Embedding weights
- * @param dClip                   {@code d_clip}, width of a CLIP frame feature
- * @param numRvq                  {@code num_rvq}, DAC residual levels per audio channel
- * @param dacVocabSize            {@code dac_vocab_size}, codes per codebook V
- * @param dacPadTokenId           {@code dac_pad_token_id}
- * @param dacSampleRate           {@code dac_sample_rate} in Hz
- * @param maxSourceLength         {@code max_source_length}: rows of the encoder position table (CLIP frames)
- * @param maxTargetLength         {@code max_target_length}: decoder positions (the table has 2 more rows)
- * @param clipFrameRate           {@code clip_frame_rate}, CLIP frames per second
- * @param classifierFreeGuidance  {@code classifier_free_guidance}: the null embeddings exist
- * @param cfgDropoutProb          {@code cfg_dropout_prob}
- * @param cfgGuidanceScale        {@code cfg_guidance_scale}, default w (single) / w_sem (dual)
- * @param cfgSpatialGuidanceScale {@code cfg_spatial_guidance_scale}, default w_spa (dual)
- * @param attnImplementation      {@code _attn_implementation} (all three are the same math)
+ * <p>Values (accessor: config key, meaning):
+ * <ul>
+ *   <li>{@code dModel()}: {@code d_model}, width D</li>
+ *   <li>{@code encoderLayers()}: {@code encoder_layers}</li>
+ *   <li>{@code decoderLayers()}: {@code decoder_layers}</li>
+ *   <li>{@code encoderAttentionHeads()}: {@code encoder_attention_heads}</li>
+ *   <li>{@code decoderAttentionHeads()}: {@code decoder_attention_heads}</li>
+ *   <li>{@code encoderFfnDim()}: {@code encoder_ffn_dim}</li>
+ *   <li>{@code decoderFfnDim()}: {@code decoder_ffn_dim}</li>
+ *   <li>{@code activation()}: {@code activation_function}</li>
+ *   <li>{@code dropout()}: {@code dropout} (embeddings, attention and FFN outputs; training only)</li>
+ *   <li>{@code attentionDropout()}: {@code attention_dropout}</li>
+ *   <li>{@code activationDropout()}: {@code activation_dropout}</li>
+ *   <li>{@code initStd()}: {@code init_std}, std of fresh Linear/Embedding weights</li>
+ *   <li>{@code dClip()}: {@code d_clip}, width of a CLIP frame feature</li>
+ *   <li>{@code numRvq()}: {@code num_rvq}, DAC residual levels per audio channel</li>
+ *   <li>{@code dacVocabSize()}: {@code dac_vocab_size}, codes per codebook V</li>
+ *   <li>{@code dacPadTokenId()}: {@code dac_pad_token_id}</li>
+ *   <li>{@code dacSampleRate()}: {@code dac_sample_rate} in Hz</li>
+ *   <li>{@code maxSourceLength()}: {@code max_source_length}: rows of the encoder position table (CLIP frames)</li>
+ *   <li>{@code maxTargetLength()}: {@code max_target_length}: decoder positions (the table has 2 more rows)</li>
+ *   <li>{@code clipFrameRate()}: {@code clip_frame_rate}, CLIP frames per second</li>
+ *   <li>{@code classifierFreeGuidance()}: {@code classifier_free_guidance}: the null embeddings exist</li>
+ *   <li>{@code cfgDropoutProb()}: {@code cfg_dropout_prob}</li>
+ *   <li>{@code cfgGuidanceScale()}: {@code cfg_guidance_scale}, default w (single) / w_sem (dual)</li>
+ *   <li>{@code cfgSpatialGuidanceScale()}: {@code cfg_spatial_guidance_scale}, default w_spa (dual)</li>
+ *   <li>{@code attnImplementation()}: {@code _attn_implementation} (all three are the same math)</li>
+ * </ul>
  */
-public record VisageConfig(
-        int dModel,
-        int encoderLayers,
-        int decoderLayers,
-        int encoderAttentionHeads,
-        int decoderAttentionHeads,
-        int encoderFfnDim,
-        int decoderFfnDim,
-        Activation activation,
-        double dropout,
-        double attentionDropout,
-        double activationDropout,
-        double initStd,
-        int dClip,
-        int numRvq,
-        int dacVocabSize,
-        int dacPadTokenId,
-        int dacSampleRate,
-        int maxSourceLength,
-        int maxTargetLength,
-        int clipFrameRate,
-        boolean classifierFreeGuidance,
-        double cfgDropoutProb,
-        double cfgGuidanceScale,
-        double cfgSpatialGuidanceScale,
-        String attnImplementation) {
+public final class VisageConfig {
+    private final int dModel;
+    private final int encoderLayers;
+    private final int decoderLayers;
+    private final int encoderAttentionHeads;
+    private final int decoderAttentionHeads;
+    private final int encoderFfnDim;
+    private final int decoderFfnDim;
+    private final Activation activation;
+    private final double dropout;
+    private final double attentionDropout;
+    private final double activationDropout;
+    private final double initStd;
+    private final int dClip;
+    private final int numRvq;
+    private final int dacVocabSize;
+    private final int dacPadTokenId;
+    private final int dacSampleRate;
+    private final int maxSourceLength;
+    private final int maxTargetLength;
+    private final int clipFrameRate;
+    private final boolean classifierFreeGuidance;
+    private final double cfgDropoutProb;
+    private final double cfgGuidanceScale;
+    private final double cfgSpatialGuidanceScale;
+    private final String attnImplementation;
 
     /** LayerNorm epsilon of every LayerNorm (torch default; not a config key). */
     public static final double LAYER_NORM_EPS = 1e-5;
@@ -207,7 +212,32 @@ public record VisageConfig(
     private static final Set<String> ATTN_IMPLEMENTATIONS = Set.of("eager", "sdpa", "flash_attention_2");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    public VisageConfig {
+    private VisageConfig(Builder b) {
+        this.dModel = b.dModel;
+        this.encoderLayers = b.encoderLayers;
+        this.decoderLayers = b.decoderLayers;
+        this.encoderAttentionHeads = b.encoderAttentionHeads;
+        this.decoderAttentionHeads = b.decoderAttentionHeads;
+        this.encoderFfnDim = b.encoderFfnDim;
+        this.decoderFfnDim = b.decoderFfnDim;
+        this.activation = b.activation;
+        this.dropout = b.dropout;
+        this.attentionDropout = b.attentionDropout;
+        this.activationDropout = b.activationDropout;
+        this.initStd = b.initStd;
+        this.dClip = b.dClip;
+        this.numRvq = b.numRvq;
+        this.dacVocabSize = b.dacVocabSize;
+        this.dacPadTokenId = b.dacPadTokenId;
+        this.dacSampleRate = b.dacSampleRate;
+        this.maxSourceLength = b.maxSourceLength;
+        this.maxTargetLength = b.maxTargetLength;
+        this.clipFrameRate = b.clipFrameRate;
+        this.classifierFreeGuidance = b.classifierFreeGuidance;
+        this.cfgDropoutProb = b.cfgDropoutProb;
+        this.cfgGuidanceScale = b.cfgGuidanceScale;
+        this.cfgSpatialGuidanceScale = b.cfgSpatialGuidanceScale;
+        this.attnImplementation = b.attnImplementation;
         positive("d_model", dModel);
         positive("encoder_layers", encoderLayers);
         positive("decoder_layers", decoderLayers);
@@ -255,34 +285,145 @@ public record VisageConfig(
         }
     }
 
+    public int dModel() {
+        return dModel;
+    }
+
+    public int encoderLayers() {
+        return encoderLayers;
+    }
+
+    public int decoderLayers() {
+        return decoderLayers;
+    }
+
+    public int encoderAttentionHeads() {
+        return encoderAttentionHeads;
+    }
+
+    public int decoderAttentionHeads() {
+        return decoderAttentionHeads;
+    }
+
+    public int encoderFfnDim() {
+        return encoderFfnDim;
+    }
+
+    public int decoderFfnDim() {
+        return decoderFfnDim;
+    }
+
+    public Activation activation() {
+        return activation;
+    }
+
+    public double dropout() {
+        return dropout;
+    }
+
+    public double attentionDropout() {
+        return attentionDropout;
+    }
+
+    public double activationDropout() {
+        return activationDropout;
+    }
+
+    public double initStd() {
+        return initStd;
+    }
+
+    public int dClip() {
+        return dClip;
+    }
+
+    public int numRvq() {
+        return numRvq;
+    }
+
+    public int dacVocabSize() {
+        return dacVocabSize;
+    }
+
+    public int dacPadTokenId() {
+        return dacPadTokenId;
+    }
+
+    public int dacSampleRate() {
+        return dacSampleRate;
+    }
+
+    public int maxSourceLength() {
+        return maxSourceLength;
+    }
+
+    public int maxTargetLength() {
+        return maxTargetLength;
+    }
+
+    public int clipFrameRate() {
+        return clipFrameRate;
+    }
+
+    public boolean classifierFreeGuidance() {
+        return classifierFreeGuidance;
+    }
+
+    public double cfgDropoutProb() {
+        return cfgDropoutProb;
+    }
+
+    public double cfgGuidanceScale() {
+        return cfgGuidanceScale;
+    }
+
+    public double cfgSpatialGuidanceScale() {
+        return cfgSpatialGuidanceScale;
+    }
+
+    public String attnImplementation() {
+        return attnImplementation;
+    }
+
     /** The reference class defaults (what an empty {@code config.json} means). */
     public static VisageConfig defaults() {
-        return new VisageConfig(
-                1024,
-                12,
-                12,
-                16,
-                16,
-                4096,
-                4096,
-                Activation.GELU_EXACT,
-                0.1,
-                0.0,
-                0.0,
-                0.02,
-                512,
-                9,
-                1024,
-                1024,
-                44100,
-                80,
-                861,
-                4,
-                true,
-                0.1,
-                3.0,
-                3.0,
-                "eager");
+        return builder().build();
+    }
+
+    /** A builder holding the reference class defaults; set what differs, then {@link Builder#build()}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this configuration's values. */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.dModel = dModel;
+        b.encoderLayers = encoderLayers;
+        b.decoderLayers = decoderLayers;
+        b.encoderAttentionHeads = encoderAttentionHeads;
+        b.decoderAttentionHeads = decoderAttentionHeads;
+        b.encoderFfnDim = encoderFfnDim;
+        b.decoderFfnDim = decoderFfnDim;
+        b.activation = activation;
+        b.dropout = dropout;
+        b.attentionDropout = attentionDropout;
+        b.activationDropout = activationDropout;
+        b.initStd = initStd;
+        b.dClip = dClip;
+        b.numRvq = numRvq;
+        b.dacVocabSize = dacVocabSize;
+        b.dacPadTokenId = dacPadTokenId;
+        b.dacSampleRate = dacSampleRate;
+        b.maxSourceLength = maxSourceLength;
+        b.maxTargetLength = maxTargetLength;
+        b.clipFrameRate = clipFrameRate;
+        b.classifierFreeGuidance = classifierFreeGuidance;
+        b.cfgDropoutProb = cfgDropoutProb;
+        b.cfgGuidanceScale = cfgGuidanceScale;
+        b.cfgSpatialGuidanceScale = cfgSpatialGuidanceScale;
+        b.attnImplementation = attnImplementation;
+        return b;
     }
 
     /** Reads and validates a {@code config.json}. */
@@ -319,32 +460,33 @@ public record VisageConfig(
         VisageConfig d = defaults();
         Reader r = new Reader(root);
         String act = r.string("activation_function", d.activation().configName());
-        VisageConfig c = new VisageConfig(
-                r.integer("d_model", d.dModel()),
-                r.integer("encoder_layers", d.encoderLayers()),
-                r.integer("decoder_layers", d.decoderLayers()),
-                r.integer("encoder_attention_heads", d.encoderAttentionHeads()),
-                r.integer("decoder_attention_heads", d.decoderAttentionHeads()),
-                r.integer("encoder_ffn_dim", d.encoderFfnDim()),
-                r.integer("decoder_ffn_dim", d.decoderFfnDim()),
-                Activation.fromConfig(act),
-                r.number("dropout", d.dropout()),
-                r.number("attention_dropout", d.attentionDropout()),
-                r.number("activation_dropout", d.activationDropout()),
-                r.number("init_std", d.initStd()),
-                r.integer("d_clip", d.dClip()),
-                r.integer("num_rvq", d.numRvq()),
-                r.integer("dac_vocab_size", d.dacVocabSize()),
-                r.integer("dac_pad_token_id", d.dacPadTokenId()),
-                r.integer("dac_sample_rate", d.dacSampleRate()),
-                r.integer("max_source_length", d.maxSourceLength()),
-                r.integer("max_target_length", d.maxTargetLength()),
-                r.integer("clip_frame_rate", d.clipFrameRate()),
-                r.bool("classifier_free_guidance", d.classifierFreeGuidance()),
-                r.number("cfg_dropout_prob", d.cfgDropoutProb()),
-                r.number("cfg_guidance_scale", d.cfgGuidanceScale()),
-                r.number("cfg_spatial_guidance_scale", d.cfgSpatialGuidanceScale()),
-                r.string("_attn_implementation", d.attnImplementation()));
+        VisageConfig c = builder()
+                .dModel(r.integer("d_model", d.dModel()))
+                .encoderLayers(r.integer("encoder_layers", d.encoderLayers()))
+                .decoderLayers(r.integer("decoder_layers", d.decoderLayers()))
+                .encoderAttentionHeads(r.integer("encoder_attention_heads", d.encoderAttentionHeads()))
+                .decoderAttentionHeads(r.integer("decoder_attention_heads", d.decoderAttentionHeads()))
+                .encoderFfnDim(r.integer("encoder_ffn_dim", d.encoderFfnDim()))
+                .decoderFfnDim(r.integer("decoder_ffn_dim", d.decoderFfnDim()))
+                .activation(Activation.fromConfig(act))
+                .dropout(r.number("dropout", d.dropout()))
+                .attentionDropout(r.number("attention_dropout", d.attentionDropout()))
+                .activationDropout(r.number("activation_dropout", d.activationDropout()))
+                .initStd(r.number("init_std", d.initStd()))
+                .dClip(r.integer("d_clip", d.dClip()))
+                .numRvq(r.integer("num_rvq", d.numRvq()))
+                .dacVocabSize(r.integer("dac_vocab_size", d.dacVocabSize()))
+                .dacPadTokenId(r.integer("dac_pad_token_id", d.dacPadTokenId()))
+                .dacSampleRate(r.integer("dac_sample_rate", d.dacSampleRate()))
+                .maxSourceLength(r.integer("max_source_length", d.maxSourceLength()))
+                .maxTargetLength(r.integer("max_target_length", d.maxTargetLength()))
+                .clipFrameRate(r.integer("clip_frame_rate", d.clipFrameRate()))
+                .classifierFreeGuidance(r.bool("classifier_free_guidance", d.classifierFreeGuidance()))
+                .cfgDropoutProb(r.number("cfg_dropout_prob", d.cfgDropoutProb()))
+                .cfgGuidanceScale(r.number("cfg_guidance_scale", d.cfgGuidanceScale()))
+                .cfgSpatialGuidanceScale(r.number("cfg_spatial_guidance_scale", d.cfgSpatialGuidanceScale()))
+                .attnImplementation(r.string("_attn_implementation", d.attnImplementation()))
+                .build();
         requireZero(r, "encoder_layerdrop", "LayerDrop is not implemented");
         requireZero(r, "decoder_layerdrop", "LayerDrop is not implemented");
         requireZero(r, "label_smoothing", "label smoothing is not implemented");
@@ -503,6 +645,260 @@ public record VisageConfig(
                 throw new ConfigException(key + " must be a string, found " + n);
             }
             return n.textValue();
+        }
+    }
+
+    private List<Object> values() {
+        return Arrays.asList(
+                dModel,
+                encoderLayers,
+                decoderLayers,
+                encoderAttentionHeads,
+                decoderAttentionHeads,
+                encoderFfnDim,
+                decoderFfnDim,
+                activation,
+                dropout,
+                attentionDropout,
+                activationDropout,
+                initStd,
+                dClip,
+                numRvq,
+                dacVocabSize,
+                dacPadTokenId,
+                dacSampleRate,
+                maxSourceLength,
+                maxTargetLength,
+                clipFrameRate,
+                classifierFreeGuidance,
+                cfgDropoutProb,
+                cfgGuidanceScale,
+                cfgSpatialGuidanceScale,
+                attnImplementation);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof VisageConfig c && values().equals(c.values());
+    }
+
+    @Override
+    public int hashCode() {
+        return values().hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "VisageConfig[" + "d_model=" + dModel + ", "
+                + "encoder_layers=" + encoderLayers + ", "
+                + "decoder_layers=" + decoderLayers + ", "
+                + "encoder_attention_heads=" + encoderAttentionHeads + ", "
+                + "decoder_attention_heads=" + decoderAttentionHeads + ", "
+                + "encoder_ffn_dim=" + encoderFfnDim + ", "
+                + "decoder_ffn_dim=" + decoderFfnDim + ", "
+                + "activation_function=" + activation + ", "
+                + "dropout=" + dropout + ", "
+                + "attention_dropout=" + attentionDropout + ", "
+                + "activation_dropout=" + activationDropout + ", "
+                + "init_std=" + initStd + ", "
+                + "d_clip=" + dClip + ", "
+                + "num_rvq=" + numRvq + ", "
+                + "dac_vocab_size=" + dacVocabSize + ", "
+                + "dac_pad_token_id=" + dacPadTokenId + ", "
+                + "dac_sample_rate=" + dacSampleRate + ", "
+                + "max_source_length=" + maxSourceLength + ", "
+                + "max_target_length=" + maxTargetLength + ", "
+                + "clip_frame_rate=" + clipFrameRate + ", "
+                + "classifier_free_guidance=" + classifierFreeGuidance + ", "
+                + "cfg_dropout_prob=" + cfgDropoutProb + ", "
+                + "cfg_guidance_scale=" + cfgGuidanceScale + ", "
+                + "cfg_spatial_guidance_scale=" + cfgSpatialGuidanceScale + ", "
+                + "_attn_implementation=" + attnImplementation + "]";
+    }
+
+    /** Collects the values of a {@link VisageConfig}; {@link #build()} validates them. */
+    public static final class Builder {
+        private int dModel = 1024;
+        private int encoderLayers = 12;
+        private int decoderLayers = 12;
+        private int encoderAttentionHeads = 16;
+        private int decoderAttentionHeads = 16;
+        private int encoderFfnDim = 4096;
+        private int decoderFfnDim = 4096;
+        private Activation activation = Activation.GELU_EXACT;
+        private double dropout = 0.1;
+        private double attentionDropout = 0.0;
+        private double activationDropout = 0.0;
+        private double initStd = 0.02;
+        private int dClip = 512;
+        private int numRvq = 9;
+        private int dacVocabSize = 1024;
+        private int dacPadTokenId = 1024;
+        private int dacSampleRate = 44100;
+        private int maxSourceLength = 80;
+        private int maxTargetLength = 861;
+        private int clipFrameRate = 4;
+        private boolean classifierFreeGuidance = true;
+        private double cfgDropoutProb = 0.1;
+        private double cfgGuidanceScale = 3.0;
+        private double cfgSpatialGuidanceScale = 3.0;
+        private String attnImplementation = "eager";
+
+        private Builder() {}
+
+        /** {@code d_model}. */
+        public Builder dModel(int v) {
+            this.dModel = v;
+            return this;
+        }
+
+        /** {@code encoder_layers}. */
+        public Builder encoderLayers(int v) {
+            this.encoderLayers = v;
+            return this;
+        }
+
+        /** {@code decoder_layers}. */
+        public Builder decoderLayers(int v) {
+            this.decoderLayers = v;
+            return this;
+        }
+
+        /** {@code encoder_attention_heads}. */
+        public Builder encoderAttentionHeads(int v) {
+            this.encoderAttentionHeads = v;
+            return this;
+        }
+
+        /** {@code decoder_attention_heads}. */
+        public Builder decoderAttentionHeads(int v) {
+            this.decoderAttentionHeads = v;
+            return this;
+        }
+
+        /** {@code encoder_ffn_dim}. */
+        public Builder encoderFfnDim(int v) {
+            this.encoderFfnDim = v;
+            return this;
+        }
+
+        /** {@code decoder_ffn_dim}. */
+        public Builder decoderFfnDim(int v) {
+            this.decoderFfnDim = v;
+            return this;
+        }
+
+        /** {@code activation_function}. */
+        public Builder activation(Activation v) {
+            this.activation = v;
+            return this;
+        }
+
+        /** {@code dropout}. */
+        public Builder dropout(double v) {
+            this.dropout = v;
+            return this;
+        }
+
+        /** {@code attention_dropout}. */
+        public Builder attentionDropout(double v) {
+            this.attentionDropout = v;
+            return this;
+        }
+
+        /** {@code activation_dropout}. */
+        public Builder activationDropout(double v) {
+            this.activationDropout = v;
+            return this;
+        }
+
+        /** {@code init_std}. */
+        public Builder initStd(double v) {
+            this.initStd = v;
+            return this;
+        }
+
+        /** {@code d_clip}. */
+        public Builder dClip(int v) {
+            this.dClip = v;
+            return this;
+        }
+
+        /** {@code num_rvq}. */
+        public Builder numRvq(int v) {
+            this.numRvq = v;
+            return this;
+        }
+
+        /** {@code dac_vocab_size}. */
+        public Builder dacVocabSize(int v) {
+            this.dacVocabSize = v;
+            return this;
+        }
+
+        /** {@code dac_pad_token_id}. */
+        public Builder dacPadTokenId(int v) {
+            this.dacPadTokenId = v;
+            return this;
+        }
+
+        /** {@code dac_sample_rate}. */
+        public Builder dacSampleRate(int v) {
+            this.dacSampleRate = v;
+            return this;
+        }
+
+        /** {@code max_source_length}. */
+        public Builder maxSourceLength(int v) {
+            this.maxSourceLength = v;
+            return this;
+        }
+
+        /** {@code max_target_length}. */
+        public Builder maxTargetLength(int v) {
+            this.maxTargetLength = v;
+            return this;
+        }
+
+        /** {@code clip_frame_rate}. */
+        public Builder clipFrameRate(int v) {
+            this.clipFrameRate = v;
+            return this;
+        }
+
+        /** {@code classifier_free_guidance}. */
+        public Builder classifierFreeGuidance(boolean v) {
+            this.classifierFreeGuidance = v;
+            return this;
+        }
+
+        /** {@code cfg_dropout_prob}. */
+        public Builder cfgDropoutProb(double v) {
+            this.cfgDropoutProb = v;
+            return this;
+        }
+
+        /** {@code cfg_guidance_scale}. */
+        public Builder cfgGuidanceScale(double v) {
+            this.cfgGuidanceScale = v;
+            return this;
+        }
+
+        /** {@code cfg_spatial_guidance_scale}. */
+        public Builder cfgSpatialGuidanceScale(double v) {
+            this.cfgSpatialGuidanceScale = v;
+            return this;
+        }
+
+        /** {@code _attn_implementation}. */
+        public Builder attnImplementation(String v) {
+            this.attnImplementation = v;
+            return this;
+        }
+
+        /** @throws ConfigException naming the first invalid key */
+        public VisageConfig build() {
+            return new VisageConfig(this);
         }
     }
 }

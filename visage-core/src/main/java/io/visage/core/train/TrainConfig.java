@@ -1,60 +1,174 @@
 package io.visage.core.train;
 
+import io.visage.nn.ConfigException;
+import java.util.Objects;
+
 /**
- * The reference's fine-tuning recipe (SPEC §4.2, {@code cfg/visage_ytambigen.yaml}) as values;
- * {@link #reference(long)} gives its numbers. CFG dropout probability comes from the model config
- * ({@code cfg_dropout_prob}).
- *
- * @param learningRate        constant AdamW learning rate (1e-4)
- * @param weightDecay         decoupled decay for parameters outside the no-decay rule (0.01)
- * @param maxGradNorm         global L2 gradient clip (1.0)
- * @param batchSize           clips per step (64 in the reference)
- * @param seconds             clip window ({@code seconds_to_use}, 5)
- * @param rotationProbability chance of the rotated codes per item (0.5; 0 disables augmentation)
- * @param seed                seeds the training RNG (dropout, CFG dropout, augmentation, crops) and
- *                            the per-epoch data order (1115)
+ * The fine-tuning recipe as values, built with {@link #builder()} from the reference's numbers
+ * (SPEC §4.2, {@code cfg/visage_ytambigen.yaml}: lr 1e-4, weight decay 0.01, clip 1.0, batch 64,
+ * 5-s windows, rotation probability 0.5, seed 1115). CFG dropout probability comes from the model
+ * config ({@code cfg_dropout_prob}). Immutable and validated.
  */
-public record TrainConfig(
-        double learningRate,
-        double weightDecay,
-        double maxGradNorm,
-        int batchSize,
-        int seconds,
-        double rotationProbability,
-        long seed) {
-    public TrainConfig {
+public final class TrainConfig {
+    private final double learningRate;
+    private final double weightDecay;
+    private final double maxGradNorm;
+    private final int batchSize;
+    private final int seconds;
+    private final double rotationProbability;
+    private final long seed;
+
+    private TrainConfig(Builder b) {
+        this.learningRate = b.learningRate;
+        this.weightDecay = b.weightDecay;
+        this.maxGradNorm = b.maxGradNorm;
+        this.batchSize = b.batchSize;
+        this.seconds = b.seconds;
+        this.rotationProbability = b.rotationProbability;
+        this.seed = b.seed;
         if (!(learningRate > 0) || !(weightDecay >= 0) || !(maxGradNorm > 0)) {
-            throw new IllegalArgumentException(
-                    "learning rate and max grad norm must be > 0 and weight decay >= 0, got lr " + learningRate
-                            + ", weight decay " + weightDecay + ", max grad norm " + maxGradNorm);
+            throw new ConfigException("learning rate and max grad norm must be > 0 and weight decay >= 0, got lr "
+                    + learningRate + ", weight decay " + weightDecay + ", max grad norm " + maxGradNorm);
         }
         if (batchSize < 1 || seconds < 1) {
-            throw new IllegalArgumentException(
-                    "batch size and seconds must be >= 1, got " + batchSize + " and " + seconds);
+            throw new ConfigException("batch size and seconds must be >= 1, got " + batchSize + " and " + seconds);
         }
         if (!(rotationProbability >= 0 && rotationProbability <= 1)) {
-            throw new IllegalArgumentException("rotation probability must be in [0, 1], got " + rotationProbability);
+            throw new ConfigException("rotation probability must be in [0, 1], got " + rotationProbability);
         }
     }
 
-    /** The reference's values with batch 64 and seed 1115. */
+    /** A builder holding the reference's values. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The reference's recipe (batch 64, seed 1115). */
     public static TrainConfig reference() {
-        return new TrainConfig(1e-4, 0.01, 1.0, 64, 5, 0.5, 1115);
+        return builder().build();
     }
 
-    public TrainConfig withBatchSize(int b) {
-        return new TrainConfig(learningRate, weightDecay, maxGradNorm, b, seconds, rotationProbability, seed);
+    /** A builder holding these values. */
+    public Builder toBuilder() {
+        return new Builder()
+                .learningRate(learningRate)
+                .weightDecay(weightDecay)
+                .maxGradNorm(maxGradNorm)
+                .batchSize(batchSize)
+                .seconds(seconds)
+                .rotationProbability(rotationProbability)
+                .seed(seed);
     }
 
-    public TrainConfig withSeconds(int s) {
-        return new TrainConfig(learningRate, weightDecay, maxGradNorm, batchSize, s, rotationProbability, seed);
+    /** Constant AdamW learning rate. */
+    public double learningRate() {
+        return learningRate;
     }
 
-    public TrainConfig withSeed(long s) {
-        return new TrainConfig(learningRate, weightDecay, maxGradNorm, batchSize, seconds, rotationProbability, s);
+    /** Decoupled decay for the parameters outside the no-decay rule. */
+    public double weightDecay() {
+        return weightDecay;
     }
 
-    public TrainConfig withLearningRate(double lr) {
-        return new TrainConfig(lr, weightDecay, maxGradNorm, batchSize, seconds, rotationProbability, seed);
+    /** Global L2 gradient clip. */
+    public double maxGradNorm() {
+        return maxGradNorm;
+    }
+
+    /** Clips per optimizer step. */
+    public int batchSize() {
+        return batchSize;
+    }
+
+    /** Clip window in seconds ({@code seconds_to_use}). */
+    public int seconds() {
+        return seconds;
+    }
+
+    /** Chance of the rotated codes per item (0 disables the augmentation). */
+    public double rotationProbability() {
+        return rotationProbability;
+    }
+
+    /** Seeds the training RNG (dropout, CFG dropout, augmentation, crops) and the per-epoch data order. */
+    public long seed() {
+        return seed;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof TrainConfig t
+                && learningRate == t.learningRate
+                && weightDecay == t.weightDecay
+                && maxGradNorm == t.maxGradNorm
+                && batchSize == t.batchSize
+                && seconds == t.seconds
+                && rotationProbability == t.rotationProbability
+                && seed == t.seed;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(learningRate, weightDecay, maxGradNorm, batchSize, seconds, rotationProbability, seed);
+    }
+
+    @Override
+    public String toString() {
+        return "TrainConfig[lr=" + learningRate + ", weightDecay=" + weightDecay + ", maxGradNorm=" + maxGradNorm
+                + ", batch=" + batchSize + ", seconds=" + seconds + ", rotationProbability=" + rotationProbability
+                + ", seed=" + seed + "]";
+    }
+
+    /** Collects the values of a {@link TrainConfig}; {@link #build()} validates them. */
+    public static final class Builder {
+        private double learningRate = 1e-4;
+        private double weightDecay = 0.01;
+        private double maxGradNorm = 1.0;
+        private int batchSize = 64;
+        private int seconds = 5;
+        private double rotationProbability = 0.5;
+        private long seed = 1115;
+
+        private Builder() {}
+
+        public Builder learningRate(double v) {
+            this.learningRate = v;
+            return this;
+        }
+
+        public Builder weightDecay(double v) {
+            this.weightDecay = v;
+            return this;
+        }
+
+        public Builder maxGradNorm(double v) {
+            this.maxGradNorm = v;
+            return this;
+        }
+
+        public Builder batchSize(int v) {
+            this.batchSize = v;
+            return this;
+        }
+
+        public Builder seconds(int v) {
+            this.seconds = v;
+            return this;
+        }
+
+        public Builder rotationProbability(double v) {
+            this.rotationProbability = v;
+            return this;
+        }
+
+        public Builder seed(long v) {
+            this.seed = v;
+            return this;
+        }
+
+        /** @throws ConfigException naming the invalid value */
+        public TrainConfig build() {
+            return new TrainConfig(this);
+        }
     }
 }

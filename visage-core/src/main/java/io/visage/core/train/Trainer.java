@@ -138,7 +138,8 @@ public final class Trainer {
         VisageConfig cfg = VisageConfig.read(checkpoint.resolve(CONFIG_FILE));
         TrainerState state = TrainerState.read(checkpoint.resolve(TrainerState.FILE));
         Visage model = Visage.load(checkpoint.resolve(MODEL_FILE), cfg, ModelKind.AMBISONICS, DataType.FLOAT);
-        Trainer t = new Trainer(model, json, train.withSeed(state.seed()), data, state);
+        Trainer t =
+                new Trainer(model, json, train.toBuilder().seed(state.seed()).build(), data, state);
         OptimizerCheckpoint.load(t.optimizer, checkpoint.resolve(OPTIMIZER_FILE));
         if (t.optimizer.stepCount() != state.step()) {
             throw new CheckpointFormatException(

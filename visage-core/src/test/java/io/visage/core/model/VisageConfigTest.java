@@ -94,4 +94,26 @@ class VisageConfigTest {
         ConfigException e = assertThrows(ConfigException.class, () -> VisageConfig.fromJson(n));
         assertTrue(e.getMessage().contains("d_model 100"), e.getMessage());
     }
+
+    @Test
+    void builder_startsFromTheClassDefaults_roundTripsAndValidates() throws IOException {
+        assertEquals(
+                VisageConfig.fromJson(JSON.createObjectNode()),
+                VisageConfig.builder().build());
+        VisageConfig fixture = VisageConfig.read(Fixtures.file("visage-tiny", "config.json"));
+        assertEquals(fixture, fixture.toBuilder().build());
+        assertEquals(fixture.hashCode(), fixture.toBuilder().build().hashCode());
+        VisageConfig wider = fixture.toBuilder().dModel(fixture.dModel() * 2).build();
+        assertEquals(fixture.dModel() * 2, wider.dModel());
+        assertEquals(fixture.decoderLayers(), wider.decoderLayers());
+        assertTrue(!wider.equals(fixture), "a changed value changes equality");
+        assertTrue(wider.toString().contains("d_model=" + wider.dModel()), wider.toString());
+        ConfigException e = assertThrows(
+                ConfigException.class,
+                () -> VisageConfig.builder()
+                        .dModel(100)
+                        .encoderAttentionHeads(3)
+                        .build());
+        assertTrue(e.getMessage().contains("encoder_attention_heads"), e.getMessage());
+    }
 }

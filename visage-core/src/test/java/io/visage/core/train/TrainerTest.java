@@ -70,7 +70,12 @@ class TrainerTest {
     }
 
     private static TrainConfig tc() {
-        return new TrainConfig(3e-3, 0.01, 1.0, 2, 1, 0.5, 11);
+        return TrainConfig.builder()
+                .learningRate(3e-3)
+                .batchSize(2)
+                .seconds(1)
+                .seed(11)
+                .build();
     }
 
     private static Trainer fresh(TrainingData data) {
@@ -100,7 +105,8 @@ class TrainerTest {
         Path ckpt = b.save(out);
         assertEquals(out.resolve("checkpoint-" + cut), ckpt);
         assertEquals(ckpt, Trainer.latestCheckpoint(out));
-        Trainer c = Trainer.resume(ckpt, tc().withSeed(999), TrainingData.open(dir.resolve("data"), "train"));
+        Trainer c = Trainer.resume(
+                ckpt, tc().toBuilder().seed(999).build(), TrainingData.open(dir.resolve("data"), "train"));
         assertEquals(cut, c.stepCount());
         for (int i = cut; i < total; i++) {
             resumed[i] = c.step().loss();
@@ -142,7 +148,14 @@ class TrainerTest {
         Trainer t = Trainer.start(
                 Visage.random(cfg, ModelKind.AMBISONICS, 5, DataType.FLOAT),
                 CONFIG,
-                new TrainConfig(1e-2, 0.0, 1.0, 1, 1, 0.0, 3),
+                TrainConfig.builder()
+                        .learningRate(1e-2)
+                        .weightDecay(0.0)
+                        .batchSize(1)
+                        .seconds(1)
+                        .rotationProbability(0.0)
+                        .seed(3)
+                        .build(),
                 data);
         Trainer.StepResult first = t.step();
         Trainer.StepResult last = first;
@@ -196,7 +209,9 @@ class TrainerTest {
         writeDataset(dir.resolve("data"), cfg, 1, 2);
         TrainingData data = TrainingData.open(dir.resolve("data"), "train");
         Visage m = Visage.random(cfg, ModelKind.AMBISONICS, 5, DataType.FLOAT);
-        var e = assertThrows(ConfigException.class, () -> Trainer.start(m, CONFIG, tc().withSeconds(5), data));
+        var e = assertThrows(
+                ConfigException.class,
+                () -> Trainer.start(m, CONFIG, tc().toBuilder().seconds(5).build(), data));
         assertTrue(
                 e.getMessage().contains("max_source_length") || e.getMessage().contains("max_target_length"),
                 e.getMessage());
@@ -209,5 +224,27 @@ class TrainerTest {
         Files.delete(new DatasetLayout(dir.resolve("data")).energyMap("video1_1"));
         var e = assertThrows(IllegalArgumentException.class, () -> TrainingData.open(dir.resolve("data"), "train"));
         assertTrue(e.getMessage().contains("video1_1.npy") && e.getMessage().contains("energy_map"), e.getMessage());
+    }
+
+    @Test
+    void trainConfig_builderHoldsTheReferenceRecipe_andValidates() {
+        TrainConfig r = TrainConfig.reference();
+        assertEquals(1e-4, r.learningRate());
+        assertEquals(0.01, r.weightDecay());
+        assertEquals(1.0, r.maxGradNorm());
+        assertEquals(64, r.batchSize());
+        assertEquals(5, r.seconds());
+        assertEquals(0.5, r.rotationProbability());
+        assertEquals(1115, r.seed());
+        assertEquals(r, r.toBuilder().build());
+        assertEquals(7, r.toBuilder().batchSize(7).build().batchSize());
+        assertThrows(
+                ConfigException.class, () -> TrainConfig.builder().batchSize(0).build());
+        assertThrows(
+                ConfigException.class,
+                () -> TrainConfig.builder().rotationProbability(1.5).build());
+        assertThrows(
+                ConfigException.class,
+                () -> TrainConfig.builder().learningRate(0).build());
     }
 }
