@@ -1,5 +1,6 @@
 package io.visage.audio.foa;
 
+import io.visage.nn.ShapeMismatchException;
 import java.util.Arrays;
 
 /**
@@ -106,7 +107,7 @@ public final class ChannelMatrix {
 
     private void checkInput(float[][] in) {
         if (in.length != columns()) {
-            throw new IllegalArgumentException(
+            throw new ShapeMismatchException(
                     "input has " + in.length + " channels but the matrix expects " + columns());
         }
         for (int c = 1; c < in.length; c++) {

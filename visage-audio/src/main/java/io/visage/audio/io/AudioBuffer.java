@@ -1,5 +1,6 @@
 package io.visage.audio.io;
 
+import io.visage.nn.ShapeMismatchException;
 import java.util.Arrays;
 
 /**
@@ -24,8 +25,8 @@ public record AudioBuffer(int sampleRate, float[][] channels) {
                 throw new IllegalArgumentException("channel " + c + " is null");
             }
             if (channels[c].length != channels[0].length) {
-                throw new IllegalArgumentException("channels must have equal lengths: channel 0 has "
-                        + channels[0].length + " samples but channel " + c + " has " + channels[c].length);
+                throw new ShapeMismatchException("channels must have equal lengths: channel 0 has " + channels[0].length
+                        + " samples but channel " + c + " has " + channels[c].length);
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.visage.core.generate;
 
 import io.visage.core.model.VisageConfig;
+import io.visage.nn.ShapeMismatchException;
 import io.visage.nn.kernel.MatVec;
 import io.visage.nn.kernel.RowKernels;
 import io.visage.nn.transformer.IncrementalDecoder;
@@ -94,7 +95,7 @@ public final class DecodingSession {
                             : "step " + steps + " needs the previous row of codes, got null");
         }
         if (previous != null && previous.length != batch * codebooks) {
-            throw new IllegalArgumentException("previous row must be [" + batch + ", " + codebooks + "] = "
+            throw new ShapeMismatchException("previous row must be [" + batch + ", " + codebooks + "] = "
                     + batch * codebooks + " ids, got " + previous.length);
         }
         Arrays.fill(embedded, 0f);

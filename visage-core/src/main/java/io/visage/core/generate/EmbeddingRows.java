@@ -1,5 +1,6 @@
 package io.visage.core.generate;
 
+import io.visage.nn.ShapeMismatchException;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -24,7 +25,7 @@ final class EmbeddingRows {
                 || table.rank() != 2
                 || (table.size(1) > 1 && table.stride(1) != 1)
                 || (table.size(0) > 1 && table.stride(0) != table.size(1))) {
-            throw new IllegalArgumentException(name + " must be a row-major contiguous float32 [N, D] array, found "
+            throw new ShapeMismatchException(name + " must be a row-major contiguous float32 [N, D] array, found "
                     + table.dataType() + " " + Arrays.toString(table.shape()) + " strides "
                     + Arrays.toString(table.stride()));
         }

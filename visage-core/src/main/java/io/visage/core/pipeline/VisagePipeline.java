@@ -10,9 +10,8 @@ import io.visage.core.model.ModelKind;
 import io.visage.core.model.Visage;
 import io.visage.core.model.VisageConfig;
 import io.visage.core.pattern.TokenGrid;
-import io.visage.nn.ShapeMismatchException;
+import io.visage.nn.Checks;
 import io.visage.nn.kernel.Parallelism;
-import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -64,10 +63,12 @@ public final class VisagePipeline {
             Sampler sampler,
             GenerationProgress progress) {
         VisageConfig c = model.config();
-        requireShape("clip features", clip, -1, c.dClip());
+        String where = "VisagePipeline.codes";
+        Checks.shape(where, "clip features [F, d_clip]", clip, Checks.ANY, c.dClip());
         long f = clip.size(0);
-        requireShape("energy maps", energy, f, VisageConfig.ENERGY_MAP_SIZE);
-        requireShape("direction", direction, VisageConfig.DIRECTION_SIZE);
+        Checks.require(f >= 1, where, "clip features have no frame");
+        Checks.shape(where, "energy maps [F, 49]", energy, f, VisageConfig.ENERGY_MAP_SIZE);
+        Checks.shape(where, "direction", direction, VisageConfig.DIRECTION_SIZE);
         Conditions cond = new Conditions(
                 clip.castTo(DataType.FLOAT).reshape(1, f, c.dClip()),
                 energy.castTo(DataType.FLOAT).reshape(1, f, VisageConfig.ENERGY_MAP_SIZE),
@@ -94,17 +95,5 @@ public final class VisagePipeline {
                 .reshape(codes.rows(), codes.codebooks())
                 .transpose()
                 .dup('c');
-    }
-
-    private static void requireShape(String what, INDArray a, long... shape) {
-        boolean ok = a != null && a.rank() == shape.length;
-        for (int i = 0; ok && i < shape.length; i++) {
-            ok = shape[i] < 0 ? a.size(i) >= 1 : a.size(i) == shape[i];
-        }
-        if (!ok) {
-            throw new ShapeMismatchException(
-                    what + " must be " + Arrays.toString(shape).replace("-1", "F") + ", found "
-                            + (a == null ? "null" : Arrays.toString(a.shape())));
-        }
     }
 }

@@ -93,7 +93,7 @@ public final class EnergyMapImage {
             MapIndex camera,
             int scale) {
         if (labels.size() != groundTruth.size() || labels.size() != generated.size()) {
-            throw new IllegalArgumentException("panel: " + labels.size() + " labels, " + groundTruth.size()
+            throw new ShapeMismatchException("panel: " + labels.size() + " labels, " + groundTruth.size()
                     + " ground-truth maps, " + generated.size() + " generated maps; all must be equal");
         }
         int mw = grid.cols() * scale;

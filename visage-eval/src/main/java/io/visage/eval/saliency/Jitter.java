@@ -1,5 +1,6 @@
 package io.visage.eval.saliency;
 
+import io.visage.nn.ShapeMismatchException;
 import java.util.random.RandomGenerator;
 
 /**
@@ -37,7 +38,7 @@ public sealed interface Jitter {
         @Override
         public double[] draw(int length) {
             if (noise.length != length) {
-                throw new IllegalArgumentException(
+                throw new ShapeMismatchException(
                         "recorded jitter has " + noise.length + " values but the map has " + length);
             }
             return noise.clone();

@@ -1,5 +1,6 @@
 package io.visage.nn.attention;
 
+import io.visage.nn.ShapeMismatchException;
 import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -85,7 +86,7 @@ public final class KvCache {
                         "KV cache full: " + length + " cached + " + t + " new > capacity " + cap);
             }
             if (k.size(0) != keys.size(0) || k.size(1) != keys.size(1) || k.size(3) != keys.size(3)) {
-                throw new IllegalArgumentException("KV cache is [B=" + keys.size(0) + ", H=" + keys.size(1) + ", *, Dh="
+                throw new ShapeMismatchException("KV cache is [B=" + keys.size(0) + ", H=" + keys.size(1) + ", *, Dh="
                         + keys.size(3) + "] but got keys " + java.util.Arrays.toString(k.shape()));
             }
             keys.get(

@@ -1,5 +1,6 @@
 package io.visage.nn.attention;
 
+import io.visage.nn.ShapeMismatchException;
 import io.visage.nn.autodiff.Ops;
 import io.visage.nn.autodiff.Tensor;
 import io.visage.nn.layers.Linear;
@@ -25,7 +26,7 @@ public final class MultiHeadAttention implements Module {
     public MultiHeadAttention(Linear kProj, Linear vProj, Linear qProj, Linear outProj, int heads, double dropout) {
         long d = qProj.outFeatures();
         if (d % heads != 0) {
-            throw new IllegalArgumentException("embed dim " + d + " not divisible by heads " + heads);
+            throw new ShapeMismatchException("embed dim " + d + " not divisible by heads " + heads);
         }
         this.kProj = kProj;
         this.vProj = vProj;

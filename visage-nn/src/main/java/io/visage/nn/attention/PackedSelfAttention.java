@@ -1,5 +1,6 @@
 package io.visage.nn.attention;
 
+import io.visage.nn.ShapeMismatchException;
 import io.visage.nn.autodiff.Ops;
 import io.visage.nn.autodiff.Tensor;
 import io.visage.nn.layers.Linear;
@@ -23,7 +24,7 @@ public final class PackedSelfAttention implements Module {
     public PackedSelfAttention(Tensor inProjWeight, Tensor inProjBias, Linear outProj, int heads) {
         long d = outProj.outFeatures();
         if (inProjWeight.size(0) != 3 * d || inProjWeight.size(1) != d || d % heads != 0) {
-            throw new IllegalArgumentException("in_proj_weight must be [3D, D] with D divisible by heads=" + heads
+            throw new ShapeMismatchException("in_proj_weight must be [3D, D] with D divisible by heads=" + heads
                     + ", got " + java.util.Arrays.toString(inProjWeight.shape()));
         }
         this.inProjWeight = inProjWeight;

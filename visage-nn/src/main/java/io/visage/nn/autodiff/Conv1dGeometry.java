@@ -1,5 +1,6 @@
 package io.visage.nn.autodiff;
 
+import io.visage.nn.ShapeMismatchException;
 import java.util.Arrays;
 
 /**
@@ -26,7 +27,7 @@ record Conv1dGeometry(
         check(x, w, stride, padding, dilation, groups, "conv1d");
         int cin = (int) x[1];
         if (w[1] * groups != cin || w[0] % groups != 0) {
-            throw new IllegalArgumentException(
+            throw new ShapeMismatchException(
                     "conv1d: weight " + Arrays.toString(w) + " [Cout, Cin/groups, K] does not fit input "
                             + Arrays.toString(x) + " [B, Cin, T] with groups=" + groups);
         }
@@ -55,7 +56,7 @@ record Conv1dGeometry(
         check(x, w, stride, padding, dilation, groups, "conv_transpose1d");
         int cin = (int) x[1];
         if (w[0] != cin || cin % groups != 0) {
-            throw new IllegalArgumentException("conv_transpose1d: weight " + Arrays.toString(w)
+            throw new ShapeMismatchException("conv_transpose1d: weight " + Arrays.toString(w)
                     + " [Cin, Cout/groups, K] does not fit input " + Arrays.toString(x) + " [B, Cin, T] with groups="
                     + groups);
         }
@@ -84,7 +85,7 @@ record Conv1dGeometry(
 
     private static void check(long[] x, long[] w, int stride, int padding, int dilation, int groups, String op) {
         if (x.length != 3 || w.length != 3) {
-            throw new IllegalArgumentException(op + ": input must be [B, C, T] and weight rank 3, got "
+            throw new ShapeMismatchException(op + ": input must be [B, C, T] and weight rank 3, got "
                     + Arrays.toString(x) + " and " + Arrays.toString(w));
         }
         if (stride < 1 || dilation < 1 || padding < 0 || groups < 1) {

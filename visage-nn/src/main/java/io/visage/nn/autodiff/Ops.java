@@ -1,5 +1,6 @@
 package io.visage.nn.autodiff;
 
+import io.visage.nn.ShapeMismatchException;
 import java.util.Arrays;
 import java.util.Random;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -286,7 +287,7 @@ public final class Ops {
      */
     public Tensor matmul(Tensor a, Tensor b, boolean transA, boolean transB) {
         if (a.rank() != b.rank() || a.rank() < 2) {
-            throw new IllegalArgumentException("matmul needs equal ranks >= 2, got " + Arrays.toString(a.shape())
+            throw new ShapeMismatchException("matmul needs equal ranks >= 2, got " + Arrays.toString(a.shape())
                     + " and " + Arrays.toString(b.shape()));
         }
         INDArray av = a.value();
@@ -331,7 +332,7 @@ public final class Ops {
         long in = w.size(1);
         long outF = w.size(0);
         if (x.size(-1) != in) {
-            throw new IllegalArgumentException("linear: input last dim " + x.size(-1) + " but weight is "
+            throw new ShapeMismatchException("linear: input last dim " + x.size(-1) + " but weight is "
                     + Arrays.toString(w.shape()) + " [out, in]");
         }
         long[] xs = x.shape();
@@ -578,7 +579,7 @@ public final class Ops {
     public Tensor crossEntropy(Tensor logits, long[] labelsIn, long ignoreIndex) {
         long[] labels = labelsIn.clone(); // backward runs later; the caller may reuse its array
         if (logits.rank() != 2 || logits.size(0) != labels.length) {
-            throw new IllegalArgumentException("crossEntropy: logits " + Arrays.toString(logits.shape())
+            throw new ShapeMismatchException("crossEntropy: logits " + Arrays.toString(logits.shape())
                     + " must be [N, V] with N = labels.length = " + labels.length);
         }
         int n = labels.length;

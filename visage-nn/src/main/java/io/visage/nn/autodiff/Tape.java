@@ -1,5 +1,6 @@
 package io.visage.nn.autodiff;
 
+import io.visage.nn.ShapeMismatchException;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -34,7 +35,7 @@ public final class Tape {
      */
     public Gradients backward(Tensor loss) {
         if (loss.value().length() != 1) {
-            throw new IllegalArgumentException(
+            throw new ShapeMismatchException(
                     "backward() needs a one-element loss, got shape " + java.util.Arrays.toString(loss.shape()));
         }
         return backward(loss, loss.value().ulike().assign(1.0));

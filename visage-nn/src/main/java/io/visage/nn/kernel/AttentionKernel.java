@@ -1,5 +1,7 @@
 package io.visage.nn.kernel;
 
+import io.visage.nn.ShapeMismatchException;
+
 /**
  * Single-query multi-head attention for incremental decoding: one new query per batch entry and
  * head against the first {@code L} positions of a key/value cache in {@link KvLayout}
@@ -120,7 +122,7 @@ public final class AttentionKernel {
 
     private static void checkCache(String what, float[] cache, KvLayout layout) {
         if (cache == null || cache.length < layout.size()) {
-            throw new IllegalArgumentException("AttentionKernel: " + what + " cache must have " + layout.size()
+            throw new ShapeMismatchException("AttentionKernel: " + what + " cache must have " + layout.size()
                     + " floats for " + layout + " but " + (cache == null ? "is null" : "has " + cache.length));
         }
     }

@@ -1,5 +1,7 @@
 package io.visage.nn.kernel;
 
+import io.visage.nn.ShapeMismatchException;
+
 /**
  * Layout of one layer's key (or value) cache in a {@code float[]}: {@code [B, H, Tmax, Dh]},
  * row-major. Element {@code (b, h, t, d)} is at {@code ((b·H + h)·Tmax + t)·Dh + d}.
@@ -55,7 +57,7 @@ public record KvLayout(int batch, int heads, int capacity, int headDim) {
      */
     public void write(float[] cache, int t, float[] src, int srcOff, int srcStride) {
         if (cache == null || cache.length < size()) {
-            throw new IllegalArgumentException("KvLayout.write: cache must have " + size() + " floats for " + this
+            throw new ShapeMismatchException("KvLayout.write: cache must have " + size() + " floats for " + this
                     + " but " + (cache == null ? "is null" : "has " + cache.length));
         }
         if (t < 0 || t >= capacity) {

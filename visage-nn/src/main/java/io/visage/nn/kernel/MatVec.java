@@ -1,5 +1,6 @@
 package io.visage.nn.kernel;
 
+import io.visage.nn.ShapeMismatchException;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -28,7 +29,7 @@ public interface MatVec {
     default void multiply(INDArray w, INDArray bias, float[] x, int xOff, float[] y, int yOff, int batch) {
         long[] shape = w.shape();
         if (shape.length != 2) {
-            throw new IllegalArgumentException(
+            throw new ShapeMismatchException(
                     name() + ": weight must be rank 2 [out, in] but has " + DirectFloats.describe(w));
         }
         int out = (int) shape[0];

@@ -1,5 +1,6 @@
 package io.visage.nn.layers;
 
+import io.visage.nn.ShapeMismatchException;
 import io.visage.nn.autodiff.Ops;
 import io.visage.nn.autodiff.Tensor;
 import io.visage.nn.module.Init;
@@ -20,7 +21,7 @@ public final class Embedding implements Module {
 
     public Embedding(Tensor weight, long paddingIdx) {
         if (weight.rank() != 2) {
-            throw new IllegalArgumentException(
+            throw new ShapeMismatchException(
                     "Embedding weight must be [num, dim], got " + java.util.Arrays.toString(weight.shape()));
         }
         if (paddingIdx != NO_PADDING && (paddingIdx < 0 || paddingIdx >= weight.size(0))) {

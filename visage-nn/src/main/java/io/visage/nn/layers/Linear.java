@@ -1,5 +1,6 @@
 package io.visage.nn.layers;
 
+import io.visage.nn.ShapeMismatchException;
 import io.visage.nn.autodiff.Ops;
 import io.visage.nn.autodiff.Tensor;
 import io.visage.nn.module.Init;
@@ -15,7 +16,7 @@ public final class Linear implements Module {
 
     public Linear(Tensor weight, Tensor bias) {
         if (weight.rank() != 2 || (bias != null && (bias.rank() != 1 || bias.size(0) != weight.size(0)))) {
-            throw new IllegalArgumentException("Linear: weight must be [out, in] and bias [out], got "
+            throw new ShapeMismatchException("Linear: weight must be [out, in] and bias [out], got "
                     + java.util.Arrays.toString(weight.shape()) + " and "
                     + (bias == null ? "none" : java.util.Arrays.toString(bias.shape())));
         }

@@ -1,5 +1,6 @@
 package io.visage.nn.layers;
 
+import io.visage.nn.ShapeMismatchException;
 import io.visage.nn.autodiff.Ops;
 import io.visage.nn.autodiff.Tensor;
 import io.visage.nn.module.Init;
@@ -13,7 +14,7 @@ public final class Snake implements Module {
 
     public Snake(Tensor alpha) {
         if (alpha.rank() != 3 || alpha.size(0) != 1 || alpha.size(2) != 1) {
-            throw new IllegalArgumentException(
+            throw new ShapeMismatchException(
                     "Snake alpha must be [1, C, 1], got " + java.util.Arrays.toString(alpha.shape()));
         }
         this.alpha = alpha;
