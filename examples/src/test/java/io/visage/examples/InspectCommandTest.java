@@ -2,6 +2,7 @@ package io.visage.examples;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.visage.core.model.VisageConfig;
 import io.visage.examples.InspectCommand.Failed;
 import io.visage.examples.InspectCommand.Inspected;
 import io.visage.examples.InspectCommand.Result;
@@ -179,8 +180,10 @@ class InspectCommandTest {
                 .filter(t -> t.name().equals("model.encoder.embed_positions.weight"))
                 .findFirst()
                 .orElseThrow();
+        // the encoder position table is [max_source_length, d_model] of the fixture's own config
+        VisageConfig cfg = VisageConfig.read(Fixtures.file("visage-tiny", "config.json"));
         assertEquals(DType.F32, pos.dtype());
-        assertArrayEquals(new long[] {20, 64}, pos.shape());
+        assertArrayEquals(new long[] {cfg.maxSourceLength(), cfg.dModel()}, pos.shape());
         assertEquals(r.tensors().stream().mapToLong(TensorInfo::numel).sum(), r.parameterCount());
     }
 }

@@ -9,6 +9,7 @@ import io.visage.core.pattern.TokenGrid;
 import io.visage.nn.io.TensorFiles;
 import io.visage.nn.io.TensorSource;
 import io.visage.nn.kernel.Parallelism;
+import io.visage.nn.testing.FixtureTolerances;
 import io.visage.nn.testing.Fixtures;
 import io.visage.nn.testing.TensorAssert;
 import java.io.IOException;
@@ -22,6 +23,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Greedy {@code generate_cfg} / {@code generate_dual_cfg} on {@code visage-tiny}: the codes and
@@ -35,9 +37,11 @@ class GeneratorParityTest {
     private static TensorSource io;
     private static JsonNode fixture;
     private static Parallelism par;
+    private static FixtureTolerances tol;
 
     @BeforeAll
     static void load() throws IOException {
+        tol = FixtureTolerances.forSet(SET);
         VisageConfig cfg = VisageConfig.read(Fixtures.file(SET, "config.json"));
         model = Visage.load(Fixtures.file(SET, "weights.safetensors"), cfg, ModelKind.AMBISONICS, DataType.FLOAT);
         io = TensorFiles.open(Fixtures.file(SET, "io.safetensors"));
@@ -90,52 +94,59 @@ class GeneratorParityTest {
         int v = model.config().dacVocabSize();
         int b = c.batch();
         long[] prev = null;
-        for (int step = 0; io.contains(prefix + ".step" + step + ".heads"); step++) {
+        int checked = 0;
+        for (int step = 0; io.contains(prefix + ".step" + step + ".heads"); step++, checked++) {
             String p = prefix + ".step" + step + ".";
             float[] hidden = s.step(prev);
             long[] heads = io.longs(p + "heads");
             List<String> names = streams(prefix);
             for (int g = 0; g < names.size(); g++) {
-                float[] row = java.util.Arrays.copyOfRange(hidden, g * b * d, (g + 1) * b * d);
-                TensorAssert.assertClose(
-                        p + names.get(g) + "_decoder_hidden",
-                        io.shape(p + names.get(g) + "_decoder_hidden"),
-                        io.floats(p + names.get(g) + "_decoder_hidden"),
-                        row,
-                        1e-4,
-                        1e-4);
+                String n = p + names.get(g) + "_decoder_hidden";
+                int clips = (int) io.shape(n)[0]; // the reference records [clips, d_model] of this branch
+                float[] row = java.util.Arrays.copyOfRange(hidden, g * b * d, (g * b + clips) * d);
+                TensorAssert.assertClose(n, io.shape(n), io.floats(n), row, tol.rtol(n), tol.atol(n));
             }
             int[] live = model.pattern().liveHeads(step, model.config().targetFrames(c.frames()));
             assertArrayEquals(
                     heads, java.util.Arrays.stream(live).asLongStream().toArray(), p + "heads");
+            // logits are [heads, V] for clip 0, or [clips, heads, V]
+            long[] logitShape = io.shape(p + "guided_logits");
+            int clips = logitShape.length == 3 ? (int) logitShape[0] : 1;
             List<float[]> perStream = new ArrayList<>();
             for (int g = 0; g < names.size(); g++) {
-                perStream.add(new float[heads.length * v]);
+                perStream.add(new float[clips * heads.length * v]);
             }
-            float[] guided = new float[heads.length * v];
+            float[] guided = new float[clips * heads.length * v];
             for (int h = 0; h < heads.length; h++) {
                 float[] all = s.headLogits((int) heads[h]).clone();
-                for (int g = 0; g < names.size(); g++) {
-                    System.arraycopy(all, g * b * v, perStream.get(g), h * v, v);
+                float[] guidedAll = s.guidedLogits((int) heads[h]);
+                for (int i = 0; i < clips; i++) {
+                    int at = (i * heads.length + h) * v;
+                    for (int g = 0; g < names.size(); g++) {
+                        System.arraycopy(all, (g * b + i) * v, perStream.get(g), at, v);
+                    }
+                    System.arraycopy(guidedAll, i * v, guided, at, v);
                 }
-                System.arraycopy(s.guidedLogits((int) heads[h]), 0, guided, h * v, v);
             }
             for (int g = 0; g < names.size(); g++) {
                 String n = p + names.get(g) + "_logits";
-                TensorAssert.assertClose(n, io.shape(n), io.floats(n), perStream.get(g), 1e-4, 1e-4);
+                TensorAssert.assertClose(n, io.shape(n), io.floats(n), perStream.get(g), tol.rtol(n), tol.atol(n));
             }
             TensorAssert.assertClose(
                     p + "guided_logits",
-                    io.shape(p + "guided_logits"),
+                    logitShape,
                     io.floats(p + "guided_logits"),
                     guided,
-                    1e-4,
-                    1e-3);
+                    tol.rtol(p + "guided_logits"),
+                    tol.atol(p + "guided_logits"));
             prev = new long[b * k];
-            for (int j = 0; j < k; j++) {
-                prev[j] = fed.getLong(0, step, j);
+            for (int i = 0; i < b; i++) {
+                for (int j = 0; j < k; j++) {
+                    prev[i * k + j] = fed.getLong(i, step, j);
+                }
             }
         }
+        assertTrue(checked > 0, "the fixture has no " + prefix + ".step<N>.* tensors: nothing was checked");
     }
 
     @Test

@@ -6,6 +6,7 @@ import io.visage.nn.autodiff.Ops;
 import io.visage.nn.autodiff.Tensor;
 import io.visage.nn.io.TensorFiles;
 import io.visage.nn.io.TensorSource;
+import io.visage.nn.testing.FixtureTolerances;
 import io.visage.nn.testing.Fixtures;
 import io.visage.nn.testing.TensorAssert;
 import java.util.ArrayList;
@@ -31,9 +32,11 @@ class VisageForwardParityTest {
     private static VisageConfig cfg;
     private static Visage model;
     private static TensorSource io;
+    private static FixtureTolerances tol;
 
     @BeforeAll
     static void load() {
+        tol = FixtureTolerances.forSet(SET);
         cfg = VisageConfig.read(Fixtures.file(SET, "config.json"));
         model = Visage.load(Fixtures.file(SET, "weights.safetensors"), cfg, ModelKind.AMBISONICS, DataType.FLOAT);
         io = TensorFiles.open(Fixtures.file(SET, "io.safetensors"));
@@ -67,29 +70,29 @@ class VisageForwardParityTest {
                     "encoder_hidden_states." + i,
                     io.load("forward.encoder_hidden_states." + i),
                     out.encoderStates().get(i).value(),
-                    1e-4,
-                    1e-4);
+                    tol.rtol("forward.encoder_hidden_states." + i),
+                    tol.atol("forward.encoder_hidden_states." + i));
         }
         for (int i = 0; i < out.decoderStates().size(); i++) {
             TensorAssert.assertClose(
                     "decoder_hidden_states." + i,
                     io.load("forward.decoder_hidden_states." + i),
                     out.decoderStates().get(i).value(),
-                    1e-4,
-                    1e-4);
+                    tol.rtol("forward.decoder_hidden_states." + i),
+                    tol.atol("forward.decoder_hidden_states." + i));
         }
         TensorAssert.assertClose(
                 "encoder_last_hidden_state",
                 io.load("forward.encoder_last_hidden_state"),
                 out.encoderLastHiddenState().value(),
-                1e-4,
-                1e-4);
+                tol.rtol("forward.encoder_last_hidden_state"),
+                tol.atol("forward.encoder_last_hidden_state"));
         TensorAssert.assertClose(
                 "decoder_last_hidden_state",
                 io.load("forward.decoder_last_hidden_state"),
                 out.decoderLastHiddenState().value(),
-                1e-4,
-                1e-4);
+                tol.rtol("forward.decoder_last_hidden_state"),
+                tol.atol("forward.decoder_last_hidden_state"));
     }
 
     @Test
@@ -102,7 +105,11 @@ class VisageForwardParityTest {
             mine.add(t.value().reshape(1, t.size(0), t.size(1), t.size(2)));
         }
         TensorAssert.assertClose(
-                "logits [K, B, R, V]", expected, Nd4j.concat(0, mine.toArray(new INDArray[0])), 1e-4, 1e-4);
+                "logits [K, B, R, V]",
+                expected,
+                Nd4j.concat(0, mine.toArray(new INDArray[0])),
+                tol.rtol("forward.logits"),
+                tol.atol("forward.logits"));
     }
 
     @Test
@@ -113,10 +120,14 @@ class VisageForwardParityTest {
                 "codebook_loss",
                 expectedPer,
                 Nd4j.createFromArray(loss.perHead()).castTo(expectedPer.dataType()),
-                1e-4,
-                0.0);
+                tol.rtol("forward.codebook_loss"),
+                tol.atol("forward.codebook_loss"));
         TensorAssert.assertClose(
-                "loss", io.load("forward.loss"), Nd4j.scalar(DataType.FLOAT, (float) loss.value()), 1e-4, 0.0);
+                "loss",
+                io.load("forward.loss"),
+                Nd4j.scalar(DataType.FLOAT, (float) loss.value()),
+                tol.rtol("forward.loss"),
+                tol.atol("forward.loss"));
     }
 
     @Test
@@ -126,8 +137,8 @@ class VisageForwardParityTest {
                 "encoder_nocond.last_hidden_state",
                 io.load("encoder_nocond.last_hidden_state"),
                 states.get(states.size() - 1).value(),
-                1e-4,
-                1e-4);
+                tol.rtol("encoder_nocond.last_hidden_state"),
+                tol.atol("encoder_nocond.last_hidden_state"));
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.visage.core.pattern;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.visage.core.model.ModelKind;
+import io.visage.core.model.VisageConfig;
 import io.visage.nn.ShapeMismatchException;
 import io.visage.nn.io.TensorFiles;
 import io.visage.nn.io.TensorSource;
@@ -112,10 +113,12 @@ class CodePatternTest {
 
     @Test
     void liveHeads_areTheReferenceLists() throws IOException {
+        // the lists belong to visage-tiny's model: its own config gives the pattern and its frame count
         JsonNode tiny = new ObjectMapper()
                 .readTree(Fixtures.file("visage-tiny", "fixture.json").toFile());
-        CodePattern p = pattern();
-        int frames = 3;
+        VisageConfig cfg = VisageConfig.read(Fixtures.file("visage-tiny", "config.json"));
+        CodePattern p = new CodePattern(ModelKind.AMBISONICS, cfg.numRvq(), cfg.dacPadTokenId());
+        int frames = tiny.get("generation_target_len").asInt();
         assertArrayEquals(new int[] {0}, p.liveHeads(0, frames));
         assertArrayEquals(ints(tiny.get("odd_heads")), p.liveHeads(1, frames));
         assertArrayEquals(ints(tiny.get("even_heads")), p.liveHeads(2, frames));

@@ -1,4 +1,4 @@
-package io.visage.audio.resample;
+package io.visage.nn.testing;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,13 +14,19 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * The per-tensor tolerances of a fixture set, read from the tensor table of its README
  * ({@code | `name` | dtype | shape | meaning | rtol R, atol A |}); a missing atol/rtol counts as 0.
+ * Tests take their tolerances from here, never from numbers copied into the test.
  */
-record FixtureTolerances(Map<String, double[]> byName) {
+public record FixtureTolerances(Map<String, double[]> byName) {
     private static final Pattern ROW = Pattern.compile("^\\|\\s*`([^`]+)`\\s*\\|.*\\|\\s*([^|]*)\\|\\s*$");
     private static final Pattern RTOL = Pattern.compile("rtol\\s*([0-9.eE+-]+)");
     private static final Pattern ATOL = Pattern.compile("atol\\s*([0-9.eE+-]+)");
 
-    static FixtureTolerances read(Path readme) {
+    /** The tolerances of fixture set {@code set} (its {@code README.md}). */
+    public static FixtureTolerances forSet(String set) {
+        return read(Fixtures.file(set, "README.md"));
+    }
+
+    public static FixtureTolerances read(Path readme) {
         Map<String, double[]> m = new HashMap<>();
         try {
             for (String line : Files.readAllLines(readme)) {
@@ -46,11 +52,21 @@ record FixtureTolerances(Map<String, double[]> byName) {
     }
 
     /** {rtol, atol} of a tensor; fails the test when the README lists none. */
-    double[] of(String tensor) {
+    public double[] of(String tensor) {
         double[] t = byName.get(tensor);
         if (t == null) {
             fail("no tolerance for " + tensor + " in the fixture README");
         }
         return t;
+    }
+
+    /** rtol of a tensor. */
+    public double rtol(String tensor) {
+        return of(tensor)[0];
+    }
+
+    /** atol of a tensor. */
+    public double atol(String tensor) {
+        return of(tensor)[1];
     }
 }
