@@ -23,9 +23,4 @@ public record FoaFormat(ChannelOrder order, Normalization normalization) {
     public int index(Component c) {
         return order.indexOf(c);
     }
-
-    /** Gain of the channel at {@code index} relative to SN3D. */
-    public double gainAt(int index) {
-        return normalization.gain(order.components().get(index));
-    }
 }

@@ -31,15 +31,6 @@ public record AudioBuffer(int sampleRate, float[][] channels) {
         }
     }
 
-    /** A silent buffer of {@code channelCount} channels and {@code frames} samples each. */
-    public static AudioBuffer silence(int sampleRate, int channelCount, int frames) {
-        if (channelCount < 1 || frames < 0) {
-            throw new IllegalArgumentException("silence: need channels >= 1 and frames >= 0 but got " + channelCount
-                    + " channels, " + frames + " frames");
-        }
-        return new AudioBuffer(sampleRate, new float[channelCount][frames]);
-    }
-
     /** Number of channels C. */
     public int channelCount() {
         return channels.length;

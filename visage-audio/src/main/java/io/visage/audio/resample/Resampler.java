@@ -197,11 +197,6 @@ public final class Resampler {
         return padding;
     }
 
-    /** The output-length rule. */
-    public LengthRule lengthRule() {
-        return lengthRule;
-    }
-
     /** A copy of the kernel, shape [n, 2·width + o]. */
     public float[][] kernel() {
         float[][] c = new float[n][];

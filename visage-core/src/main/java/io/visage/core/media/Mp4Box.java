@@ -48,11 +48,6 @@ public final class Mp4Box {
     public String type() {
         return type;
     }
-
-    public boolean isContainer() {
-        return container;
-    }
-
     /** A read-only big-endian view of the payload (leaf) or of the bytes before the children (container). */
     public ByteBuffer body() {
         return ByteBuffer.wrap(body).asReadOnlyBuffer();

@@ -156,20 +156,6 @@ public final class VisageEncoder implements Module {
         }
     }
 
-    public Linear clipProjection() {
-        return clipProjection;
-    }
-
-    /** Null for the mono model. */
-    public ConditionMlp directionEmbedding() {
-        return directionEmbedding;
-    }
-
-    /** Null for the mono model. */
-    public ConditionMlp energyMapProjection() {
-        return energyMapProjection;
-    }
-
     public List<BartEncoderLayer> layers() {
         return layers.items();
     }

@@ -58,17 +58,4 @@ public record SphereGrid(double resolutionDeg) {
     public double mapElevationDeg(int mapRow) {
         return gridElevationDeg(rows() - 1 - mapRow);
     }
-
-    /**
-     * The map cell nearest to a direction (rounding to the closest grid line, azimuth wrapped).
-     *
-     * @return [mapRow, col]
-     */
-    public int[] nearestMapIndex(double azimuthDeg, double elevationDeg) {
-        int gridRow = (int) Math.rint((elevationDeg + 90.0) / resolutionDeg);
-        gridRow = Math.max(0, Math.min(rows() - 1, gridRow));
-        int col = (int) Math.rint((180.0 - resolutionDeg - azimuthDeg) / resolutionDeg);
-        col = Math.floorMod(col, cols());
-        return new int[] {rows() - 1 - gridRow, col};
-    }
 }

@@ -117,16 +117,6 @@ public final class KvCache {
                     NDArrayIndex.all(), NDArrayIndex.all(), NDArrayIndex.interval(0, length), NDArrayIndex.all());
         }
 
-        /** The full self-attention key buffer [B, H, capacity, Dh]. */
-        public INDArray keyBuffer() {
-            return keys;
-        }
-
-        /** The full self-attention value buffer [B, H, capacity, Dh]. */
-        public INDArray valueBuffer() {
-            return values;
-        }
-
         public boolean hasCross() {
             return crossKeys != null;
         }

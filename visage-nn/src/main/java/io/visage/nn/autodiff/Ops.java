@@ -3,7 +3,6 @@ package io.visage.nn.autodiff;
 import io.visage.nn.ShapeMismatchException;
 import java.util.Arrays;
 import java.util.Random;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Erf;
@@ -52,11 +51,6 @@ public final class Ops {
     /** Records to {@code tape}; dropout active, masks drawn from {@code rng}. */
     public static Ops training(Tape tape, Random rng) {
         return new Ops(java.util.Objects.requireNonNull(tape, "tape"), java.util.Objects.requireNonNull(rng, "rng"));
-    }
-
-    /** True when dropout is active. */
-    public boolean dropoutActive() {
-        return dropoutRng != null;
     }
 
     /** True when ops are recorded for backward. */
@@ -665,14 +659,5 @@ public final class Ops {
                         w.requiresGrad(),
                         b != null && b.requiresGrad(),
                         Conv.COLUMN_BUDGET));
-    }
-
-    /** Casts (e.g. to DOUBLE for gradient checks); gradients are cast back. */
-    public Tensor cast(Tensor x, DataType type) {
-        if (x.dataType() == type) {
-            return x;
-        }
-        DataType orig = x.dataType();
-        return result(x.value().castTo(type), new Tensor[] {x}, g -> new INDArray[] {g.castTo(orig)});
     }
 }

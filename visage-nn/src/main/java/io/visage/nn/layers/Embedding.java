@@ -49,10 +49,6 @@ public final class Embedding implements Module {
         return weight;
     }
 
-    public long paddingIdx() {
-        return paddingIdx;
-    }
-
     @Override
     public Map<String, Tensor> parameters() {
         return Map.of("weight", weight);

@@ -210,10 +210,5 @@ public final class IncrementalDecoder {
         public int capacity() {
             return capacity;
         }
-
-        /** Bytes of self-attention keys and values one step at the current length reads. */
-        public long cacheBytesPerStep() {
-            return 2L * 4 * layers.size() * batch * (long) (length + 1) * dModel;
-        }
     }
 }
