@@ -28,7 +28,22 @@ def key_paths(obj, prefix=""):
     return out
 
 
-def cmp_st(a, b, label, values):
+def value_status(x, y, tol_text):
+    """'exact' | 'within' | 'out' (tolerance of the committed README row)."""
+    from recheck import parse_tol
+    if np.array_equal(x, y, equal_nan=x.dtype.kind == "f"):
+        return "exact", 0.0
+    rtol, atol = parse_tol(tol_text)
+    x64, y64 = x.astype(np.float64), y.astype(np.float64)
+    fin = np.isfinite(y64)
+    d = np.abs(x64 - y64)
+    d[~fin] = 0
+    same_nf = np.array_equal(np.where(fin, 0, x64), np.where(fin, 0, y64), equal_nan=True)
+    ok = same_nf and bool(np.all(d <= atol + rtol * np.abs(np.where(fin, y64, 0))))
+    return ("within" if ok else "out"), float(d.max()) if d.size else 0.0
+
+
+def cmp_st(a, b, label, values, tol=None):
     ta, ma = read_safetensors(a)
     tb, mb = read_safetensors(b)
     issues = []
@@ -41,6 +56,8 @@ def cmp_st(a, b, label, values):
         else:
             issues.append(f"{label}: only generated {sorted(sa - sb)[:8]}, only committed {sorted(sb - sa)[:8]}")
     n_same = 0
+    counts = {"exact": 0, "within": 0, "out": 0}
+    outs = []
     for k in ta:
         if k not in tb:
             continue
@@ -48,8 +65,14 @@ def cmp_st(a, b, label, values):
         if x.dtype != y.dtype or x.shape != y.shape:
             issues.append(f"{label}: {k} {x.dtype}{list(x.shape)} vs {y.dtype}{list(y.shape)}")
         elif values:
-            if np.array_equal(x, y, equal_nan=True) if x.dtype.kind == "f" else np.array_equal(x, y):
-                n_same += 1
+            st, d = value_status(x, y, (tol or {}).get(k))
+            counts[st] += 1
+            if st == "out":
+                outs.append(f"{k} (max|diff| {d:.3g}, README: {(tol or {}).get(k)})")
+    if values:
+        n_same = counts
+        if outs:
+            issues.append(f"{label}: outside tolerance: " + "; ".join(outs[:12]) + (" ..." if len(outs) > 12 else ""))
     return issues, n_same, len(ta)
 
 
@@ -68,12 +91,17 @@ def main():
         fg, fc = sorted(os.listdir(g)), sorted(os.listdir(c))
         if fg != fc:
             print(f"  files: {fg} vs {fc}")
+        from recheck import readme_tolerances
+        tol = readme_tolerances(os.path.join(c, "README.md")) if os.path.exists(os.path.join(c, "README.md")) else {}
         for f in fc:
             if f.endswith(".safetensors") and f in fg:
-                issues, same, n = cmp_st(os.path.join(g, f), os.path.join(c, f), f, a.values)
+                issues, same, n = cmp_st(os.path.join(g, f), os.path.join(c, f), f, a.values, tol)
                 for i in issues:
                     print("  " + i)
-                print(f"  {f}: {n} tensors" + (f", {same} bit-identical" if a.values else ""))
+                extra = ""
+                if a.values:
+                    extra = f", values: {same['exact']} bit-identical, {same['within']} within tolerance, {same['out']} outside"
+                print(f"  {f}: {n} tensors{extra}")
             elif f.endswith(".json") and f in fg:
                 jg, jc = json.load(open(os.path.join(g, f))), json.load(open(os.path.join(c, f)))
                 kg, kc = key_paths(jg), key_paths(jc)
