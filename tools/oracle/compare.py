@@ -65,7 +65,7 @@ def cmp_st(a, b, label, values, tol=None):
         if x.dtype != y.dtype or x.shape != y.shape:
             issues.append(f"{label}: {k} {x.dtype}{list(x.shape)} vs {y.dtype}{list(y.shape)}")
         elif values:
-            st, d = value_status(x, y, (tol or {}).get(k))
+            st, d = value_status(np.atleast_1d(x), np.atleast_1d(y), (tol or {}).get(k))
             counts[st] += 1
             if st == "out":
                 outs.append(f"{k} (max|diff| {d:.3g}, README: {(tol or {}).get(k)})")
