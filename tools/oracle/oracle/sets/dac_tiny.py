@@ -17,8 +17,10 @@ SIZES = {
     "default": dict(config=dict(encoder_dim=4, encoder_rates=[2, 4], decoder_dim=16, decoder_rates=[4, 2],
                                 n_codebooks=3, codebook_size=16, codebook_dim=4, sample_rate=8000),
                     batch=1, n_samples=1003, n_partial=2),
-    # hop 12 (three encoder blocks), two decoder blocks with the same product, 4 codebooks of 13 x 5
-    "alt": dict(config=dict(encoder_dim=3, encoder_rates=[2, 3, 2], decoder_dim=20, decoder_rates=[3, 4],
+    # hop 12 (three encoder blocks, one of odd stride), two decoder blocks of even stride with the same
+    # product (odd transposed-conv strides would shorten the output below frames * prod(decoder_rates)),
+    # 4 codebooks of 13 x 5
+    "alt": dict(config=dict(encoder_dim=3, encoder_rates=[2, 3, 2], decoder_dim=20, decoder_rates=[2, 6],
                             n_codebooks=4, codebook_size=13, codebook_dim=5, sample_rate=6000),
                 batch=2, n_samples=997, n_partial=3),
 }

@@ -20,7 +20,7 @@ SIZES = {
     "default": dict(fad=dict(main=(40, 37), fullrank=(160, 150), retry=(200, 190), identical=40),
                     retry_const=(3, 70), classes=527, kl=dict(main=24, peaked=8), pairing=(10, 2)),
     "alt": dict(fad=dict(main=(30, 28), fullrank=(170, 140), retry=(210, 180), identical=30),
-                retry_const=(4, 60), classes=311, kl=dict(main=17, peaked=6), pairing=(12, 3)),
+                retry_const=(5, 66), classes=311, kl=dict(main=17, peaked=6), pairing=(12, 3)),
 }
 FAD_TOL = "rtol 1e-6, atol 1e-4"
 KL_FLOOR = {"main": (1e-5, 1e-4, 1e-5), "peaked": (1e-4, 1e-3, 1e-5), "pairing": (1e-5, 1e-4, 1e-5)}
