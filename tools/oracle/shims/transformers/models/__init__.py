@@ -1,0 +1,1 @@
+"""Package marker; the reference models/ folder is not searched (only models/bart)."""
