@@ -67,16 +67,16 @@ public final class AutodiffBench {
 
         // ---- tape
         Tensor xt = Tensor.constant(x);
-        double[] tf = time(iterations, () -> layer.forward(Ops.inference(), xt, null));
+        double[] tf = time(iterations, () -> layer.forward(Ops.inference(), xt));
         Map<String, INDArray> tapeGrads = new LinkedHashMap<>();
         double[] tt = time(iterations, () -> {
             Tape tape = new Tape();
             Ops ops = Ops.recording(tape);
-            Tensor loss = ops.sum(ops.mul(layer.forward(ops, xt, null), ops.constant(r)));
+            Tensor loss = ops.sum(ops.mul(layer.forward(ops, xt), ops.constant(r)));
             var g = tape.backward(loss);
             params.forEach((k, v) -> tapeGrads.put(k, g.get(v)));
         });
-        INDArray tapeOut = layer.forward(Ops.inference(), xt, null).value();
+        INDArray tapeOut = layer.forward(Ops.inference(), xt).value();
 
         // ---- SameDiff, same weights
         SameDiff sd = SameDiff.create();

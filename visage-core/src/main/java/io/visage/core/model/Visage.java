@@ -278,6 +278,29 @@ public final class Visage implements Module {
         return new Output(enc, dec, logits(ops, dec.get(dec.size() - 1)));
     }
 
+    /**
+     * The training loss (conditions already chosen, see {@code io.visage.core.train.GuidanceDropout}):
+     * encoder, decoder, then the summed per-codebook loss computed by the fused heads without
+     * materialising any logits. Equal to {@link #loss} of {@link #forward} (tests prove it).
+     *
+     * @param labels   [B, L + 1, K]
+     * @param divisors per-codebook denominators for micro-batches of a larger batch ({@link
+     *                 CodebookLoss#liveCounts} of the whole batch), or null
+     */
+    public CodebookLoss trainingLoss(
+            Ops ops,
+            Tensor clip,
+            Tensor energy,
+            Tensor direction,
+            TokenGrid decoderInputs,
+            TokenGrid labels,
+            double[] divisors) {
+        List<Tensor> enc = encoder().forward(ops, clip, energy, direction);
+        List<Tensor> dec = decoder().forward(ops, decoderInputs, enc.get(enc.size() - 1));
+        return CodebookLoss.fused(
+                ops, dec.get(dec.size() - 1), dacHeads.items(), labels, VisageConfig.IGNORE_INDEX, divisors);
+    }
+
     /** The summed per-codebook loss of {@link #forward}'s logits against labels [B, L + 1, K]. */
     public CodebookLoss loss(Ops ops, Output out, TokenGrid labels) {
         return CodebookLoss.compute(ops, out.logits(), labels, VisageConfig.IGNORE_INDEX);

@@ -2,7 +2,6 @@ package io.visage.core.model;
 
 import io.visage.core.pattern.TokenGrid;
 import io.visage.nn.ShapeMismatchException;
-import io.visage.nn.attention.AttentionMasks;
 import io.visage.nn.autodiff.Ops;
 import io.visage.nn.autodiff.Tensor;
 import io.visage.nn.layers.Embedding;
@@ -82,17 +81,12 @@ public final class VisageDecoder implements Module {
         }
         long b = ids.batch();
         long l = ids.rows();
-        long[] all = ids.values();
-        Tensor sum = null;
-        for (int j = 0; j < k; j++) {
-            long[] col = new long[(int) (b * l)];
-            for (int i = 0; i < col.length; i++) {
-                col[i] = all[i * k + j];
-            }
-            Tensor e = embedDac.get(j).forward(ops, col, b, l);
-            sum = sum == null ? e : ops.add(sum, e);
+        List<Tensor> tables = new ArrayList<>(k);
+        for (Embedding e : embedDac.items()) {
+            tables.add(e.weight());
         }
-        return sum;
+        return ops.embeddingSum(
+                tables, ids.values(), Math.toIntExact(b * l), new long[] {b, l, cfg.dModel()}, cfg.dacPadTokenId());
     }
 
     /**
@@ -118,11 +112,10 @@ public final class VisageDecoder implements Module {
         Tensor x = ids.rows() == 0 ? start : ops.concat(1, start, embedCodes(ops, ids));
         x = ops.add(x, ops.narrow(embedPositions.weight(), 0, VisageConfig.DECODER_POSITION_OFFSET, rows));
         Tensor h = ops.dropout(layernormEmbedding.forward(ops, x), cfg.dropout());
-        Tensor mask = ops.constant(AttentionMasks.causal((int) rows, 0, h.dataType()));
         List<Tensor> states = new ArrayList<>();
         states.add(h);
         for (BartDecoderLayer layer : layers.items()) {
-            h = layer.forward(ops, h, encoder, mask);
+            h = layer.forward(ops, h, encoder);
             states.add(h);
         }
         return states;

@@ -1,5 +1,6 @@
 package io.visage.core.model;
 
+import io.visage.nn.Checks;
 import io.visage.nn.ShapeMismatchException;
 import io.visage.nn.autodiff.Ops;
 import io.visage.nn.autodiff.Tensor;
@@ -124,7 +125,7 @@ public final class VisageEncoder implements Module {
                 throw new IllegalArgumentException(
                         "this (mono) encoder has no energy_map_projection; pass energy = null");
             }
-            requireShape("energy map", energy, b, f, VisageConfig.ENERGY_MAP_SIZE);
+            Checks.shape("model.encoder", "energy map", energy.shape(), b, f, VisageConfig.ENERGY_MAP_SIZE);
             x = ops.add(x, energyMapProjection.forward(ops, energy));
         }
         x = ops.add(x, ops.narrow(embedPositions.weight(), 0, 0, f));
@@ -133,7 +134,7 @@ public final class VisageEncoder implements Module {
                 throw new IllegalArgumentException(
                         "this (mono) encoder has no direction_embedding; pass direction = null");
             }
-            requireShape("direction", direction, b, VisageConfig.DIRECTION_SIZE);
+            Checks.shape("model.encoder", "direction", direction.shape(), b, VisageConfig.DIRECTION_SIZE);
             x = ops.add(x, ops.reshape(directionEmbedding.forward(ops, direction), b, 1, d));
         }
         Tensor zeros = ops.constant(Nd4j.zeros(x.dataType(), b, 1, d));
@@ -143,17 +144,10 @@ public final class VisageEncoder implements Module {
         List<Tensor> states = new ArrayList<>();
         states.add(h);
         for (BartEncoderLayer layer : layers.items()) {
-            h = layer.forward(ops, h, null);
+            h = layer.forward(ops, h);
             states.add(h);
         }
         return states;
-    }
-
-    static void requireShape(String what, Tensor t, long... shape) {
-        if (!Arrays.equals(t.shape(), shape)) {
-            throw new ShapeMismatchException(
-                    what + " must have shape " + Arrays.toString(shape) + " but has " + Arrays.toString(t.shape()));
-        }
     }
 
     public List<BartEncoderLayer> layers() {

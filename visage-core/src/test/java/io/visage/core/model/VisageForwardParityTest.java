@@ -2,7 +2,9 @@ package io.visage.core.model;
 
 import io.visage.core.pattern.CodePattern;
 import io.visage.core.pattern.TokenGrid;
+import io.visage.nn.autodiff.Gradients;
 import io.visage.nn.autodiff.Ops;
+import io.visage.nn.autodiff.Tape;
 import io.visage.nn.autodiff.Tensor;
 import io.visage.nn.io.TensorFiles;
 import io.visage.nn.io.TensorSource;
@@ -128,6 +130,72 @@ class VisageForwardParityTest {
                 Nd4j.scalar(DataType.FLOAT, (float) loss.value()),
                 tol.rtol("forward.loss"),
                 tol.atol("forward.loss"));
+    }
+
+    @Test
+    void fusedTrainingLoss_perHeadAndTotal_matchReference_andTheGeneralPathsGradients() {
+        TokenGrid labels = TokenGrid.of(io.load("forward.labels"));
+        CodebookLoss fused = model.trainingLoss(
+                OPS,
+                in("forward.clip_features"),
+                in("forward.energy_map"),
+                in("forward.direction"),
+                TokenGrid.of(io.load("forward.decoder_input_ids")),
+                labels,
+                null);
+        INDArray expectedPer = io.load("forward.codebook_loss");
+        TensorAssert.assertClose(
+                "fused codebook_loss",
+                expectedPer,
+                Nd4j.createFromArray(fused.perHead()).castTo(expectedPer.dataType()),
+                tol.rtol("forward.codebook_loss"),
+                tol.atol("forward.codebook_loss"));
+        TensorAssert.assertClose(
+                "fused loss",
+                io.load("forward.loss"),
+                Nd4j.scalar(DataType.FLOAT, (float) fused.value()),
+                tol.rtol("forward.loss"),
+                tol.atol("forward.loss"));
+
+        Tape general = new Tape();
+        Ops g = Ops.recording(general);
+        Gradients expected =
+                general.backward(model.loss(g, forwardWith(g), labels).total());
+        Tape lean = new Tape();
+        Ops l = Ops.recording(lean);
+        Gradients actual = lean.backward(model.trainingLoss(
+                        l,
+                        in("forward.clip_features"),
+                        in("forward.energy_map"),
+                        in("forward.direction"),
+                        TokenGrid.of(io.load("forward.decoder_input_ids")),
+                        labels,
+                        null)
+                .total());
+        int compared = 0;
+        for (var e : model.stateDict().entrySet()) {
+            INDArray want = expected.get(e.getValue());
+            INDArray got = actual.get(e.getValue());
+            assertEquals(want == null, got == null, "gradient presence of " + e.getKey());
+            if (want != null) {
+                TensorAssert.assertClose("d loss / d " + e.getKey(), want, got, 1e-3, 1e-6);
+                compared++;
+            }
+        }
+        // every parameter but the unused embed_spatial and the null embeddings (all conditions are given)
+        long unused = model.stateDict().keySet().stream()
+                .filter(k -> k.contains("embed_spatial") || k.endsWith("null_embedding"))
+                .count();
+        assertEquals(model.stateDict().size() - unused, compared);
+    }
+
+    private static Visage.Output forwardWith(Ops ops) {
+        return model.forward(
+                ops,
+                in("forward.clip_features"),
+                in("forward.energy_map"),
+                in("forward.direction"),
+                TokenGrid.of(io.load("forward.decoder_input_ids")));
     }
 
     @Test

@@ -48,20 +48,37 @@ public final class MultiHeadAttention implements Module {
     }
 
     /**
-     * Full-sequence attention.
+     * Full-sequence attention: the fused {@link Ops#attention} kernel, or, when attention dropout is
+     * set, the same math composed of matmul/softmax/dropout ({@link AttentionMath#attend}).
      *
-     * @param x    queries [B, T, D]
-     * @param kv   key/value source [B, S, D], or null for self-attention (S = T)
-     * @param mask additive [T, S] or null
+     * @param x      queries [B, T, D]
+     * @param kv     key/value source [B, S, D], or null for self-attention (S = T)
+     * @param causal mask keys after each query (self-attention only)
      * @return [B, T, D]
      */
-    public Tensor forward(Ops ops, Tensor x, Tensor kv, Tensor mask) {
+    public Tensor forward(Ops ops, Tensor x, Tensor kv, boolean causal) {
         Tensor src = kv == null ? x : kv;
-        Tensor q = AttentionMath.splitHeads(ops, ops.scale(qProj.forward(ops, x), scaling), heads);
-        Tensor k = AttentionMath.splitHeads(ops, kProj.forward(ops, src), heads);
-        Tensor v = AttentionMath.splitHeads(ops, vProj.forward(ops, src), heads);
-        Tensor ctx = AttentionMath.attend(ops, q, k, v, mask, dropout);
-        return outProj.forward(ops, AttentionMath.mergeHeads(ops, ctx));
+        if (causal && kv != null) {
+            throw new IllegalArgumentException("a causal mask applies to self-attention only");
+        }
+        Tensor q = qProj.forward(ops, x);
+        Tensor k = kProj.forward(ops, src);
+        Tensor v = vProj.forward(ops, src);
+        Tensor ctx;
+        if (dropout == 0.0) {
+            ctx = ops.attention(q, k, v, heads, scaling, causal);
+        } else {
+            Tensor mask = causal ? ops.constant(AttentionMasks.causal((int) x.size(1), 0, x.dataType())) : null;
+            Tensor o = AttentionMath.attend(
+                    ops,
+                    AttentionMath.splitHeads(ops, ops.scale(q, scaling), heads),
+                    AttentionMath.splitHeads(ops, k, heads),
+                    AttentionMath.splitHeads(ops, v, heads),
+                    mask,
+                    dropout);
+            ctx = AttentionMath.mergeHeads(ops, o);
+        }
+        return outProj.forward(ops, ctx);
     }
 
     /**

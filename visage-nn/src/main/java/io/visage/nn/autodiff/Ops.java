@@ -2,6 +2,7 @@ package io.visage.nn.autodiff;
 
 import io.visage.nn.ShapeMismatchException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.custom.SoftMax;
@@ -60,7 +61,42 @@ public final class Ops {
 
     // ------------------------------------------------------------------ plumbing
 
-    private Tensor result(INDArray out, Tensor[] inputs, Tensor.Backward backward) {
+    /** A backward that returns dLoss/dInput per input (null where not needed); the simple ops use it. */
+    @FunctionalInterface
+    interface ArrayBackward {
+        INDArray[] apply(INDArray gradOutput);
+    }
+
+    private Tensor result(INDArray out, Tensor[] inputs, ArrayBackward backward) {
+        return record(out, inputs, NO_SAVED, (g, sink) -> {
+            INDArray[] in = backward.apply(g);
+            for (int k = 0; k < inputs.length; k++) {
+                if (in[k] == null || inputs[k] == null || !sink.wants(inputs[k])) {
+                    continue;
+                }
+                // fresh arrays are handed over; the output gradient itself, views of it and arrays
+                // returned for two inputs are copied by the sink
+                boolean shared = in[k] == g || in[k].isView();
+                for (int j = 0; j < inputs.length && !shared; j++) {
+                    shared = j != k && in[j] == in[k];
+                }
+                if (shared) {
+                    sink.add(inputs[k], in[k]);
+                } else {
+                    sink.addOwned(inputs[k], in[k]);
+                }
+            }
+        });
+    }
+
+    private static final INDArray[] NO_SAVED = new INDArray[0];
+
+    /**
+     * Records a fused op: {@code out} computed from {@code inputs}, {@code saved} the arrays it made
+     * for its backward (freed by a releasing backward once the node ran; never arrays it does not own).
+     * Returns a constant when nothing is recorded.
+     */
+    Tensor record(INDArray out, Tensor[] inputs, INDArray[] saved, Tensor.Backward backward) {
         if (tape == null) {
             return new Tensor(out, false, null);
         }
@@ -74,7 +110,7 @@ public final class Ops {
         if (!any) {
             return new Tensor(out, false, null);
         }
-        Tensor t = new Tensor(out, true, new Tensor.Node(inputs, backward));
+        Tensor t = new Tensor(out, true, new Tensor.Node(inputs, backward, saved));
         tape.record(t);
         return t;
     }
@@ -331,23 +367,130 @@ public final class Ops {
         }
         long[] xs = x.shape();
         long n = x.value().length() / in;
-        INDArray x2 = x.value().reshape('c', n, in);
-        // gemm with the transpose flag: mmul(w.transpose()) would copy W on every call
-        INDArray y = Nd4j.gemm(x2, w.value(), false, true);
-        if (b != null) {
-            y.addiRowVector(b.value());
-        }
+        INDArray x2 = Arrays2.rows(x.value(), n, in);
         long[] ys = xs.clone();
         ys[ys.length - 1] = outF;
-        INDArray out = y.reshape('c', ys);
-        return result(out, new Tensor[] {x, w, b}, g -> {
-            INDArray g2 = g.reshape('c', n, outF);
-            INDArray gx =
-                    x.requiresGrad() ? Nd4j.gemm(g2, w.value(), false, false).reshape('c', xs) : null;
-            INDArray gw = w.requiresGrad() ? Nd4j.gemm(g2, x2, true, false) : null;
-            INDArray gb = b != null && b.requiresGrad() ? columnSum(g2) : null;
-            return new INDArray[] {gx, gw, gb};
+        INDArray out = Arrays2.fresh(x.value(), ys);
+        INDArray out2 = out.reshape('c', n, outF);
+        // gemm with the transpose flag: mmul(w.transpose()) would copy W on every call
+        Nd4j.gemm(x2, w.value(), out2, false, true, 1.0, 0.0);
+        if (b != null) {
+            out2.addiRowVector(b.value());
+        }
+        INDArray[] saved = Arrays2.isCopyOf(x2, x.value()) ? new INDArray[] {x2} : NO_SAVED;
+        return record(out, new Tensor[] {x, w, b}, saved, (g, sink) -> {
+            INDArray g2 = Arrays2.rows(g, n, outF);
+            if (sink.wants(w)) {
+                Nd4j.gemm(g2, x2, sink.accumulator(w), true, false, 1.0, 1.0);
+            }
+            if (b != null && sink.wants(b)) {
+                Arrays2.addColumnSums(sink.accumulator(b), g2, 1.0);
+            }
+            if (sink.wants(x)) {
+                INDArray gx = Arrays2.fresh(g, xs);
+                Nd4j.gemm(g2, w.value(), gx.reshape('c', n, in), false, false, 1.0, 0.0);
+                sink.addOwned(x, gx);
+            }
         });
+    }
+
+    // ------------------------------------------------------------------ fused blocks
+
+    /**
+     * Scaled-dot-product attention over all heads, fused: {@code softmax((q·scale)·kᵀ + mask)·v} on
+     * merged-head layouts, nothing of size T×S kept for backward (it is recomputed). Attention
+     * dropout is not part of it (callers with attention dropout compose {@link #matmul}/{@link
+     * #softmax}/{@link #dropout} instead).
+     *
+     * @param q      [B, T, H·Dh] (unscaled projections)
+     * @param k      [B, S, H·Dh]
+     * @param v      [B, S, H·Dh]
+     * @param causal add the reference's causal mask (float32-min above the diagonal; T = S)
+     * @return [B, T, H·Dh]
+     */
+    public Tensor attention(Tensor q, Tensor k, Tensor v, int heads, double scale, boolean causal) {
+        return AttentionOp.apply(this, q, k, v, heads, scale, causal);
+    }
+
+    /**
+     * {@code LayerNorm(x + dropout(delta))}, the end of a post-LN residual block, fused: keeps only the
+     * normalised sum and the per-row inverse deviation; the dropout mask is drawn here (training ops)
+     * and rebuilt from its seed in backward.
+     *
+     * @param x [..., D]; @param delta [..., D]; @param gamma [D] or null; @param beta [D] or null
+     */
+    public Tensor residualNorm(Tensor x, Tensor delta, double dropout, Tensor gamma, Tensor beta, double eps) {
+        return ResidualNormOp.apply(this, x, delta, dropout, maskSeed(dropout), gamma, beta, eps);
+    }
+
+    /**
+     * The feed-forward branch {@code fc2(dropout(act(fc1(x))))}, fused: keeps the pre-activation only
+     * and recomputes the activation in backward.
+     *
+     * @param x [..., in]; @param w1 [F, in]; @param b1 [F] or null; @param w2 [out, F]; @param b2 [out] or null
+     * @param activationDropout dropout after the activation (training ops only)
+     * @return [..., out]
+     */
+    public Tensor feedForward(
+            Tensor x, Tensor w1, Tensor b1, Pointwise activation, double activationDropout, Tensor w2, Tensor b2) {
+        return FeedForwardOp.apply(this, x, w1, b1, activation, activationDropout, maskSeed(activationDropout), w2, b2);
+    }
+
+    /**
+     * {@code Σ_j table_j[ids[p, j]]} for every position p, accumulated in table order, as one op.
+     *
+     * @param tables     K tables [V_j, D]
+     * @param ids        [P, K] row-major
+     * @param outShape   [..., D] with P·D elements
+     * @param paddingIdx id whose table row receives no gradient, or -1
+     */
+    public Tensor embeddingSum(List<Tensor> tables, long[] ids, int positions, long[] outShape, long paddingIdx) {
+        return EmbeddingSumOp.apply(this, tables, ids, positions, outShape, paddingIdx);
+    }
+
+    /**
+     * The result of {@link #crossEntropyHeads}: the summed loss (a scalar carrying gradients when the
+     * ops record them; null when no head had a live row), each head's value (0 when skipped) and
+     * which heads entered the sum.
+     */
+    public record HeadsLoss(Tensor total, double[] perHead, boolean[] counted) {}
+
+    /**
+     * Σ over heads of the mean cross-entropy of {@code hidden·W_jᵀ + b_j} over the rows whose label
+     * is not {@code ignoreIndex} (heads without such rows are skipped, as the reference skips NaN
+     * losses), fused: logits only for live rows, never kept.
+     *
+     * @param hidden   [..., D], N rows
+     * @param weights  K heads [V, D]
+     * @param biases   K biases [V] (entries may be null)
+     * @param labels   K columns of N labels
+     * @param divisors per-head denominators instead of the live-row counts (for gradient accumulation
+     *                 over micro-batches: the whole batch's counts), or null
+     */
+    public HeadsLoss crossEntropyHeads(
+            Tensor hidden,
+            List<Tensor> weights,
+            List<Tensor> biases,
+            long[][] labels,
+            long ignoreIndex,
+            double[] divisors) {
+        HeadsLoss l = CrossEntropyHeadsOp.apply(this, hidden, weights, biases, labels, ignoreIndex, divisors);
+        boolean any = false;
+        for (boolean c : l.counted()) {
+            any |= c;
+        }
+        return any ? l : new HeadsLoss(null, l.perHead(), l.counted());
+    }
+
+    /** A fresh mask seed from the training RNG, or null when no mask is drawn. */
+    private Long maskSeed(double p) {
+        if (dropoutRng == null || p <= 0.0) {
+            return null;
+        }
+        if (p >= 1.0) {
+            throw new IllegalArgumentException("dropout probability must be < 1, got " + p);
+        }
+        return dropoutRng.nextLong();
     }
 
     // ------------------------------------------------------------------ normalisation, softmax
@@ -358,36 +501,7 @@ public final class Ops {
      * @param x [..., D]; @param gamma [D]; @param beta [D] (either may be null: no affine term)
      */
     public Tensor layerNorm(Tensor x, Tensor gamma, Tensor beta, double eps) {
-        long d = x.size(-1);
-        long n = x.value().length() / d;
-        long[] xs = x.shape();
-        INDArray x2 = x.value().reshape('c', n, d);
-        INDArray mean = x2.mean(true, 1);
-        INDArray xc = x2.sub(mean);
-        INDArray var = xc.mul(xc).mean(true, 1);
-        INDArray rstd = Transforms.pow(var.addi(eps), -0.5, false);
-        INDArray xhat = xc.muli(rstd);
-        INDArray y = xhat.dup();
-        if (gamma != null) {
-            y.muliRowVector(gamma.value());
-        }
-        if (beta != null) {
-            y.addiRowVector(beta.value());
-        }
-        INDArray out = y.reshape('c', xs);
-        return result(out, new Tensor[] {x, gamma, beta}, g -> {
-            INDArray g2 = g.reshape('c', n, d);
-            INDArray gx = null;
-            if (x.requiresGrad()) {
-                INDArray dxhat = gamma == null ? g2.dup() : g2.mulRowVector(gamma.value());
-                INDArray m1 = dxhat.mean(true, 1);
-                INDArray m2 = dxhat.mul(xhat).mean(true, 1);
-                gx = dxhat.subi(m1).subi(xhat.mul(m2)).muli(rstd).reshape('c', xs);
-            }
-            INDArray gg = gamma != null && gamma.requiresGrad() ? columnSum(g2.mul(xhat)) : null;
-            INDArray gb = beta != null && beta.requiresGrad() ? columnSum(g2) : null;
-            return new INDArray[] {gx, gg, gb};
-        });
+        return ResidualNormOp.apply(this, x, null, 0.0, null, gamma, beta, eps);
     }
 
     /** Softmax over the last axis. */
@@ -545,20 +659,17 @@ public final class Ops {
      * {@link #training}.
      */
     public Tensor dropout(Tensor x, double p) {
-        if (dropoutRng == null || p <= 0.0) {
+        Long seed = maskSeed(p);
+        if (seed == null) {
             return x;
         }
-        if (p >= 1.0) {
-            throw new IllegalArgumentException("dropout probability must be < 1, got " + p);
-        }
-        long n = x.value().length();
-        double keepScale = 1.0 / (1.0 - p);
-        double[] m = new double[Math.toIntExact(n)];
-        for (int i = 0; i < m.length; i++) {
-            m[i] = dropoutRng.nextDouble() < p ? 0.0 : keepScale;
-        }
-        INDArray mask = Nd4j.create(m, x.shape(), 'c').castTo(x.dataType());
-        return result(x.value().mul(mask), new Tensor[] {x}, g -> new INDArray[] {g.mul(mask)});
+        INDArray mask = DropoutMask.of(seed, p, x.dataType(), x.shape());
+        INDArray out = x.value().mul(mask);
+        mask.close();
+        return record(out, new Tensor[] {x}, NO_SAVED, (g, sink) -> {
+            INDArray m = DropoutMask.of(seed, p, g.dataType(), g.shape());
+            sink.addOwned(x, m.muli(g));
+        });
     }
 
     /**

@@ -72,12 +72,18 @@ public final class Tensor {
         return "Tensor" + Arrays.toString(shape()) + (requiresGrad ? " (grad)" : "");
     }
 
-    /** How a recorded tensor was made: its inputs and the vector-Jacobian product. */
-    record Node(Tensor[] inputs, Backward backward) {}
+    /**
+     * How a recorded tensor was made: its inputs, the vector-Jacobian product, and the arrays the
+     * op saved for its backward (freed by a releasing backward once the node has run).
+     */
+    record Node(Tensor[] inputs, Backward backward, INDArray[] saved) {}
 
-    /** Given dLoss/dOutput, returns dLoss/dInput for each input (null where not needed). */
+    /**
+     * Given dLoss/dOutput, adds dLoss/dInput of each input that needs it to {@code sink}. The sink
+     * takes ownership of nothing it is handed unless told so ({@link GradientSink#addOwned}).
+     */
     @FunctionalInterface
     interface Backward {
-        INDArray[] apply(INDArray gradOutput);
+        void apply(INDArray gradOutput, GradientSink sink);
     }
 }

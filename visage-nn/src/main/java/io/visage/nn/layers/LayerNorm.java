@@ -35,6 +35,15 @@ public final class LayerNorm implements Module {
         return ops.layerNorm(x, weight, bias, eps);
     }
 
+    /**
+     * {@code LN(x + dropout(delta))}: the end of a post-LN residual block, as one fused op.
+     *
+     * @param x [..., dim] the residual; @param delta [..., dim] the block's output
+     */
+    public Tensor residual(Ops ops, Tensor x, Tensor delta, double dropout) {
+        return ops.residualNorm(x, delta, dropout, weight, bias, eps);
+    }
+
     public Tensor weight() {
         return weight;
     }

@@ -13,7 +13,7 @@ import java.util.Map;
 
 /**
  * Post-LN BART decoder layer: causal self-attention, cross-attention over the encoder states,
- * feed-forward; each block {@code h = LN(h + drop(block(h)))}. Children in registration order:
+ * feed-forward; each block {@code h = LN(h + drop(block(h)))} (one fused {@link Ops#residualNorm}). Children in registration order:
  * {@code self_attn, self_attn_layer_norm, encoder_attn, encoder_attn_layer_norm, fc1, fc2,
  * final_layer_norm}.
  */
@@ -61,19 +61,16 @@ public final class BartDecoderLayer implements Module {
     }
 
     /**
-     * Full (teacher-forced) pass.
+     * Full (teacher-forced) pass with causal self-attention.
      *
-     * @param h        [B, T, D]
-     * @param encoder  encoder states [B, S, D]
-     * @param selfMask additive causal mask [T, T] (see {@code AttentionMasks.causal})
+     * @param h       [B, T, D]
+     * @param encoder encoder states [B, S, D]
      * @return [B, T, D]
      */
-    public Tensor forward(Ops ops, Tensor h, Tensor encoder, Tensor selfMask) {
-        h = selfAttnLayerNorm.forward(
-                ops, ops.add(h, ops.dropout(selfAttn.forward(ops, h, null, selfMask), cfg.dropout())));
-        h = encoderAttnLayerNorm.forward(
-                ops, ops.add(h, ops.dropout(encoderAttn.forward(ops, h, encoder, null), cfg.dropout())));
-        return finalLayerNorm.forward(ops, ops.add(h, FeedForward.apply(ops, cfg, fc1, fc2, h)));
+    public Tensor forward(Ops ops, Tensor h, Tensor encoder) {
+        h = selfAttnLayerNorm.residual(ops, h, selfAttn.forward(ops, h, null, true), cfg.dropout());
+        h = encoderAttnLayerNorm.residual(ops, h, encoderAttn.forward(ops, h, encoder, false), cfg.dropout());
+        return finalLayerNorm.residual(ops, h, FeedForward.apply(ops, cfg, fc1, fc2, h), cfg.dropout());
     }
 
     /**
@@ -83,11 +80,9 @@ public final class BartDecoderLayer implements Module {
      * @return [B, t, D]
      */
     public Tensor forwardCached(Ops ops, Tensor h, Tensor encoder, KvCache.Layer cache) {
-        h = selfAttnLayerNorm.forward(
-                ops, ops.add(h, ops.dropout(selfAttn.forwardCached(ops, h, cache), cfg.dropout())));
-        h = encoderAttnLayerNorm.forward(
-                ops, ops.add(h, ops.dropout(encoderAttn.forwardCross(ops, h, encoder, cache), cfg.dropout())));
-        return finalLayerNorm.forward(ops, ops.add(h, FeedForward.apply(ops, cfg, fc1, fc2, h)));
+        h = selfAttnLayerNorm.residual(ops, h, selfAttn.forwardCached(ops, h, cache), cfg.dropout());
+        h = encoderAttnLayerNorm.residual(ops, h, encoderAttn.forwardCross(ops, h, encoder, cache), cfg.dropout());
+        return finalLayerNorm.residual(ops, h, FeedForward.apply(ops, cfg, fc1, fc2, h), cfg.dropout());
     }
 
     public LayerConfig config() {

@@ -49,11 +49,10 @@ public final class BartEncoderLayer implements Module {
                 LayerNorm.create(p, Params.join(path, "final_layer_norm"), c.dModel(), c.layerNormEps()));
     }
 
-    /** @param h [B, S, D], @param mask additive [S, S] or null @return [B, S, D] */
-    public Tensor forward(Ops ops, Tensor h, Tensor mask) {
-        Tensor a = ops.dropout(selfAttn.forward(ops, h, null, mask), cfg.dropout());
-        h = selfAttnLayerNorm.forward(ops, ops.add(h, a));
-        return finalLayerNorm.forward(ops, ops.add(h, FeedForward.apply(ops, cfg, fc1, fc2, h)));
+    /** @param h [B, S, D] @return [B, S, D] */
+    public Tensor forward(Ops ops, Tensor h) {
+        h = selfAttnLayerNorm.residual(ops, h, selfAttn.forward(ops, h, null, false), cfg.dropout());
+        return finalLayerNorm.residual(ops, h, FeedForward.apply(ops, cfg, fc1, fc2, h), cfg.dropout());
     }
 
     public LayerConfig config() {

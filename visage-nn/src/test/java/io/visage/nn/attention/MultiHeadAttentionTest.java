@@ -87,8 +87,7 @@ class MultiHeadAttentionTest {
         Random rng = new Random(2);
         INDArray x = randn(rng, 2, 5, 12);
         INDArray kv = randn(rng, 2, 7, 12);
-        Tensor self =
-                a.forward(OPS, Tensor.constant(x), null, Tensor.constant(AttentionMasks.causal(5, 0, DataType.DOUBLE)));
+        Tensor self = a.forward(OPS, Tensor.constant(x), null, true);
         TensorAssert.assertClose(
                 "causal self-attention",
                 self.shape(),
@@ -96,7 +95,7 @@ class MultiHeadAttentionTest {
                 self.value().dup('c').data().asDouble(),
                 1e-10,
                 1e-12);
-        Tensor cross = a.forward(OPS, Tensor.constant(x), Tensor.constant(kv), null);
+        Tensor cross = a.forward(OPS, Tensor.constant(x), Tensor.constant(kv), false);
         TensorAssert.assertClose(
                 "cross-attention",
                 cross.shape(),
@@ -127,9 +126,8 @@ class MultiHeadAttentionTest {
         Tensor enc = Tensor.constant(randn(rng, b, 6, 16).castTo(DataType.FLOAT));
         // full pass
         Tensor h = Tensor.constant(x);
-        Tensor mask = Tensor.constant(AttentionMasks.causal(t, 0, DataType.FLOAT));
         for (BartDecoderLayer l : layers) {
-            h = l.forward(OPS, h, enc, mask);
+            h = l.forward(OPS, h, enc);
         }
         // incremental: 1 position, then a block of 3, then single steps
         KvCache cache = KvCache.allocate(2, b, 4, t, 4, DataType.FLOAT);
@@ -187,7 +185,7 @@ class MultiHeadAttentionTest {
         Tensor x = Tensor.constant(randn(rng, 2, 5, 8));
         TensorAssert.assertClose(
                 "packed vs plain",
-                plain.forward(OPS, x, null, null).value(),
+                plain.forward(OPS, x, null, false).value(),
                 packed.forward(OPS, x, null).value(),
                 1e-12,
                 1e-12);
