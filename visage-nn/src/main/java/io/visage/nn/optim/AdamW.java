@@ -1,9 +1,13 @@
 package io.visage.nn.optim;
 
 import io.visage.nn.autodiff.Gradients;
+import io.visage.nn.autodiff.ParameterGradients;
 import io.visage.nn.autodiff.Tensor;
+import io.visage.nn.kernel.AdamWKernel;
+import io.visage.nn.kernel.Parallelism;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
@@ -61,33 +65,79 @@ public final class AdamW {
     }
 
     /**
-     * Applies one update. Parameters without a gradient are skipped entirely (as torch does for
-     * {@code p.grad is None}): no decay, no moment update.
+     * Applies one update from allocated gradients (the reference path: whole-array ND4J ops).
+     * Parameters without a gradient are skipped entirely (as torch does for {@code p.grad is None}):
+     * no decay, no moment update.
      *
      * @return the learning rate used
      */
     public double step(Gradients grads) {
-        step++;
-        double lr = schedule.lr(step);
+        double lr = advance();
+        for (Map.Entry<String, Tensor> e : params.entrySet()) {
+            INDArray g = grads.get(e.getValue());
+            if (g != null) {
+                updateReference(e.getKey(), e.getValue().value(), g, 1.0, lr);
+            }
+        }
+        return lr;
+    }
+
+    /**
+     * Applies one update from preallocated gradients scaled by {@code gradScale} (the clip
+     * coefficient: clipping folded into the update, no separate pass), each float32 parameter in
+     * one fused pass ({@link AdamWKernel}) over its threads. Parameters that received no gradient
+     * are skipped, as above.
+     *
+     * @return the learning rate used
+     */
+    public double step(ParameterGradients grads, double gradScale, Parallelism par) {
+        double lr = advance();
         double bc1 = 1 - Math.pow(beta1, step);
         double bc2 = 1 - Math.pow(beta2, step);
         for (Map.Entry<String, Tensor> e : params.entrySet()) {
-            INDArray g = grads.get(e.getValue());
-            if (g == null) {
+            Tensor p = e.getValue();
+            INDArray g = grads.get(p);
+            if (g == null || !grads.received(p)) {
                 continue;
             }
-            INDArray p = e.getValue().value();
-            if (weightDecay != 0 && noDecay.decays(e.getKey())) {
-                p.muli(1 - lr * weightDecay);
+            INDArray pv = p.value();
+            if (pv.dataType() != DataType.FLOAT || !g.dataType().equals(DataType.FLOAT)) {
+                updateReference(e.getKey(), pv, g, gradScale, lr);
+                continue;
             }
-            INDArray m = expAvg.computeIfAbsent(e.getKey(), k -> p.ulike().assign(0));
-            INDArray v = expAvgSq.computeIfAbsent(e.getKey(), k -> p.ulike().assign(0));
-            m.muli(beta1).addi(g.mul(1 - beta1));
-            v.muli(beta2).addi(g.mul(g).muli(1 - beta2));
-            INDArray denom = Transforms.sqrt(v, true).divi(Math.sqrt(bc2)).addi(eps);
-            p.subi(m.div(denom).muli(lr / bc1));
+            INDArray m = expAvg.computeIfAbsent(e.getKey(), k -> pv.ulike().assign(0));
+            INDArray v = expAvgSq.computeIfAbsent(e.getKey(), k -> pv.ulike().assign(0));
+            double decay = weightDecay != 0 && noDecay.decays(e.getKey()) ? 1 - lr * weightDecay : 1.0;
+            AdamWKernel.update(
+                    new AdamWKernel.Step(gradScale, decay, beta1, beta2, lr / bc1, Math.sqrt(bc2), eps),
+                    pv,
+                    g,
+                    m,
+                    v,
+                    par);
         }
         return lr;
+    }
+
+    private double advance() {
+        step++;
+        return schedule.lr(step);
+    }
+
+    /** torch's update for one parameter with whole-array ops (any dtype). */
+    private void updateReference(String name, INDArray p, INDArray gIn, double gradScale, double lr) {
+        double bc1 = 1 - Math.pow(beta1, step);
+        double bc2 = 1 - Math.pow(beta2, step);
+        INDArray g = gradScale == 1.0 ? gIn : gIn.mul(gradScale);
+        if (weightDecay != 0 && noDecay.decays(name)) {
+            p.muli(1 - lr * weightDecay);
+        }
+        INDArray m = expAvg.computeIfAbsent(name, k -> p.ulike().assign(0));
+        INDArray v = expAvgSq.computeIfAbsent(name, k -> p.ulike().assign(0));
+        m.muli(beta1).addi(g.mul(1 - beta1));
+        v.muli(beta2).addi(g.mul(g).muli(1 - beta2));
+        INDArray denom = Transforms.sqrt(v, true).divi(Math.sqrt(bc2)).addi(eps);
+        p.subi(m.div(denom).muli(lr / bc1));
     }
 
     /** First moments by parameter name (live arrays, for checkpointing). */

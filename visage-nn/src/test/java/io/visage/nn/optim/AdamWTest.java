@@ -96,4 +96,66 @@ class AdamWTest {
         assertEquals(1e-4, s.lr(5), 0.0);
         assertEquals(1e-4, s.lr(1000), 0.0);
     }
+
+    @Test
+    void fusedStep_onPreallocatedGradients_equalsTheReferenceStep_withClippingFoldedIn() {
+        java.util.Random r = new java.util.Random(3);
+        Map<String, Tensor> a = new LinkedHashMap<>();
+        Map<String, Tensor> b = new LinkedHashMap<>();
+        // odd sizes: vector body and scalar tail; a "bias" that does not decay
+        for (String name : List.of("w.weight", "w.bias", "big.weight")) {
+            int n = name.startsWith("big") ? 70_001 : 37;
+            float[] v = new float[n];
+            for (int i = 0; i < n; i++) {
+                v[i] = (float) r.nextGaussian();
+            }
+            a.put(name, Tensor.parameter(Nd4j.createFromArray(v.clone())));
+            b.put(name, Tensor.parameter(Nd4j.createFromArray(v.clone())));
+        }
+        Tensor skipped = Tensor.parameter(Nd4j.createFromArray(1f, 2f, 3f));
+        a.put("skipped.weight", skipped);
+        AdamW ref = AdamW.withDefaults(b, LrSchedule.constant(1e-2), 0.1);
+        AdamW fused = AdamW.withDefaults(a, LrSchedule.constant(1e-2), 0.1);
+        io.visage.nn.autodiff.ParameterGradients grads = new io.visage.nn.autodiff.ParameterGradients(a);
+        try (io.visage.nn.kernel.Parallelism par = new io.visage.nn.kernel.Parallelism(2)) {
+            for (int step = 0; step < 3; step++) {
+                double scale = step == 1 ? 0.37 : 1.0;
+                Map<Tensor, INDArray> raw = new java.util.IdentityHashMap<>();
+                grads.zero();
+                for (String name : List.of("w.weight", "w.bias", "big.weight")) {
+                    INDArray g = Nd4j.rand(
+                                    org.nd4j.linalg.api.buffer.DataType.FLOAT,
+                                    a.get(name).shape())
+                            .subi(0.5);
+                    Tape t = new Tape();
+                    Ops ops = Ops.recording(t);
+                    // loss = Σ p·g: its gradient is g, accumulated into the buffers by the training backward
+                    t.backward(ops.sum(ops.mul(a.get(name), ops.constant(g))), grads);
+                    raw.put(b.get(name), g.mul(scale));
+                }
+                fused.step(grads, scale, par);
+                ref.step(new TestGradients(raw).get());
+            }
+        }
+        for (String name : List.of("w.weight", "w.bias", "big.weight")) {
+            io.visage.nn.testing.TensorAssert.assertClose(
+                    name, b.get(name).value(), a.get(name).value(), 1e-5, 1e-6);
+        }
+        assertEquals(1f, skipped.value().getFloat(0), "a parameter without gradient is not even decayed");
+        assertFalse(fused.expAvg().containsKey("skipped.weight"));
+    }
+
+    /** Builds {@link io.visage.nn.autodiff.Gradients} from arrays through the tape. */
+    private record TestGradients(Map<Tensor, INDArray> byTensor) {
+        io.visage.nn.autodiff.Gradients get() {
+            Tape t = new Tape();
+            Ops ops = Ops.recording(t);
+            Tensor total = null;
+            for (var e : byTensor.entrySet()) {
+                Tensor term = ops.sum(ops.mul(e.getKey(), ops.constant(e.getValue())));
+                total = total == null ? term : ops.add(total, term);
+            }
+            return t.backward(total);
+        }
+    }
 }
