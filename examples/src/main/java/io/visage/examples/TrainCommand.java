@@ -9,6 +9,7 @@ import io.visage.core.train.TrainConfig;
 import io.visage.core.train.Trainer;
 import io.visage.nn.io.TensorFiles;
 import io.visage.nn.io.TensorSource;
+import io.visage.nn.kernel.Parallelism;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -125,6 +126,13 @@ public final class TrainCommand implements Callable<Integer> {
             throw new IllegalArgumentException("output folder's parent " + parent + " does not exist");
         }
         TrainingData data = TrainingData.open(o.data(), "train");
+        try (Parallelism par = new Parallelism()) {
+            return run(o, err, onStep, data, par);
+        }
+    }
+
+    private static Result run(
+            Options o, PrintWriter err, Consumer<Trainer.StepResult> onStep, TrainingData data, Parallelism par) {
         Trainer trainer;
         if (o.resume()) {
             Path ckpt = Trainer.latestCheckpoint(o.out());
@@ -132,7 +140,7 @@ public final class TrainCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--resume: no checkpoint-<step> folder in " + o.out());
             }
             err.println("train: resuming from " + ckpt);
-            trainer = Trainer.resume(ckpt, o.train(), data);
+            trainer = Trainer.resume(ckpt, o.train(), data, par);
         } else {
             if (!Files.isRegularFile(o.config())) {
                 throw new IllegalArgumentException("model config " + o.config() + " does not exist");
@@ -154,7 +162,7 @@ public final class TrainCommand implements Callable<Integer> {
                         + o.train().seed() + ")");
                 model = Visage.random(cfg, ModelKind.AMBISONICS, o.train().seed(), DataType.FLOAT);
             }
-            trainer = Trainer.start(model, json, o.train(), data);
+            trainer = Trainer.start(model, json, o.train(), data, par);
         }
         try {
             Files.createDirectories(o.out());

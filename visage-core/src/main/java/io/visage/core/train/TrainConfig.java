@@ -14,6 +14,7 @@ public final class TrainConfig {
     private final double weightDecay;
     private final double maxGradNorm;
     private final int batchSize;
+    private final int accumulate;
     private final int seconds;
     private final double rotationProbability;
     private final long seed;
@@ -23,6 +24,7 @@ public final class TrainConfig {
         this.weightDecay = b.weightDecay;
         this.maxGradNorm = b.maxGradNorm;
         this.batchSize = b.batchSize;
+        this.accumulate = b.accumulate;
         this.seconds = b.seconds;
         this.rotationProbability = b.rotationProbability;
         this.seed = b.seed;
@@ -30,8 +32,9 @@ public final class TrainConfig {
             throw new ConfigException("learning rate and max grad norm must be > 0 and weight decay >= 0, got lr "
                     + learningRate + ", weight decay " + weightDecay + ", max grad norm " + maxGradNorm);
         }
-        if (batchSize < 1 || seconds < 1) {
-            throw new ConfigException("batch size and seconds must be >= 1, got " + batchSize + " and " + seconds);
+        if (batchSize < 1 || accumulate < 1 || seconds < 1) {
+            throw new ConfigException("batch size, accumulation steps and seconds must be >= 1, got " + batchSize + ", "
+                    + accumulate + " and " + seconds);
         }
         if (!(rotationProbability >= 0 && rotationProbability <= 1)) {
             throw new ConfigException("rotation probability must be in [0, 1], got " + rotationProbability);
@@ -55,6 +58,7 @@ public final class TrainConfig {
                 .weightDecay(weightDecay)
                 .maxGradNorm(maxGradNorm)
                 .batchSize(batchSize)
+                .accumulate(accumulate)
                 .seconds(seconds)
                 .rotationProbability(rotationProbability)
                 .seed(seed);
@@ -75,9 +79,17 @@ public final class TrainConfig {
         return maxGradNorm;
     }
 
-    /** Clips per optimizer step. */
+    /** Clips per forward/backward pass (a micro-batch). */
     public int batchSize() {
         return batchSize;
+    }
+
+    /**
+     * Micro-batches per optimizer step (gradient accumulation): a step sees {@code batchSize ·
+     * accumulate} clips in memory of one micro-batch.
+     */
+    public int accumulate() {
+        return accumulate;
     }
 
     /** Clip window in seconds ({@code seconds_to_use}). */
@@ -102,6 +114,7 @@ public final class TrainConfig {
                 && weightDecay == t.weightDecay
                 && maxGradNorm == t.maxGradNorm
                 && batchSize == t.batchSize
+                && accumulate == t.accumulate
                 && seconds == t.seconds
                 && rotationProbability == t.rotationProbability
                 && seed == t.seed;
@@ -109,13 +122,15 @@ public final class TrainConfig {
 
     @Override
     public int hashCode() {
-        return Objects.hash(learningRate, weightDecay, maxGradNorm, batchSize, seconds, rotationProbability, seed);
+        return Objects.hash(
+                learningRate, weightDecay, maxGradNorm, batchSize, accumulate, seconds, rotationProbability, seed);
     }
 
     @Override
     public String toString() {
         return "TrainConfig[lr=" + learningRate + ", weightDecay=" + weightDecay + ", maxGradNorm=" + maxGradNorm
-                + ", batch=" + batchSize + ", seconds=" + seconds + ", rotationProbability=" + rotationProbability
+                + ", batch=" + batchSize + ", accumulate=" + accumulate + ", seconds=" + seconds
+                + ", rotationProbability=" + rotationProbability
                 + ", seed=" + seed + "]";
     }
 
@@ -125,6 +140,7 @@ public final class TrainConfig {
         private double weightDecay = 0.01;
         private double maxGradNorm = 1.0;
         private int batchSize = 64;
+        private int accumulate = 1;
         private int seconds = 5;
         private double rotationProbability = 0.5;
         private long seed = 1115;
@@ -148,6 +164,11 @@ public final class TrainConfig {
 
         public Builder batchSize(int v) {
             this.batchSize = v;
+            return this;
+        }
+
+        public Builder accumulate(int v) {
+            this.accumulate = v;
             return this;
         }
 

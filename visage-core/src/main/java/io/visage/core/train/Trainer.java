@@ -2,19 +2,14 @@ package io.visage.core.train;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.visage.core.data.TrainingData;
-import io.visage.core.model.CodebookLoss;
 import io.visage.core.model.ModelKind;
 import io.visage.core.model.Visage;
 import io.visage.core.model.VisageConfig;
 import io.visage.nn.CheckpointFormatException;
 import io.visage.nn.ConfigException;
-import io.visage.nn.autodiff.Gradients;
-import io.visage.nn.autodiff.Ops;
-import io.visage.nn.autodiff.Tape;
-import io.visage.nn.autodiff.Tensor;
+import io.visage.nn.kernel.Parallelism;
 import io.visage.nn.module.StateDicts;
 import io.visage.nn.optim.AdamW;
-import io.visage.nn.optim.GradClip;
 import io.visage.nn.optim.LrSchedule;
 import io.visage.nn.optim.OptimizerCheckpoint;
 import io.visage.nn.optim.SplitMixRandom;
@@ -29,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The reference's ambisonics fine-tuning loop ({@code train_ambi.py}, SPEC §4) on a prepared
@@ -59,13 +53,19 @@ public final class Trainer {
     private final TrainingData data;
     private final AdamW optimizer;
     private final SplitMixRandom rng;
-    private final GuidanceDropout guidanceDropout;
+    private final TrainingStep compute;
     private final ClipWindow window;
     private long epoch;
     private int position;
     private int[] order;
 
-    /** One optimizer step's figures. @param perHead loss per codebook (0 where not counted) */
+    /**
+     * One optimizer step's figures.
+     *
+     * @param perHead loss per codebook (0 where not counted)
+     * @param ids     the clips of the step, all micro-batches
+     * @param compute timings and memory of the step
+     */
     public record StepResult(
             long step,
             double loss,
@@ -73,9 +73,16 @@ public final class Trainer {
             boolean[] counted,
             double gradNorm,
             double lr,
-            List<String> ids) {}
+            List<String> ids,
+            TrainingStep.Result compute) {}
 
-    private Trainer(Visage model, String configJson, TrainConfig train, TrainingData data, TrainerState state) {
+    private Trainer(
+            Visage model,
+            String configJson,
+            TrainConfig train,
+            TrainingData data,
+            TrainerState state,
+            Parallelism par) {
         if (model.kind() != ModelKind.AMBISONICS) {
             throw new ConfigException("training needs the ambisonics model, got " + model.kind());
         }
@@ -98,7 +105,7 @@ public final class Trainer {
                 AdamW.withDefaults(model.stateDict(), LrSchedule.constant(train.learningRate()), train.weightDecay());
         this.rng = new SplitMixRandom(train.seed());
         this.rng.restore(state.rngState());
-        this.guidanceDropout = new GuidanceDropout(cfg.classifierFreeGuidance() ? cfg.cfgDropoutProb() : 0.0);
+        this.compute = new TrainingStep(model, optimizer, train.maxGradNorm(), rng, par);
         this.epoch = state.epoch();
         this.position = state.position();
         this.order = order(train.seed(), epoch, data.size());
@@ -108,9 +115,11 @@ public final class Trainer {
      * A fresh run.
      *
      * @param configJson the model's {@code config.json} text, written into every checkpoint
+     * @param par        worker threads of the optimizer pass (owned by the caller)
      */
-    public static Trainer start(Visage model, String configJson, TrainConfig train, TrainingData data) {
-        return new Trainer(model, configJson, train, data, new TrainerState(0, train.seed(), 0, 0, train.seed()));
+    public static Trainer start(
+            Visage model, String configJson, TrainConfig train, TrainingData data, Parallelism par) {
+        return new Trainer(model, configJson, train, data, new TrainerState(0, train.seed(), 0, 0, train.seed()), par);
     }
 
     /**
@@ -120,7 +129,7 @@ public final class Trainer {
      *
      * @throws CheckpointFormatException naming the file that is missing or inconsistent
      */
-    public static Trainer resume(Path checkpoint, TrainConfig train, TrainingData data) {
+    public static Trainer resume(Path checkpoint, TrainConfig train, TrainingData data, Parallelism par) {
         for (String f : List.of(MODEL_FILE, OPTIMIZER_FILE, CONFIG_FILE, TrainerState.FILE)) {
             if (!Files.isRegularFile(checkpoint.resolve(f))) {
                 throw new CheckpointFormatException(
@@ -139,7 +148,7 @@ public final class Trainer {
         TrainerState state = TrainerState.read(checkpoint.resolve(TrainerState.FILE));
         Visage model = Visage.load(checkpoint.resolve(MODEL_FILE), cfg, ModelKind.AMBISONICS, DataType.FLOAT);
         Trainer t =
-                new Trainer(model, json, train.toBuilder().seed(state.seed()).build(), data, state);
+                new Trainer(model, json, train.toBuilder().seed(state.seed()).build(), data, state, par);
         OptimizerCheckpoint.load(t.optimizer, checkpoint.resolve(OPTIMIZER_FILE));
         if (t.optimizer.stepCount() != state.step()) {
             throw new CheckpointFormatException(
@@ -187,42 +196,28 @@ public final class Trainer {
         return new TrainerState(optimizer.stepCount(), rng.state(), epoch, position, train.seed());
     }
 
-    /** Runs one optimizer step on the next batch. */
+    /** Runs one optimizer step on the next {@code batch · accumulate} clips. */
     public StepResult step() {
         VisageConfig cfg = model.config();
-        List<TrainingData.Item> items = new ArrayList<>(train.batchSize());
-        while (items.size() < train.batchSize()) {
-            if (position == order.length) {
-                epoch++;
-                position = 0;
-                order = order(train.seed(), epoch, data.size());
+        List<TrainingData.Batch> micro = new ArrayList<>(train.accumulate());
+        List<String> ids = new ArrayList<>();
+        for (int m = 0; m < train.accumulate(); m++) {
+            List<TrainingData.Item> items = new ArrayList<>(train.batchSize());
+            while (items.size() < train.batchSize()) {
+                if (position == order.length) {
+                    epoch++;
+                    position = 0;
+                    order = order(train.seed(), epoch, data.size());
+                }
+                items.add(data.item(
+                        order[position++], window, model.pattern(), cfg.dClip(), train.rotationProbability(), rng));
             }
-            items.add(data.item(
-                    order[position++], window, model.pattern(), cfg.dClip(), train.rotationProbability(), rng));
+            TrainingData.Batch b = TrainingData.stack(items, cfg.dClip());
+            micro.add(b);
+            ids.addAll(b.ids());
         }
-        TrainingData.Batch b = TrainingData.stack(items, cfg.dClip());
-        Tape tape = new Tape();
-        Ops ops = Ops.training(tape, rng);
-        GuidanceDropout.Inputs in = guidanceDropout.apply(
-                ops,
-                model,
-                Tensor.constant(b.clip()),
-                Tensor.constant(b.energy()),
-                Tensor.constant(b.direction()),
-                rng);
-        Visage.Output out = model.forward(ops, in.clip(), in.energy(), in.direction(), b.decoderInputs());
-        CodebookLoss loss = model.loss(ops, out, b.labels());
-        Gradients g = tape.backward(loss.total());
-        List<INDArray> grads = new ArrayList<>();
-        for (Tensor p : model.stateDict().values()) {
-            INDArray gp = g.get(p);
-            if (gp != null) {
-                grads.add(gp);
-            }
-        }
-        double norm = GradClip.clipGlobalNorm(grads, train.maxGradNorm());
-        double lr = optimizer.step(g);
-        return new StepResult(optimizer.stepCount(), loss.value(), loss.perHead(), loss.counted(), norm, lr, b.ids());
+        TrainingStep.Result r = compute.run(micro);
+        return new StepResult(optimizer.stepCount(), r.loss(), r.perHead(), r.counted(), r.gradNorm(), r.lr(), ids, r);
     }
 
     /**

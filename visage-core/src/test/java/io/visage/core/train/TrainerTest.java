@@ -11,6 +11,7 @@ import io.visage.core.model.VisageConfig;
 import io.visage.nn.CheckpointFormatException;
 import io.visage.nn.ConfigException;
 import io.visage.nn.io.Npy;
+import io.visage.nn.kernel.Parallelism;
 import io.visage.nn.module.StateDicts;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,6 +32,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The training loop on a tiny config and a tiny random dataset: learning, checkpoints, exact resume. */
 class TrainerTest {
+    /** The optimizer pass runs on the test thread. */
+    private static final Parallelism PAR = Parallelism.serial();
+
     /** dropout and CFG dropout on, so the resumed RNG stream matters. */
     static final String CONFIG = "{\"d_model\": 16, \"encoder_layers\": 1, \"decoder_layers\": 1,"
             + " \"encoder_attention_heads\": 2, \"decoder_attention_heads\": 2, \"encoder_ffn_dim\": 24,"
@@ -80,7 +84,7 @@ class TrainerTest {
 
     private static Trainer fresh(TrainingData data) {
         VisageConfig cfg = Trainer.parseConfig(CONFIG, "test");
-        return Trainer.start(Visage.random(cfg, ModelKind.AMBISONICS, 5, DataType.FLOAT), CONFIG, tc(), data);
+        return Trainer.start(Visage.random(cfg, ModelKind.AMBISONICS, 5, DataType.FLOAT), CONFIG, tc(), data, PAR);
     }
 
     @Test
@@ -106,7 +110,7 @@ class TrainerTest {
         assertEquals(out.resolve("checkpoint-" + cut), ckpt);
         assertEquals(ckpt, Trainer.latestCheckpoint(out));
         Trainer c = Trainer.resume(
-                ckpt, tc().toBuilder().seed(999).build(), TrainingData.open(dir.resolve("data"), "train"));
+                ckpt, tc().toBuilder().seed(999).build(), TrainingData.open(dir.resolve("data"), "train"), PAR);
         assertEquals(cut, c.stepCount());
         for (int i = cut; i < total; i++) {
             resumed[i] = c.step().loss();
@@ -156,7 +160,8 @@ class TrainerTest {
                         .rotationProbability(0.0)
                         .seed(3)
                         .build(),
-                data);
+                data,
+                PAR);
         Trainer.StepResult first = t.step();
         Trainer.StepResult last = first;
         for (int i = 0; i < 25; i++) {
@@ -183,7 +188,8 @@ class TrainerTest {
                     new boolean[] {true, false},
                     1,
                     1e-4,
-                    java.util.List.of("a_1")));
+                    java.util.List.of("a_1"),
+                    null));
         }
         assertArrayEquals(new double[] {1 / 3.0, 2 / 3.0, 3 / 3.0, 4 / 3.0}, LossLog.losses(log.file()), 0.0);
         LossLog again = LossLog.open(dir, 2, 2);
@@ -199,7 +205,7 @@ class TrainerTest {
         t.step();
         Path ckpt = t.save(Files.createDirectories(dir.resolve("run")));
         Files.delete(ckpt.resolve(Trainer.OPTIMIZER_FILE));
-        var e = assertThrows(CheckpointFormatException.class, () -> Trainer.resume(ckpt, tc(), data));
+        var e = assertThrows(CheckpointFormatException.class, () -> Trainer.resume(ckpt, tc(), data, PAR));
         assertTrue(e.getMessage().contains(Trainer.OPTIMIZER_FILE), e.getMessage());
     }
 
@@ -211,7 +217,7 @@ class TrainerTest {
         Visage m = Visage.random(cfg, ModelKind.AMBISONICS, 5, DataType.FLOAT);
         var e = assertThrows(
                 ConfigException.class,
-                () -> Trainer.start(m, CONFIG, tc().toBuilder().seconds(5).build(), data));
+                () -> Trainer.start(m, CONFIG, tc().toBuilder().seconds(5).build(), data, PAR));
         assertTrue(
                 e.getMessage().contains("max_source_length") || e.getMessage().contains("max_target_length"),
                 e.getMessage());
@@ -246,5 +252,39 @@ class TrainerTest {
         assertThrows(
                 ConfigException.class,
                 () -> TrainConfig.builder().learningRate(0).build());
+    }
+
+    @Test
+    void accumulation_batch4_equalsBatch2TimesAccumulate2(@TempDir Path dir) throws Exception {
+        // no dropout, no CFG dropout, no rotation: both runs see the same clips in the same order
+        String det = CONFIG.replace("\"dropout\": 0.1", "\"dropout\": 0.0").replace("0.3}", "0.0}");
+        VisageConfig cfg = Trainer.parseConfig(det, "test");
+        writeDataset(dir.resolve("data"), cfg, 8, 4); // clips of different lengths: padded labels differ
+        TrainingData data = TrainingData.open(dir.resolve("data"), "train");
+        TrainConfig base = tc().toBuilder().rotationProbability(0).build();
+        Trainer whole = Trainer.start(
+                Visage.random(cfg, ModelKind.AMBISONICS, 5, DataType.FLOAT),
+                det,
+                base.toBuilder().batchSize(4).build(),
+                data,
+                PAR);
+        Trainer split = Trainer.start(
+                Visage.random(cfg, ModelKind.AMBISONICS, 5, DataType.FLOAT),
+                det,
+                base.toBuilder().batchSize(2).accumulate(2).build(),
+                data,
+                PAR);
+        for (int step = 0; step < 2; step++) {
+            Trainer.StepResult a = whole.step();
+            Trainer.StepResult b = split.step();
+            assertEquals(a.ids(), b.ids(), "the same clips");
+            assertEquals(a.loss(), b.loss(), 1e-5 * Math.abs(a.loss()), "loss of step " + step);
+            assertEquals(a.gradNorm(), b.gradNorm(), 1e-4 * a.gradNorm(), "gradient norm of step " + step);
+        }
+        Map<String, INDArray> wa = StateDicts.arrays(whole.model().stateDict());
+        Map<String, INDArray> wb = StateDicts.arrays(split.model().stateDict());
+        for (String k : wa.keySet()) {
+            io.visage.nn.testing.TensorAssert.assertClose(k, wa.get(k), wb.get(k), 1e-4, 1e-6);
+        }
     }
 }
