@@ -1,14 +1,17 @@
 package io.visage.examples;
 
 import io.visage.audio.dac.DacCodec;
+import io.visage.core.model.VisageConfig;
 import io.visage.examples.bench.AutodiffBench;
 import io.visage.examples.bench.CodecBench;
 import io.visage.examples.bench.DecodeStepBench;
 import io.visage.examples.bench.FrontEndBench;
 import io.visage.examples.bench.GenerateBench;
 import io.visage.examples.bench.KernelBench;
+import io.visage.examples.bench.TrainBench;
 import io.visage.nn.kernel.MatVecs;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -26,7 +29,8 @@ import picocli.CommandLine.Spec;
             BenchCommand.Codec.class,
             BenchCommand.FrontEnd.class,
             BenchCommand.Autodiff.class,
-            BenchCommand.Kernels.class
+            BenchCommand.Kernels.class,
+            BenchCommand.Train.class
         })
 public final class BenchCommand implements Callable<Integer> {
     @Spec
@@ -235,6 +239,55 @@ public final class BenchCommand implements Callable<Integer> {
         public Integer call() {
             printHints(spec.commandLine().getErr());
             KernelBench.run(spec.commandLine().getOut(), weightsMib, passes);
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "train",
+            mixinStandardHelpOptions = true,
+            description = "Training steps of the reference recipe on random weights and pattern-shaped random clips"
+                    + " (full size unless --config): fwd+bwd and optimizer time per step, step median, rows/s,"
+                    + " peak RSS and a memory breakdown.")
+    static final class Train implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--batch", defaultValue = "1", description = "clips per pass (default ${DEFAULT-VALUE})")
+        int batch;
+
+        @Option(
+                names = "--accumulate",
+                defaultValue = "1",
+                description = "passes per optimizer step (default ${DEFAULT-VALUE})")
+        int accumulate;
+
+        @Option(
+                names = "--steps",
+                defaultValue = "3",
+                description = "timed steps after one warm-up (default ${DEFAULT-VALUE})")
+        int steps;
+
+        @Option(
+                names = "--config",
+                paramLabel = "FILE",
+                description = "model config.json (default: the released full-size model)")
+        Path config;
+
+        @Option(names = "--threads", description = "worker threads of the optimizer (default: available processors)")
+        Integer threads;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            printHints(spec.commandLine().getErr());
+            TrainBench.Options o = new TrainBench.Options(
+                    config == null ? VisageConfig.released() : VisageConfig.read(config),
+                    batch,
+                    accumulate,
+                    steps,
+                    threads == null ? Runtime.getRuntime().availableProcessors() : threads);
+            out.println(TrainBench.report(o, TrainBench.run(o, out)));
             return 0;
         }
     }

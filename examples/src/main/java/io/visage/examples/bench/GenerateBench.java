@@ -1,7 +1,5 @@
 package io.visage.examples.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.visage.core.generate.Conditions;
 import io.visage.core.generate.DecodingSession;
 import io.visage.core.generate.Generator;
@@ -74,34 +72,11 @@ public final class GenerateBench {
         }
     }
 
-    /** The released {@code cfg/config.json} (the rest are BartConfig defaults). */
-    public static VisageConfig releasedConfig() {
-        ObjectNode n = new ObjectMapper()
-                .createObjectNode()
-                .put("classifier_free_guidance", true)
-                .put("cfg_dropout_prob", 0.1)
-                .put("cfg_guidance_scale", 2.5)
-                .put("cfg_spatial_guidance_scale", 2.5)
-                .put("d_clip", 512)
-                .put("num_rvq", 9)
-                .put("dac_vocab_size", 1024)
-                .put("dac_pad_token_id", 1024)
-                .put("max_source_length", 20)
-                .put("max_target_length", 861)
-                .put("dac_sample_rate", 44100)
-                .put("clip_frame_rate", 4)
-                .put("d_model", 1024)
-                .put("encoder_layers", 6)
-                .put("decoder_layers", 12)
-                .put("_attn_implementation", "flash_attention_2");
-        return VisageConfig.fromJson(n);
-    }
-
     public static Result run(int steps, int threads, PrintWriter log) {
         if (steps < 1 || steps > CLIP_STEPS) {
             throw new IllegalArgumentException("--steps must be in [1, " + CLIP_STEPS + "], got " + steps);
         }
-        VisageConfig cfg = releasedConfig();
+        VisageConfig cfg = VisageConfig.released();
         log.println("building the full-size model with random weights ...");
         log.flush();
         Visage model = Visage.random(cfg, ModelKind.AMBISONICS, 2025, DataType.FLOAT);

@@ -390,6 +390,31 @@ public final class VisageConfig {
         return builder().build();
     }
 
+    /**
+     * The released {@code cfg/config.json} of the reference (d_model 1024, 6 + 12 layers, 20 CLIP
+     * frames, 861 decoder rows, guidance 2.5; the rest BartConfig defaults): the full-size model.
+     */
+    public static VisageConfig released() {
+        return builder()
+                .dModel(1024)
+                .encoderLayers(6)
+                .decoderLayers(12)
+                .dClip(512)
+                .numRvq(9)
+                .dacVocabSize(1024)
+                .dacPadTokenId(1024)
+                .maxSourceLength(20)
+                .maxTargetLength(861)
+                .dacSampleRate(44100)
+                .clipFrameRate(4)
+                .classifierFreeGuidance(true)
+                .cfgDropoutProb(0.1)
+                .cfgGuidanceScale(2.5)
+                .cfgSpatialGuidanceScale(2.5)
+                .attnImplementation("flash_attention_2")
+                .build();
+    }
+
     /** A builder holding the reference class defaults; set what differs, then {@link Builder#build()}. */
     public static Builder builder() {
         return new Builder();

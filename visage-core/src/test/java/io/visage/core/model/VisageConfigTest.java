@@ -116,4 +116,9 @@ class VisageConfigTest {
                         .build());
         assertTrue(e.getMessage().contains("encoder_attention_heads"), e.getMessage());
     }
+
+    @Test
+    void released_equalsTheReleasedConfigJson() throws IOException {
+        assertEquals(VisageConfig.fromJson(keys().get("config_json")), VisageConfig.released());
+    }
 }
