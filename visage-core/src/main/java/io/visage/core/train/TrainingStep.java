@@ -101,7 +101,7 @@ public final class TrainingStep {
         for (TrainingData.Batch b : microBatches) {
             long t0 = System.nanoTime();
             Tape tape = new Tape();
-            Ops ops = Ops.training(tape, rng);
+            Ops ops = Ops.training(tape, rng, par);
             GuidanceDropout.Inputs in = guidanceDropout.apply(
                     ops,
                     model,

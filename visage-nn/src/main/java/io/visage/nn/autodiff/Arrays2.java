@@ -1,7 +1,10 @@
 package io.visage.nn.autodiff;
 
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /** Small ND4J idioms the fused ops share: contiguous 2-D views, fresh outputs, in-place column sums. */
 final class Arrays2 {
@@ -28,6 +31,26 @@ final class Arrays2 {
         INDArray ones = Nd4j.ones(m.dataType(), 1, rows);
         Nd4j.gemm(ones, m, acc.reshape('c', 1, m.size(1)), false, false, alpha, 1.0);
         ones.close();
+    }
+
+    /** {@code values} as a new [n, 1] array of {@code type} (FLOAT or DOUBLE). */
+    static INDArray column(double[] values, DataType type) {
+        if (type == DataType.DOUBLE) {
+            return Nd4j.create(values, new long[] {values.length, 1}, 'c');
+        }
+        float[] f = new float[values.length];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = (float) values[i];
+        }
+        return Nd4j.create(f, new long[] {f.length, 1}, 'c');
+    }
+
+    static INDArrayIndex all() {
+        return NDArrayIndex.all();
+    }
+
+    static INDArrayIndex interval(long from, long to) {
+        return NDArrayIndex.interval(from, to);
     }
 
     static void close(INDArray... arrays) {

@@ -1,6 +1,7 @@
 package io.visage.nn.autodiff;
 
 import io.visage.nn.ShapeMismatchException;
+import io.visage.nn.kernel.FlashAttention;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -31,11 +32,15 @@ final class AttentionOp {
             throw new ShapeMismatchException(
                     "attention: a causal mask needs T = S, found T = " + qs[1] + ", S = " + ks[1]);
         }
+        if (q.dataType() == DataType.FLOAT && k.dataType() == DataType.FLOAT && v.dataType() == DataType.FLOAT) {
+            return fused(ops, q, k, v, heads, scale, causal);
+        }
         Geometry geo = new Geometry(qs[0], heads, qs[1], ks[1], qs[2] / heads, scale, causal);
         INDArray qh = geo.scaledQueries(q.value());
         INDArray kh = geo.split(k.value(), geo.s);
         INDArray vh = geo.split(v.value(), geo.s);
-        INDArray p = geo.probabilities(qh, kh);
+        INDArray mask = causal ? ops.causalMask(geo.t, geo.s, q.dataType()) : null;
+        INDArray p = geo.probabilities(qh, kh, mask);
         INDArray ctx = Nd4j.matmul(p, vh); // [BH, T, Dh]
         INDArray out = geo.merge(ctx, q.value());
         Arrays2.close(qh, kh, vh, p, ctx);
@@ -43,7 +48,7 @@ final class AttentionOp {
             INDArray qh2 = geo.scaledQueries(q.value());
             INDArray kh2 = geo.split(k.value(), geo.s);
             INDArray vh2 = geo.split(v.value(), geo.s);
-            INDArray p2 = geo.probabilities(qh2, kh2);
+            INDArray p2 = geo.probabilities(qh2, kh2, mask);
             INDArray gh = geo.split(g, geo.t);
             if (sink.wants(v)) {
                 INDArray dv = Nd4j.matmul(p2, gh, true, false, false); // Pᵀ·dctx [BH, S, Dh]
@@ -75,6 +80,67 @@ final class AttentionOp {
         });
     }
 
+    /** float32: the {@link FlashAttention} kernel, nothing of size T×S in memory at all. */
+    private static Tensor fused(Ops ops, Tensor q, Tensor k, Tensor v, int heads, double scale, boolean causal) {
+        long[] qs = q.shape();
+        FlashAttention.Shape shape = new FlashAttention.Shape(
+                (int) qs[0], heads, (int) qs[1], (int) k.size(1), (int) (qs[2] / heads), (float) scale, causal);
+        INDArray qv = contiguous(q.value());
+        INDArray kv = contiguous(k.value());
+        INDArray vv = contiguous(v.value());
+        INDArray out = Arrays2.fresh(qv, qs);
+        float[] lse = new float[shape.pairs() * shape.t()];
+        FlashAttention.forward(shape, qv, kv, vv, out, lse, ops.parallelism());
+        INDArray[] saved = java.util.stream.Stream.of(qv, kv, vv)
+                .filter(a -> a != q.value() && a != k.value() && a != v.value())
+                .toArray(INDArray[]::new);
+        return ops.record(out, new Tensor[] {q, k, v}, saved, (g, sink) -> {
+            INDArray gc = contiguous(g);
+            INDArray dq = Arrays2.fresh(qv, qs);
+            INDArray dk = Arrays2.fresh(kv, kv.shape());
+            INDArray dv = Arrays2.fresh(vv, vv.shape());
+            FlashAttention.backward(shape, qv, kv, vv, out, lse, gc, dq, dk, dv, ops.parallelism());
+            if (gc != g) {
+                gc.close();
+            }
+            give(sink, q, dq);
+            give(sink, k, dk);
+            give(sink, v, dv);
+        });
+    }
+
+    private static void give(GradientSink sink, Tensor t, INDArray grad) {
+        if (sink.wants(t)) {
+            sink.addOwned(t, grad);
+        } else {
+            grad.close();
+        }
+    }
+
+    /** {@code a} itself when it is c-order contiguous, else a c-order copy. */
+    private static INDArray contiguous(INDArray a) {
+        boolean ok = a.ordering() == 'c' && !a.isView() || a.elementWiseStride() == 1 && a.ordering() == 'c';
+        return ok ? a : a.dup('c');
+    }
+
+    /** [T·S]: 0 where key ≤ query, the dtype's most negative finite value above the diagonal. */
+    static INDArray causalMask(long t, long s, DataType type) {
+        int n = Math.toIntExact(t * s);
+        if (type == DataType.DOUBLE) {
+            double[] m = new double[n];
+            for (int i = 0; i < t; i++) {
+                Arrays.fill(m, (int) (i * s + i + 1), (int) ((i + 1) * s), -Double.MAX_VALUE);
+            }
+            return Nd4j.createFromArray(m);
+        }
+        float[] m = new float[n];
+        for (int i = 0; i < t; i++) {
+            Arrays.fill(m, (int) (i * s + i + 1), (int) ((i + 1) * s), -Float.MAX_VALUE);
+        }
+        INDArray a = Nd4j.createFromArray(m);
+        return type == DataType.FLOAT ? a : a.castTo(type);
+    }
+
     /** Sizes of one attention call and the layout changes between [B, L, H·Dh] and [B·H, L, Dh]. */
     private record Geometry(long b, int h, long t, long s, long dh, double scale, boolean causal) {
         /** [B, L, H·Dh] → a new [B·H, L, Dh]. */
@@ -97,34 +163,14 @@ final class AttentionOp {
             return split(q, t).muli(scale);
         }
 
-        /** softmax((q·s)·kᵀ + mask) as a new [B·H, T, S]. */
-        INDArray probabilities(INDArray qh, INDArray kh) {
+        /** softmax((q·s)·kᵀ + mask) as a new [B·H, T, S]. @param mask flat [T·S] or null */
+        INDArray probabilities(INDArray qh, INDArray kh, INDArray mask) {
             INDArray scores = Nd4j.matmul(qh, kh, false, true, false);
-            if (causal) {
-                INDArray mask = causalMask(scores.dataType());
+            if (mask != null) {
                 scores.reshape('c', b * h, t * s).addiRowVector(mask);
-                mask.close();
             }
             Nd4j.exec(new SoftMax(scores, scores, 2));
             return scores;
-        }
-
-        /** [T·S]: 0 where key ≤ query, the dtype's most negative finite value above the diagonal. */
-        INDArray causalMask(DataType type) {
-            int n = Math.toIntExact(t * s);
-            if (type == DataType.DOUBLE) {
-                double[] m = new double[n];
-                for (int i = 0; i < t; i++) {
-                    Arrays.fill(m, (int) (i * s + i + 1), (int) ((i + 1) * s), -Double.MAX_VALUE);
-                }
-                return Nd4j.createFromArray(m);
-            }
-            float[] m = new float[n];
-            for (int i = 0; i < t; i++) {
-                Arrays.fill(m, (int) (i * s + i + 1), (int) ((i + 1) * s), -Float.MAX_VALUE);
-            }
-            INDArray a = Nd4j.createFromArray(m);
-            return type == DataType.FLOAT ? a : a.castTo(type);
         }
     }
 }

@@ -1,6 +1,7 @@
 package io.visage.nn.autodiff;
 
 import io.visage.nn.ShapeMismatchException;
+import io.visage.nn.kernel.Parallelism;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -31,27 +32,53 @@ public final class Ops {
     private static final double SQRT2 = Math.sqrt(2.0);
     private static final double INV_SQRT_2PI = 1.0 / Math.sqrt(2.0 * Math.PI);
 
+    /** Runs every loop on the calling thread; holds no threads, so one instance serves everyone. */
+    private static final Parallelism SERIAL = Parallelism.serial();
+
     private final Tape tape;
     private final Random dropoutRng;
+    private final Parallelism par;
+    /** Causal masks made during this computation, by size and dtype (constants, reused by every layer). */
+    private final java.util.Map<String, INDArray> causalMasks = new java.util.HashMap<>();
 
-    private Ops(Tape tape, Random dropoutRng) {
+    private Ops(Tape tape, Random dropoutRng, Parallelism par) {
         this.tape = tape;
         this.dropoutRng = dropoutRng;
+        this.par = java.util.Objects.requireNonNull(par, "par");
     }
 
-    /** Inference: no tape, no dropout. */
+    /** Inference: no tape, no dropout; kernels on the calling thread. */
     public static Ops inference() {
-        return new Ops(null, null);
+        return new Ops(null, null, SERIAL);
     }
 
-    /** Records to {@code tape}; dropout inactive. */
+    /** Inference with the fused kernels split over {@code par} (owned by the caller). */
+    public static Ops inference(Parallelism par) {
+        return new Ops(null, null, par);
+    }
+
+    /** Records to {@code tape}; dropout inactive; kernels on the calling thread. */
     public static Ops recording(Tape tape) {
-        return new Ops(java.util.Objects.requireNonNull(tape, "tape"), null);
+        return new Ops(java.util.Objects.requireNonNull(tape, "tape"), null, SERIAL);
     }
 
-    /** Records to {@code tape}; dropout active, masks drawn from {@code rng}. */
+    /** Records to {@code tape}; dropout active, masks drawn from {@code rng}; kernels on the calling thread. */
     public static Ops training(Tape tape, Random rng) {
-        return new Ops(java.util.Objects.requireNonNull(tape, "tape"), java.util.Objects.requireNonNull(rng, "rng"));
+        return training(tape, rng, SERIAL);
+    }
+
+    /**
+     * Records to {@code tape}; dropout active, masks drawn from {@code rng}; the fused kernels split
+     * over {@code par} (owned by the caller).
+     */
+    public static Ops training(Tape tape, Random rng, Parallelism par) {
+        return new Ops(
+                java.util.Objects.requireNonNull(tape, "tape"), java.util.Objects.requireNonNull(rng, "rng"), par);
+    }
+
+    /** The worker pool the fused kernels of these ops use. */
+    Parallelism parallelism() {
+        return par;
     }
 
     /** True when ops are recorded for backward. */
@@ -480,6 +507,14 @@ public final class Ops {
             any |= c;
         }
         return any ? l : new HeadsLoss(null, l.perHead(), l.counted());
+    }
+
+    /**
+     * The flat [T·S] causal mask of this computation's attention calls (made once per size and dtype:
+     * 0 where key ≤ query, the dtype's most negative finite value above the diagonal).
+     */
+    INDArray causalMask(long t, long s, org.nd4j.linalg.api.buffer.DataType type) {
+        return causalMasks.computeIfAbsent(t + "x" + s + type, k -> AttentionOp.causalMask(t, s, type));
     }
 
     /** A fresh mask seed from the training RNG, or null when no mask is drawn. */

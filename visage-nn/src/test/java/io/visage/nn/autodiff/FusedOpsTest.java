@@ -105,6 +105,33 @@ class FusedOpsTest {
     }
 
     @Test
+    void attention_float32_runsTheKernel_andEqualsTheCompositeOnSeveralThreads() {
+        Random r = new Random(12);
+        int heads = 4;
+        Tensor q = Tensor.parameter(GradCheck.randn(r, 2, 9, 32).castTo(DataType.FLOAT));
+        Tensor k = Tensor.parameter(GradCheck.randn(r, 2, 9, 32).castTo(DataType.FLOAT));
+        Tensor v = Tensor.parameter(GradCheck.randn(r, 2, 9, 32).castTo(DataType.FLOAT));
+        double s = Math.pow(8, -0.5);
+        try (io.visage.nn.kernel.Parallelism par = new io.visage.nn.kernel.Parallelism(2)) {
+            for (boolean causal : new boolean[] {true, false}) {
+                Tape t1 = new Tape();
+                Ops o1 = Ops.training(t1, new SplitMixRandom(1), par);
+                Tensor a = o1.attention(q, k, v, heads, s, causal);
+                Tape t2 = new Tape();
+                Ops o2 = Ops.recording(t2);
+                Tensor b = compositeAttention(o2, q, k, v, heads, s, causal);
+                TensorAssert.assertClose("float attention causal=" + causal, b.value(), a.value(), 1e-5, 1e-6);
+                INDArray w = GradCheck.randn(new Random(2), a.shape()).castTo(DataType.FLOAT);
+                Gradients ga = t1.backward(o1.sum(o1.mul(a, o1.constant(w))));
+                Gradients gb = t2.backward(o2.sum(o2.mul(b, o2.constant(w))));
+                for (Tensor x : List.of(q, k, v)) {
+                    TensorAssert.assertClose("float attention gradient", gb.get(x), ga.get(x), 1e-4, 1e-5);
+                }
+            }
+        }
+    }
+
+    @Test
     void attention_badShapes_throwNamingThem() {
         Random r = new Random(2);
         Tensor q = param(r, 2, 5, 12);
@@ -234,27 +261,28 @@ class FusedOpsTest {
         Random r = new Random(9);
         int rows = 6;
         Tensor hidden = param(r, 2, 3, 5);
-        List<Tensor> w = List.of(param(r, 4, 5), param(r, 4, 5), param(r, 4, 5));
+        List<Tensor> w = List.of(param(r, 4, 5), param(r, 4, 5), param(r, 4, 5), param(r, 4, 5));
         List<Tensor> b = new ArrayList<>(List.of(param(r, 4), param(r, 4)));
         b.add(null); // a head without bias
+        b.add(param(r, 4));
         long ig = -100;
-        long[][] labels = {
-            {0, 3, ig, 1, ig, 2}, {ig, ig, ig, ig, ig, ig}, {3, 3, 0, ig, 1, 2},
+        long[][] labels = { // heads 0 and 3 share their live rows (evaluated as one group)
+            {0, 3, ig, 1, ig, 2}, {ig, ig, ig, ig, ig, ig}, {3, 3, 0, ig, 1, 2}, {2, 0, ig, 3, ig, 3},
         };
         Map<String, Tensor> leaves = new LinkedHashMap<>();
         leaves.put("hidden", hidden);
-        for (int j = 0; j < 3; j++) {
+        for (int j = 0; j < 4; j++) {
             leaves.put("w" + j, w.get(j));
             if (b.get(j) != null) {
                 leaves.put("b" + j, b.get(j));
             }
         }
-        double[] divisors = {7.0, 1.0, 11.0};
+        double[] divisors = {7.0, 1.0, 11.0, 5.0};
         for (double[] div : new double[][] {null, divisors}) {
             Function<Ops, Tensor> composite = ops -> {
                 Tensor h2 = ops.reshape(hidden, rows, 5);
                 Tensor total = null;
-                for (int j = 0; j < 3; j++) {
+                for (int j = 0; j < 4; j++) {
                     if (j == 1) {
                         continue; // no live row
                     }
@@ -283,13 +311,13 @@ class FusedOpsTest {
                     10);
         }
         Ops.HeadsLoss l = Ops.inference().crossEntropyHeads(hidden, w, b, labels, ig, null);
-        assertArrayEquals(new boolean[] {true, false, true}, l.counted());
+        assertArrayEquals(new boolean[] {true, false, true, true}, l.counted());
         assertEquals(0.0, l.perHead()[1]);
-        assertEquals(l.perHead()[0] + l.perHead()[2], l.total().item(), 1e-12);
-        long[][] none = {labels[1], labels[1], labels[1]};
+        assertEquals(l.perHead()[0] + l.perHead()[2] + l.perHead()[3], l.total().item(), 1e-12);
+        long[][] none = {labels[1], labels[1], labels[1], labels[1]};
         assertNull(
                 Ops.inference().crossEntropyHeads(hidden, w, b, none, ig, null).total());
-        long[][] bad = {labels[0], labels[1], {0, 1, 2, 3, 4, 9}};
+        long[][] bad = {labels[0], labels[1], {0, 1, 2, 3, 4, 9}, labels[3]};
         assertThrows(
                 IndexOutOfBoundsException.class, () -> Ops.inference().crossEntropyHeads(hidden, w, b, bad, ig, null));
     }

@@ -1,0 +1,268 @@
+package io.visage.nn.kernel;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link FlashAttention}'s loops on the Vector API, four query rows at a time: scores against a
+ * transposed key block (one key per lane, no horizontal sums), the probability-weighted values and
+ * all gradients as broadcast-multiply-adds over contiguous rows. Load only when the module is present.
+ */
+final class VectorFlashAttention {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final int Q = 4; // query rows per block
+
+    private VectorFlashAttention() {}
+
+    static void forwardPair(
+            FlashAttention.Shape g, FlashAttention.Buffers b, int pair, float[] lse, FlashAttention.Scratch sc) {
+        FlashAttention.loadKeysValues(g, b, pair, sc, true);
+        int bi = pair / g.heads();
+        int h = pair % g.heads();
+        int dh = g.dh();
+        int s = g.s();
+        for (int i0 = 0; i0 < g.t(); i0 += Q) {
+            int rows = Math.min(Q, g.t() - i0);
+            for (int r = 0; r < rows; r++) {
+                FlashAttention.readRow(b.q, g, bi * g.t() + i0 + r, h, g.scale(), sc.qRow, r * dh);
+            }
+            int n = g.keys(i0 + rows - 1);
+            scores(sc.qRow, sc.kCols, sc.scores, rows, n, dh, s);
+            for (int r = 0; r < rows; r++) {
+                int nr = g.keys(i0 + r);
+                float max = max(sc.scores, r * s, nr);
+                float sum = VectorMath.expShiftSum(sc.scores, r * s, nr, max);
+                lse[pair * g.t() + i0 + r] = max + (float) Math.log(sum);
+                float inv = 1f / sum;
+                int off = r * s;
+                int j = 0;
+                for (int bound = S.loopBound(nr); j < bound; j += L) {
+                    FloatVector.fromArray(S, sc.scores, off + j).mul(inv).intoArray(sc.scores, off + j);
+                }
+                for (; j < nr; j++) {
+                    sc.scores[off + j] *= inv;
+                }
+                Arrays.fill(sc.scores, off + nr, off + n, 0f); // masked keys of this row weigh nothing
+            }
+            weightedRows(sc.scores, s, sc.vRows, sc.oRow, rows, n, dh, 1f);
+            for (int r = 0; r < rows; r++) {
+                FlashAttention.writeRow(b.out, g, bi * g.t() + i0 + r, h, sc.oRow, r * dh);
+            }
+        }
+    }
+
+    static void backwardPair(
+            FlashAttention.Shape g,
+            FlashAttention.Buffers b,
+            int pair,
+            float[] lse,
+            DirectFloats dOut,
+            DirectFloats dq,
+            DirectFloats dk,
+            DirectFloats dv,
+            FlashAttention.Scratch sc) {
+        FlashAttention.loadKeysValues(g, b, pair, sc, true);
+        int bi = pair / g.heads();
+        int h = pair % g.heads();
+        int dh = g.dh();
+        int s = g.s();
+        Arrays.fill(sc.dk, 0f);
+        Arrays.fill(sc.dv, 0f);
+        for (int i0 = 0; i0 < g.t(); i0 += Q) {
+            int rows = Math.min(Q, g.t() - i0);
+            for (int r = 0; r < rows; r++) {
+                int row = bi * g.t() + i0 + r;
+                FlashAttention.readRow(b.q, g, row, h, g.scale(), sc.qRow, r * dh);
+                FlashAttention.readRow(dOut, g, row, h, 1f, sc.dRow, r * dh);
+                FlashAttention.readRow(b.out, g, row, h, 1f, sc.oRow, r * dh);
+            }
+            int n = g.keys(i0 + rows - 1);
+            scores(sc.qRow, sc.kCols, sc.scores, rows, n, dh, s); // q·k
+            scores(sc.dRow, sc.vCols, sc.dScores, rows, n, dh, s); // dO·v
+            for (int r = 0; r < rows; r++) {
+                int nr = g.keys(i0 + r);
+                int off = r * s;
+                float rowDot = dot(sc.dRow, sc.oRow, r * dh, dh);
+                VectorMath.expShiftSum(sc.scores, off, nr, lse[pair * g.t() + i0 + r]); // p
+                int j = 0;
+                for (int bound = S.loopBound(nr); j < bound; j += L) {
+                    FloatVector p = FloatVector.fromArray(S, sc.scores, off + j);
+                    FloatVector dp = FloatVector.fromArray(S, sc.dScores, off + j);
+                    p.mul(dp.sub(rowDot)).intoArray(sc.dScores, off + j); // dS = P ∘ (dP − rowDot)
+                }
+                for (; j < nr; j++) {
+                    sc.dScores[off + j] = sc.scores[off + j] * (sc.dScores[off + j] - rowDot);
+                }
+                Arrays.fill(sc.scores, off + nr, off + n, 0f);
+                Arrays.fill(sc.dScores, off + nr, off + n, 0f);
+            }
+            // dq = scale · dS·K (the block's rows of oRow are no longer needed)
+            weightedRows(sc.dScores, s, sc.kRows, sc.oRow, rows, n, dh, g.scale());
+            for (int r = 0; r < rows; r++) {
+                FlashAttention.writeRow(dq, g, bi * g.t() + i0 + r, h, sc.oRow, r * dh);
+            }
+            // dk_j += Σ_r dS_rj · (q_r·scale),  dv_j += Σ_r P_rj · dO_r
+            accumulateRows(sc.dScores, s, sc.qRow, sc.dk, rows, n, dh);
+            accumulateRows(sc.scores, s, sc.dRow, sc.dv, rows, n, dh);
+        }
+        for (int j = 0; j < s; j++) {
+            FlashAttention.writeRow(dk, g, bi * s + j, h, sc.dk, j * dh);
+            FlashAttention.writeRow(dv, g, bi * s + j, h, sc.dv, j * dh);
+        }
+    }
+
+    /** out[r][j] = Σ_d x[r][d] · cols[d][j] for j < n (cols: [Dh, S] row-major), rows of stride S. */
+    private static void scores(float[] x, float[] cols, float[] out, int rows, int n, int dh, int s) {
+        int j = 0;
+        for (int bound = S.loopBound(n); j < bound; j += L) {
+            FloatVector a0 = FloatVector.zero(S);
+            FloatVector a1 = FloatVector.zero(S);
+            FloatVector a2 = FloatVector.zero(S);
+            FloatVector a3 = FloatVector.zero(S);
+            for (int d = 0; d < dh; d++) {
+                FloatVector c = FloatVector.fromArray(S, cols, d * s + j);
+                a0 = c.fma(FloatVector.broadcast(S, x[d]), a0);
+                if (rows > 1) {
+                    a1 = c.fma(FloatVector.broadcast(S, x[dh + d]), a1);
+                }
+                if (rows > 2) {
+                    a2 = c.fma(FloatVector.broadcast(S, x[2 * dh + d]), a2);
+                }
+                if (rows > 3) {
+                    a3 = c.fma(FloatVector.broadcast(S, x[3 * dh + d]), a3);
+                }
+            }
+            a0.intoArray(out, j);
+            if (rows > 1) {
+                a1.intoArray(out, s + j);
+            }
+            if (rows > 2) {
+                a2.intoArray(out, 2 * s + j);
+            }
+            if (rows > 3) {
+                a3.intoArray(out, 3 * s + j);
+            }
+        }
+        for (; j < n; j++) {
+            for (int r = 0; r < rows; r++) {
+                float acc = 0;
+                for (int d = 0; d < dh; d++) {
+                    acc += x[r * dh + d] * cols[d * s + j];
+                }
+                out[r * s + j] = acc;
+            }
+        }
+    }
+
+    /** out[r][·] = mul · Σ_{j<n} w[r][j] · rowsM[j][·] (rowsM: [S, Dh]); w rows of stride S. */
+    private static void weightedRows(float[] w, int s, float[] rowsM, float[] out, int rows, int n, int dh, float mul) {
+        int d = 0;
+        for (int bound = S.loopBound(dh); d < bound; d += L) {
+            FloatVector a0 = FloatVector.zero(S);
+            FloatVector a1 = FloatVector.zero(S);
+            FloatVector a2 = FloatVector.zero(S);
+            FloatVector a3 = FloatVector.zero(S);
+            for (int j = 0; j < n; j++) {
+                FloatVector m = FloatVector.fromArray(S, rowsM, j * dh + d);
+                a0 = m.fma(FloatVector.broadcast(S, w[j]), a0);
+                if (rows > 1) {
+                    a1 = m.fma(FloatVector.broadcast(S, w[s + j]), a1);
+                }
+                if (rows > 2) {
+                    a2 = m.fma(FloatVector.broadcast(S, w[2 * s + j]), a2);
+                }
+                if (rows > 3) {
+                    a3 = m.fma(FloatVector.broadcast(S, w[3 * s + j]), a3);
+                }
+            }
+            a0.mul(mul).intoArray(out, d);
+            if (rows > 1) {
+                a1.mul(mul).intoArray(out, dh + d);
+            }
+            if (rows > 2) {
+                a2.mul(mul).intoArray(out, 2 * dh + d);
+            }
+            if (rows > 3) {
+                a3.mul(mul).intoArray(out, 3 * dh + d);
+            }
+        }
+        for (; d < dh; d++) {
+            for (int r = 0; r < rows; r++) {
+                float acc = 0;
+                for (int j = 0; j < n; j++) {
+                    acc += w[r * s + j] * rowsM[j * dh + d];
+                }
+                out[r * dh + d] = acc * mul;
+            }
+        }
+    }
+
+    /** acc[j][·] += Σ_r w[r][j] · x[r][·] for j < n (acc: [S, Dh]; x: rows of Dh). */
+    private static void accumulateRows(float[] w, int s, float[] x, float[] acc, int rows, int n, int dh) {
+        int bound = S.loopBound(dh);
+        for (int j = 0; j < n; j++) {
+            float w0 = w[j];
+            float w1 = rows > 1 ? w[s + j] : 0f;
+            float w2 = rows > 2 ? w[2 * s + j] : 0f;
+            float w3 = rows > 3 ? w[3 * s + j] : 0f;
+            int base = j * dh;
+            int d = 0;
+            for (; d < bound; d += L) {
+                FloatVector a = FloatVector.fromArray(S, acc, base + d);
+                a = FloatVector.fromArray(S, x, d).fma(FloatVector.broadcast(S, w0), a);
+                if (rows > 1) {
+                    a = FloatVector.fromArray(S, x, dh + d).fma(FloatVector.broadcast(S, w1), a);
+                }
+                if (rows > 2) {
+                    a = FloatVector.fromArray(S, x, 2 * dh + d).fma(FloatVector.broadcast(S, w2), a);
+                }
+                if (rows > 3) {
+                    a = FloatVector.fromArray(S, x, 3 * dh + d).fma(FloatVector.broadcast(S, w3), a);
+                }
+                a.intoArray(acc, base + d);
+            }
+            for (; d < dh; d++) {
+                float a = acc[base + d] + w0 * x[d];
+                if (rows > 1) {
+                    a += w1 * x[dh + d];
+                }
+                if (rows > 2) {
+                    a += w2 * x[2 * dh + d];
+                }
+                if (rows > 3) {
+                    a += w3 * x[3 * dh + d];
+                }
+                acc[base + d] = a;
+            }
+        }
+    }
+
+    private static float max(float[] x, int off, int n) {
+        FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        int j = 0;
+        for (int bound = S.loopBound(n); j < bound; j += L) {
+            m = m.max(FloatVector.fromArray(S, x, off + j));
+        }
+        float r = m.reduceLanes(VectorOperators.MAX);
+        for (; j < n; j++) {
+            r = Math.max(r, x[off + j]);
+        }
+        return r;
+    }
+
+    private static float dot(float[] a, float[] b, int off, int n) {
+        FloatVector acc = FloatVector.zero(S);
+        int d = 0;
+        for (int bound = S.loopBound(n); d < bound; d += L) {
+            acc = FloatVector.fromArray(S, a, off + d).fma(FloatVector.fromArray(S, b, off + d), acc);
+        }
+        float r = acc.reduceLanes(VectorOperators.ADD);
+        for (; d < n; d++) {
+            r += a[off + d] * b[off + d];
+        }
+        return r;
+    }
+}
