@@ -40,7 +40,8 @@ public final class DacDecoder implements Module {
     static DacDecoder create(Params p, String path, DacConfig c) {
         String m = Params.join(path, "model");
         int ch = c.decoderDim();
-        Conv1d first = Conv1d.create(p, m + ".0", c.latentDim(), ch, 7, 1, 3, 1, 1, true, true);
+        Conv1d first =
+                Conv1d.builder(c.latentDim(), ch, 7).padding(3).weightNorm().build(p, m + ".0");
         List<Block> blocks = new ArrayList<>();
         int out = ch;
         for (int i = 0; i < c.decoderRates().size(); i++) {
@@ -51,7 +52,7 @@ public final class DacDecoder implements Module {
         }
         int n = c.decoderRates().size();
         Snake snake = Snake.create(p, m + "." + (n + 1), out);
-        Conv1d last = Conv1d.create(p, m + "." + (n + 2), out, 1, 7, 1, 3, 1, 1, true, true);
+        Conv1d last = Conv1d.builder(out, 1, 7).padding(3).weightNorm().build(p, m + "." + (n + 2));
         return new DacDecoder(first, blocks, snake, last);
     }
 
@@ -147,8 +148,11 @@ public final class DacDecoder implements Module {
         static Block create(Params p, String path, int in, int out, int stride) {
             String b = Params.join(path, "block");
             Snake snake = Snake.create(p, b + ".0", in);
-            ConvTranspose1d up = ConvTranspose1d.create(
-                    p, b + ".1", in, out, 2 * stride, stride, padding(stride), 0, 1, 1, true, true);
+            ConvTranspose1d up = ConvTranspose1d.builder(in, out, 2 * stride)
+                    .stride(stride)
+                    .padding(padding(stride))
+                    .weightNorm()
+                    .build(p, b + ".1");
             List<ResidualUnit> units = List.of(
                     ResidualUnit.create(p, b + ".2", out, 1),
                     ResidualUnit.create(p, b + ".3", out, 3),

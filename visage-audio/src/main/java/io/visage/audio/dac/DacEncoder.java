@@ -39,7 +39,7 @@ public final class DacEncoder implements Module {
     static DacEncoder create(Params p, String path, DacConfig c) {
         String b = Params.join(path, "block");
         int d = c.encoderDim();
-        Conv1d first = Conv1d.create(p, b + ".0", 1, d, 7, 1, 3, 1, 1, true, true);
+        Conv1d first = Conv1d.builder(1, d, 7).padding(3).weightNorm().build(p, b + ".0");
         List<Block> blocks = new ArrayList<>();
         int i = 1;
         for (int stride : c.encoderRates()) {
@@ -47,7 +47,8 @@ public final class DacEncoder implements Module {
             blocks.add(Block.create(p, b + "." + i++, d, stride));
         }
         Snake snake = Snake.create(p, b + "." + i++, d);
-        Conv1d last = Conv1d.create(p, b + "." + i, d, c.latentDim(), 3, 1, 1, 1, 1, true, true);
+        Conv1d last =
+                Conv1d.builder(d, c.latentDim(), 3).padding(1).weightNorm().build(p, b + "." + i);
         return new DacEncoder(first, blocks, snake, last);
     }
 
@@ -120,7 +121,11 @@ public final class DacEncoder implements Module {
                     ResidualUnit.create(p, b + ".1", half, 3),
                     ResidualUnit.create(p, b + ".2", half, 9));
             Snake snake = Snake.create(p, b + ".3", half);
-            Conv1d down = Conv1d.create(p, b + ".4", half, dim, 2 * stride, stride, (stride + 1) / 2, 1, 1, true, true);
+            Conv1d down = Conv1d.builder(half, dim, 2 * stride)
+                    .stride(stride)
+                    .padding((stride + 1) / 2)
+                    .weightNorm()
+                    .build(p, b + ".4");
             return new Block(units, snake, down);
         }
 

@@ -37,9 +37,13 @@ public final class ResidualUnit implements Module {
         int pad = (KERNEL - 1) * dilation / 2;
         return new ResidualUnit(
                 Snake.create(p, b + ".0", dim),
-                Conv1d.create(p, b + ".1", dim, dim, KERNEL, 1, pad, dilation, 1, true, true),
+                Conv1d.builder(dim, dim, KERNEL)
+                        .padding(pad)
+                        .dilation(dilation)
+                        .weightNorm()
+                        .build(p, b + ".1"),
                 Snake.create(p, b + ".2", dim),
-                Conv1d.create(p, b + ".3", dim, dim, 1, 1, 0, 1, 1, true, true));
+                Conv1d.builder(dim, dim, 1).weightNorm().build(p, b + ".3"));
     }
 
     /** @param x [B, C, T] @return [B, C, T] */

@@ -34,8 +34,8 @@ public final class VectorQuantize implements Module {
 
     static VectorQuantize create(Params p, String path, int inputDim, int codebookSize, int codebookDim) {
         return new VectorQuantize(
-                Conv1d.create(p, Params.join(path, "in_proj"), inputDim, codebookDim, 1, 1, 0, 1, 1, true, true),
-                Conv1d.create(p, Params.join(path, "out_proj"), codebookDim, inputDim, 1, 1, 0, 1, 1, true, true),
+                Conv1d.builder(inputDim, codebookDim, 1).weightNorm().build(p, Params.join(path, "in_proj")),
+                Conv1d.builder(codebookDim, inputDim, 1).weightNorm().build(p, Params.join(path, "out_proj")),
                 Embedding.create(
                         p, Params.join(path, "codebook"), codebookSize, codebookDim, Embedding.NO_PADDING, 1.0));
     }
