@@ -10,8 +10,6 @@ import io.visage.core.model.Visage;
 import io.visage.core.model.VisageConfig;
 import io.visage.core.pipeline.Components;
 import io.visage.nn.module.RandomParams;
-import java.util.Collections;
-import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -44,8 +42,7 @@ public final class DemoModels {
     }
 
     public static DacConfig codecConfig() {
-        return new DacConfig(
-                4, List.of(2, 4, 8, 8), 64, 32, List.of(8, 8, 4, 2), 1024, Collections.nCopies(9, 8), 0.0, 44100);
+        return DacConfig.builder().encoderDim(4).decoderDim(32).build(); // 44.1 kHz rates, 9 levels of 1024 codes
     }
 
     /** The three networks from one seed. */

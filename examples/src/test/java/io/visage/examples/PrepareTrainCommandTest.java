@@ -25,7 +25,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,16 +76,14 @@ class PrepareTrainCommandTest {
         Path codecCfg = dir.resolve("codec.json");
         Files.writeString(
                 codecCfg,
-                m.writeValueAsString(new DacConfig(
-                                2,
-                                List.of(8, 8, 8),
-                                16,
-                                16,
-                                List.of(8, 8, 8),
-                                VOCAB,
-                                Collections.nCopies(LEVELS, 4),
-                                0.0,
-                                44100)
+                m.writeValueAsString(DacConfig.builder()
+                        .encoderDim(2)
+                        .encoderRates(8, 8, 8)
+                        .decoderDim(16)
+                        .decoderRates(8, 8, 8)
+                        .codebookSize(VOCAB)
+                        .codebooks(LEVELS, 4)
+                        .build()
                         .toKwargs()));
         Path model = dir.resolve("config.json");
         Files.writeString(model, MODEL);

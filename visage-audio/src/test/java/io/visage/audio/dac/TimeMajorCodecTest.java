@@ -4,7 +4,6 @@ import io.visage.nn.autodiff.Ops;
 import io.visage.nn.autodiff.Tensor;
 import io.visage.nn.kernel.Parallelism;
 import io.visage.nn.module.Params;
-import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -43,12 +42,52 @@ class TimeMajorCodecTest {
     static Stream<Arguments> configs() {
         return Stream.of(
                 Arguments.of(
-                        new DacConfig(4, List.of(2, 4), 16, 32, List.of(4, 2), 32, List.of(4, 4, 4), 0.0, 8000), 3L, 2),
+                        DacConfig.builder()
+                                .encoderDim(4)
+                                .encoderRates(2, 4)
+                                .decoderDim(32)
+                                .decoderRates(4, 2)
+                                .codebookSize(32)
+                                .codebooks(3, 4)
+                                .sampleRateHz(8000)
+                                .build(),
+                        3L,
+                        2),
                 Arguments.of(
-                        new DacConfig(2, List.of(3, 2), 8, 12, List.of(3, 2), 16, List.of(2, 2), 0.0, 6000), 4L, 1),
-                Arguments.of(new DacConfig(3, List.of(5), 6, 10, List.of(5), 8, List.of(3), 0.0, 1000), 5L, 3),
+                        DacConfig.builder()
+                                .encoderDim(2)
+                                .encoderRates(3, 2)
+                                .decoderDim(12)
+                                .decoderRates(3, 2)
+                                .codebookSize(16)
+                                .codebooks(2, 2)
+                                .sampleRateHz(6000)
+                                .build(),
+                        4L,
+                        1),
                 Arguments.of(
-                        new DacConfig(2, List.of(2, 2, 2), 8, 24, List.of(2, 2, 2), 16, List.of(2, 2), 0.0, 800),
+                        DacConfig.builder()
+                                .encoderDim(3)
+                                .encoderRates(5)
+                                .decoderDim(10)
+                                .decoderRates(5)
+                                .codebookSize(8)
+                                .codebooks(1, 3)
+                                .sampleRateHz(1000)
+                                .build(),
+                        5L,
+                        3),
+                Arguments.of(
+                        DacConfig.builder()
+                                .encoderDim(2)
+                                .encoderRates(2, 2, 2)
+                                .latentDim(8)
+                                .decoderDim(24)
+                                .decoderRates(2, 2, 2)
+                                .codebookSize(16)
+                                .codebooks(2, 2)
+                                .sampleRateHz(800)
+                                .build(),
                         6L,
                         2));
     }
