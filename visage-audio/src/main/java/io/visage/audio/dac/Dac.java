@@ -21,9 +21,9 @@ import java.util.Map;
  * The Descript Audio Codec ({@code dac.model.dac.DAC}) as a module tree whose state-dict keys are the
  * reference's: {@code encoder.block.*}, {@code quantizer.quantizers.i.{in_proj,out_proj,codebook}.*},
  * {@code decoder.model.*}. Every convolution is weight-normalised ({@code weight_g}, {@code weight_v},
- * {@code bias}). The methods here take {@link Ops} and {@link ConvWeights} and serve both training
- * ({@code Ops.recording}, {@link ConvWeights#live()}) and inference; {@link DacCodec} is the inference
- * front end with folded weights.
+ * {@code bias}). The methods here are the reference forward: plain layer code on {@link Ops} with the
+ * weight norm applied at every call, for training ({@code Ops.recording}) and as the oracle of the
+ * inference front end {@link DacCodec} (a time-major fast path).
  * Axes: B batch, N samples, D latent_dim, n quantizer levels, T frames = N / hop.
  */
 public final class Dac implements Module {
@@ -118,15 +118,15 @@ public final class Dac implements Module {
      *
      * @param audio [B, 1, N], N a multiple of {@link DacConfig#hopLength()} (see {@link DacCodec#preprocess})
      */
-    public DacEncoding encode(Ops ops, ConvWeights w, Tensor audio, int nQuantizers) {
+    public DacEncoding encode(Ops ops, Tensor audio, int nQuantizers) {
         checkAudio(audio.shape());
-        return quantizer.encode(ops, w, encoder.forward(ops, w, audio), nQuantizers);
+        return quantizer.encode(ops, encoder.forward(ops, audio), nQuantizers);
     }
 
     /** {@code DAC.decode}. @param z [B, D, T] @return [B, 1, T · Π decoder_rates] */
-    public Tensor decode(Ops ops, ConvWeights w, Tensor z) {
+    public Tensor decode(Ops ops, Tensor z) {
         checkLatent(z.shape());
-        return decoder.forward(ops, w, z);
+        return decoder.forward(ops, z);
     }
 
     void checkAudio(long[] s) {

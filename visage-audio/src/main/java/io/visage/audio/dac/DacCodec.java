@@ -13,7 +13,7 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
 /**
- * Inference front end of a {@link Dac}: weight norm folded once ({@link ConvWeights#fold}), every call
+ * Inference front end of a {@link Dac}: every call
  * under {@link Ops#inference()}, float32 ND4J arrays in and out. The folded weights are a snapshot of
  * the module's g and v at construction. The encoder and decoder run on the time-major GEMM path
  * ({@code TimeMajorCodec}: convolutions as large GEMMs over shifted row blocks, fused Snake); the
@@ -33,22 +33,19 @@ public final class DacCodec {
     public enum ExecutionPath {
         /** Time-major GEMM path (the default); falls back to {@link #GENERAL} for unsupported geometries. */
         TIME_MAJOR,
-        /** The general layer code on {@link Ops} with folded weights (reference, for comparison). */
+        /** The general layer code on {@link Ops} (the reference forward, for comparison). */
         GENERAL
     }
 
     private final Dac dac;
-    private final ConvWeights weights;
     private final TimeMajorCodec fast; // null: Ops path
 
     private DacCodec(Dac dac, Parallelism par, ExecutionPath path) {
         this.dac = dac;
         if (path == ExecutionPath.TIME_MAJOR && TimeMajorCodec.supports(dac)) {
             this.fast = TimeMajorCodec.of(par, dac);
-            this.weights = ConvWeights.fold(dac.quantizer()); // the quantizer stays on the Ops path
         } else {
             this.fast = null;
-            this.weights = ConvWeights.fold(dac);
         }
     }
 
@@ -119,9 +116,7 @@ public final class DacCodec {
         dac.checkAudio(audio.shape());
         return fast != null
                 ? fast.encode(audio)
-                : dac.encoder()
-                        .forward(Ops.inference(), weights, Tensor.constant(audio))
-                        .value();
+                : dac.encoder().forward(Ops.inference(), Tensor.constant(audio)).value();
     }
 
     /**
@@ -131,9 +126,9 @@ public final class DacCodec {
      */
     public DacEncoding encode(INDArray audio, int nQuantizers) {
         if (fast == null) {
-            return dac.encode(Ops.inference(), weights, Tensor.constant(audio), nQuantizers);
+            return dac.encode(Ops.inference(), Tensor.constant(audio), nQuantizers);
         }
-        return dac.quantizer().encode(Ops.inference(), weights, Tensor.constant(encoderOutput(audio)), nQuantizers);
+        return dac.quantizer().encode(Ops.inference(), Tensor.constant(encoderOutput(audio)), nQuantizers);
     }
 
     /** {@code DAC.encode} with every quantizer level. */
@@ -143,7 +138,7 @@ public final class DacCodec {
 
     /** {@code quantizer.from_codes}. @param codes [B, n, T] integer */
     public FromCodes fromCodes(INDArray codes) {
-        return dac.quantizer().fromCodes(Ops.inference(), weights, codes);
+        return dac.quantizer().fromCodes(Ops.inference(), codes);
     }
 
     /** {@code DAC.decode} in one pass. @param z [B, D, T] @return [B, 1, T · Π decoder_rates] */
@@ -153,14 +148,13 @@ public final class DacCodec {
             return fast.decode(z);
         }
         if (z.size(0) == 1) {
-            return dac.decode(Ops.inference(), weights, Tensor.constant(z)).value();
+            return dac.decode(Ops.inference(), Tensor.constant(z)).value();
         }
         // one batch item at a time: the general path's working memory grows with the batch
         INDArray out = null;
         for (long b = 0; b < z.size(0); b++) {
             INDArray y = dac.decode(
                             Ops.inference(),
-                            weights,
                             Tensor.constant(
                                     z.get(interval(b, b + 1), all(), all()).dup('c')))
                     .value();

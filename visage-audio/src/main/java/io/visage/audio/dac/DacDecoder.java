@@ -57,20 +57,12 @@ public final class DacDecoder implements Module {
     }
 
     /** @param z [B, latent_dim, T] @return audio [B, 1, T · Π decoder_rates] */
-    public Tensor forward(Ops ops, ConvWeights w, Tensor z) {
-        Tensor x = ConvWeights.conv(ops, w, first, z);
+    public Tensor forward(Ops ops, Tensor z) {
+        Tensor x = first.forward(ops, z);
         for (Block blk : blocks) {
-            Tensor next = blk.forward(ops, w, x);
-            w.release(ops, x);
-            x = next;
+            x = blk.forward(ops, x);
         }
-        Tensor s = w.snake(ops, snake, x);
-        w.release(ops, x);
-        Tensor y = ConvWeights.conv(ops, w, last, s);
-        w.release(ops, s);
-        Tensor audio = ops.tanh(y);
-        w.release(ops, y);
-        return audio;
+        return ops.tanh(last.forward(ops, snake.forward(ops, x)));
     }
 
     /**
@@ -165,22 +157,10 @@ public final class DacDecoder implements Module {
         }
 
         /** @param x [B, in, T] @return [B, out, T · stride] (even strides; odd strides give T·stride − 1) */
-        public Tensor forward(Ops ops, ConvWeights w, Tensor x) {
-            Tensor s = w.snake(ops, snake, x);
-            Tensor y = ops.convTranspose1d(
-                    s,
-                    w.of(ops, up),
-                    up.bias(),
-                    up.stride(),
-                    up.padding(),
-                    up.outputPadding(),
-                    up.dilation(),
-                    up.groups());
-            w.release(ops, s);
+        public Tensor forward(Ops ops, Tensor x) {
+            Tensor y = up.forward(ops, snake.forward(ops, x));
             for (ResidualUnit u : units) {
-                Tensor next = u.forward(ops, w, y);
-                w.release(ops, y);
-                y = next;
+                y = u.forward(ops, y);
             }
             return y;
         }

@@ -53,18 +53,12 @@ public final class DacEncoder implements Module {
     }
 
     /** @param audio [B, 1, N] @return z [B, latent_dim, N / hop] */
-    public Tensor forward(Ops ops, ConvWeights w, Tensor audio) {
-        Tensor x = ConvWeights.conv(ops, w, first, audio);
+    public Tensor forward(Ops ops, Tensor audio) {
+        Tensor x = first.forward(ops, audio);
         for (Block blk : blocks) {
-            Tensor next = blk.forward(ops, w, x);
-            w.release(ops, x);
-            x = next;
+            x = blk.forward(ops, x);
         }
-        Tensor s = w.snake(ops, snake, x);
-        w.release(ops, x);
-        Tensor z = ConvWeights.conv(ops, w, last, s);
-        w.release(ops, s);
-        return z;
+        return last.forward(ops, snake.forward(ops, x));
     }
 
     Conv1d first() {
@@ -130,22 +124,12 @@ public final class DacEncoder implements Module {
         }
 
         /** @param x [B, dim/2, T] @return [B, dim, T / stride] */
-        public Tensor forward(Ops ops, ConvWeights w, Tensor x) {
+        public Tensor forward(Ops ops, Tensor x) {
             Tensor h = x;
             for (ResidualUnit u : units) {
-                Tensor next = u.forward(ops, w, h);
-                if (h != x) {
-                    w.release(ops, h);
-                }
-                h = next;
+                h = u.forward(ops, h);
             }
-            Tensor s = w.snake(ops, snake, h);
-            if (h != x) {
-                w.release(ops, h);
-            }
-            Tensor out = ConvWeights.conv(ops, w, down, s);
-            w.release(ops, s);
-            return out;
+            return down.forward(ops, snake.forward(ops, h));
         }
 
         List<ResidualUnit> units() {

@@ -50,8 +50,8 @@ public final class VectorQuantize implements Module {
      * @param residual [B, D, T]
      * @return zq [B, D, T], ze [B, d, T], codes [B·T] (b-major), and the two scalar MSE losses
      */
-    Step encode(Ops ops, ConvWeights w, Tensor residual) {
-        Tensor ze = ConvWeights.conv(ops, w, inProj, residual);
+    Step encode(Ops ops, Tensor residual) {
+        Tensor ze = inProj.forward(ops, residual);
         long b = ze.size(0);
         long t = ze.size(2);
         long[] codes = nearest(ze.value(), codebook.weight().value());
@@ -60,7 +60,7 @@ public final class VectorQuantize implements Module {
         Tensor commitment = ops.mean(ops.square(ops.sub(ze, ops.constant(zq.value()))));
         Tensor codebookLoss = ops.mean(ops.square(ops.sub(zq, ops.constant(ze.value()))));
         Tensor straight = ops.add(ze, ops.constant(zq.value().sub(ze.value())));
-        Tensor out = ConvWeights.conv(ops, w, outProj, straight);
+        Tensor out = outProj.forward(ops, straight);
         return new Step(out, ze, codes, commitment, codebookLoss);
     }
 
@@ -81,8 +81,8 @@ public final class VectorQuantize implements Module {
     }
 
     /** out_proj of codebook vectors. @param zp [B, d, T] @return [B, D, T] */
-    Tensor project(Ops ops, ConvWeights w, Tensor zp) {
-        return ConvWeights.conv(ops, w, outProj, zp);
+    Tensor project(Ops ops, Tensor zp) {
+        return outProj.forward(ops, zp);
     }
 
     /**

@@ -110,20 +110,17 @@ class TimeMajorCodecTest {
 
         INDArray audio = DacCodecTest.gaussian(seed, 0.3, batch, 1, (6L + seed) * config.hopLength());
         INDArray zExact = exact.encoder()
-                .forward(ops, ConvWeights.live(), Tensor.constant(audio.castTo(DataType.DOUBLE)))
+                .forward(ops, Tensor.constant(audio.castTo(DataType.DOUBLE)))
                 .value();
-        INDArray zGeneral = dac.encoder()
-                .forward(ops, ConvWeights.live(), Tensor.constant(audio))
-                .value();
+        INDArray zGeneral = dac.encoder().forward(ops, Tensor.constant(audio)).value();
         INDArray zFast = codec.encoderOutput(audio);
         assertArrayEquals(zGeneral.shape(), zFast.shape(), "encoder output shape");
         assertAsAccurate("encoder " + config, zExact, zGeneral, zFast);
 
         INDArray z = DacCodecTest.gaussian(seed + 1, 1.0, batch, config.latentDim(), 3 + seed);
-        INDArray yExact = exact.decode(ops, ConvWeights.live(), Tensor.constant(z.castTo(DataType.DOUBLE)))
-                .value();
-        INDArray yGeneral =
-                dac.decode(ops, ConvWeights.live(), Tensor.constant(z)).value();
+        INDArray yExact =
+                exact.decode(ops, Tensor.constant(z.castTo(DataType.DOUBLE))).value();
+        INDArray yGeneral = dac.decode(ops, Tensor.constant(z)).value();
         INDArray yFast = codec.decode(z);
         assertArrayEquals(yGeneral.shape(), yFast.shape(), "decoded shape");
         assertAsAccurate("decode " + config, yExact, yGeneral, yFast);
