@@ -1,7 +1,7 @@
 package io.visage.audio.dac;
 
+import io.visage.nn.Checks;
 import io.visage.nn.ConfigException;
-import io.visage.nn.ShapeMismatchException;
 import io.visage.nn.autodiff.Ops;
 import io.visage.nn.autodiff.Tensor;
 import io.visage.nn.io.TensorFiles;
@@ -130,22 +130,17 @@ public final class Dac implements Module {
     }
 
     void checkAudio(long[] s) {
-        if (s.length != 3 || s[1] != 1) {
-            throw new ShapeMismatchException(
-                    "DAC.encode: audio must be [B, 1, N] (one channel per batch item), found " + Arrays.toString(s));
-        }
-        if (s[2] == 0 || s[2] % config.hopLength() != 0) {
-            throw new ShapeMismatchException(
-                    "DAC.encode: audio length " + s[2] + " is not a positive multiple of the" + " hop length "
-                            + config.hopLength() + " (shape " + Arrays.toString(s) + "); call preprocess first");
-        }
+        Checks.shape("DAC.encode", "audio [B, 1, N] (one channel per batch item)", s, Checks.ANY, 1, Checks.ANY);
+        Checks.require(
+                s[2] > 0 && s[2] % config.hopLength() == 0,
+                "DAC.encode",
+                "audio length must be a positive multiple of the hop length " + config.hopLength() + ", found " + s[2]
+                        + " (shape " + Arrays.toString(s) + "); call preprocess first");
     }
 
     void checkLatent(long[] s) {
-        if (s.length != 3 || s[1] != config.latentDim() || s[2] < 1) {
-            throw new ShapeMismatchException("DAC.decode: z must be [B, " + config.latentDim()
-                    + " (latent_dim), T>=1], found " + Arrays.toString(s));
-        }
+        Checks.shape("DAC.decode", "z [B, latent_dim, T]", s, Checks.ANY, config.latentDim(), Checks.ANY);
+        Checks.require(s[2] >= 1, "DAC.decode", "z must have at least 1 frame, found " + Arrays.toString(s));
     }
 
     @Override

@@ -65,31 +65,6 @@ public final class DacDecoder implements Module {
         return ops.tanh(last.forward(ops, snake.forward(ops, x)));
     }
 
-    /**
-     * How many latent frames on each side of a frame can influence its output samples: an upper bound
-     * on the decoder's receptive half-width, in frames. Decoding a window with this many extra frames
-     * on each side and cropping them (overlap-save) reproduces the one-pass output.
-     */
-    public int contextFrames() {
-        double frames = halfWidth(first);
-        int samplesPerFrame = 1;
-        for (Block b : blocks) {
-            // a transposed conv output sample depends on inputs within kernel/stride input steps
-            frames += (double) b.kernel() / b.stride() / samplesPerFrame;
-            samplesPerFrame *= b.stride();
-            for (ResidualUnit u : b.units) {
-                frames += (double) (halfWidth(u.conv1()) + halfWidth(u.conv2())) / samplesPerFrame;
-            }
-        }
-        frames += (double) halfWidth(last) / samplesPerFrame;
-        return (int) Math.ceil(frames) + 1;
-    }
-
-    private static int halfWidth(Conv1d c) {
-        long k = c.kernelSize();
-        return (int) Math.max(c.padding(), c.dilation() * (k - 1) - c.padding());
-    }
-
     List<Block> blocks() {
         return blocks;
     }

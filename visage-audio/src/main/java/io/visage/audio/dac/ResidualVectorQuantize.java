@@ -1,6 +1,6 @@
 package io.visage.audio.dac;
 
-import io.visage.nn.ShapeMismatchException;
+import io.visage.nn.Checks;
 import io.visage.nn.autodiff.Ops;
 import io.visage.nn.autodiff.Tensor;
 import io.visage.nn.module.Module;
@@ -89,10 +89,12 @@ public final class ResidualVectorQuantize implements Module {
      * @return z [B, D, T] and z_p [B, Σ d_i, T] (the raw codebook vectors)
      */
     public FromCodes fromCodes(Ops ops, INDArray codes) {
-        if (codes.rank() != 3 || codes.size(1) < 1 || codes.size(1) > levels()) {
-            throw new ShapeMismatchException("from_codes: codes must be [B, n, T] with 1 <= n <= " + levels()
-                    + " (n_codebooks), found " + Arrays.toString(codes.shape()));
-        }
+        Checks.shape("quantizer.from_codes", "codes [B, n, T]", codes, Checks.ANY, Checks.ANY, Checks.ANY);
+        Checks.require(
+                codes.size(1) >= 1 && codes.size(1) <= levels(),
+                "quantizer.from_codes",
+                "codes must have 1 <= n <= " + levels() + " (n_codebooks) levels, found "
+                        + Arrays.toString(codes.shape()));
         long b = codes.size(0);
         long t = codes.size(2);
         Tensor z = null;

@@ -94,8 +94,10 @@ public final class VectorQuantize implements Module {
      */
     static long[] nearest(INDArray ze, INDArray table) {
         if (ze.rank() != 3 || table.rank() != 2 || ze.size(1) != table.size(1)) {
-            throw new ShapeMismatchException("vector quantizer: latents " + Arrays.toString(ze.shape())
-                    + " [B, d, T] do not fit codebook " + Arrays.toString(table.shape()) + " [K, d]");
+            throw new ShapeMismatchException("vector quantizer: latents must be [B, d, T] with d = "
+                    + (table.rank() == 2 ? table.size(1) : "codebook_dim") + " (codebook [K, d] "
+                    + Arrays.toString(table.shape())
+                    + "), found " + Arrays.toString(ze.shape()));
         }
         int b = (int) ze.size(0);
         int d = (int) ze.size(1);
