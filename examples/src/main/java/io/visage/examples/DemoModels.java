@@ -45,7 +45,7 @@ public final class DemoModels {
         return DacConfig.builder().encoderDim(4).decoderDim(32).build(); // 44.1 kHz rates, 9 levels of 1024 codes
     }
 
-    /** The three networks from one seed. */
+    /** The three networks from one seed (the caller closes them). */
     public static Components create(long seed) {
         ClipVisionTransformer clip;
         try (RandomParams p = new RandomParams(seed)) {
@@ -53,6 +53,11 @@ public final class DemoModels {
         }
         Visage model = Visage.random(modelConfig(), ModelKind.AMBISONICS, seed + 1, DataType.FLOAT);
         DacCodec codec = DacCodec.of(Dac.random(codecConfig(), seed + 2));
-        return new Components(clip, model, codec, true);
+        try {
+            return new Components(clip, model, codec, true);
+        } catch (RuntimeException e) {
+            codec.close();
+            throw e;
+        }
     }
 }

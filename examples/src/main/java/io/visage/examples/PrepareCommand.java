@@ -141,9 +141,11 @@ public final class PrepareCommand implements Callable<Integer> {
             clip = ClipWeights.load(weights);
             codec = DacCodec.load(dac);
         }
-        DatasetPreparer.Result r = new DatasetPreparer(new FrontEnd(clip, 8), codec, split)
-                .prepare(videos, foa, ambiJson, new DatasetLayout(out), progress);
-        return new Result(r, weights == null, weights == null);
+        try (DacCodec owned = codec) {
+            DatasetPreparer.Result r = new DatasetPreparer(new FrontEnd(clip, 8), owned, split)
+                    .prepare(videos, foa, ambiJson, new DatasetLayout(out), progress);
+            return new Result(r, weights == null, weights == null);
+        }
     }
 
     @Override

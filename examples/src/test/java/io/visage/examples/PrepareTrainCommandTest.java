@@ -150,21 +150,24 @@ class PrepareTrainCommandTest {
                     DacCodec.of(Dac.random(DacConfig.fromJson(in[4]), 6)),
                     true);
         }
-        GenerateCommand.Result g = GenerateCommand.run(
-                nets,
-                new GenerateCommand.Options(
-                        in[0].resolve("aaaaaaaaaaa_0.mp4"),
-                        GenerateCommand.CameraSpec.ofIndex(new CameraDirection(10, 0)),
-                        dir.resolve("generated.wav"),
-                        null,
-                        null,
-                        null,
-                        null,
-                        new Sampler.Greedy(),
-                        16000),
-                PipelineProgress.NONE);
-        int frames = 4; // 1 s at 4 fps
+        GenerateCommand.Result g;
         int hop = nets.codec().config().hopLength();
+        try (nets) {
+            g = GenerateCommand.run(
+                    nets,
+                    new GenerateCommand.Options(
+                            in[0].resolve("aaaaaaaaaaa_0.mp4"),
+                            GenerateCommand.CameraSpec.ofIndex(new CameraDirection(10, 0)),
+                            dir.resolve("generated.wav"),
+                            null,
+                            null,
+                            null,
+                            null,
+                            new Sampler.Greedy(),
+                            16000),
+                    PipelineProgress.NONE);
+        }
+        int frames = 4; // 1 s at 4 fps
         long codecFrames = (long) Math.ceil((double) (long) (frames / 4.0 * 44100) / hop);
         assertEquals(4, g.channels());
         assertEquals((long) Math.ceil(codecFrames * hop * 160 / 441.0), g.samples());

@@ -28,7 +28,7 @@ public final class WeightsDirectory {
 
     private WeightsDirectory() {}
 
-    /** Loads all three networks. */
+    /** Loads all three networks (the caller closes the returned components). */
     public static Components load(Path dir) {
         if (!Files.isDirectory(dir)) {
             throw new CheckpointFormatException(
@@ -52,7 +52,6 @@ public final class WeightsDirectory {
                         "missing: the DAC 44.1 kHz"
                                 + " weights (descript-audio-codec release 0.0.1 weights.pth; looked for " + DAC_FILES
                                 + ")"));
-        DacCodec codec = DacCodec.load(dacFile);
         Path clipFile = Files.isRegularFile(dir.resolve("ViT-B-32.pt"))
                 ? dir.resolve("ViT-B-32.pt")
                 : Files.isDirectory(dir.resolve("clip")) ? dir.resolve("clip") : null;
@@ -63,6 +62,12 @@ public final class WeightsDirectory {
                             + " ViT-B-32.pt, or a clip/ folder with Hugging Face openai/clip-vit-base-patch32)");
         }
         ClipVisionTransformer clip = ClipWeights.load(clipFile);
-        return new Components(clip, model, codec, false);
+        DacCodec codec = DacCodec.load(dacFile); // last: nothing after it can fail and leak its pool
+        try {
+            return new Components(clip, model, codec, false);
+        } catch (RuntimeException e) {
+            codec.close();
+            throw e;
+        }
     }
 }

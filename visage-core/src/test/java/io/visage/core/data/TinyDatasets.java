@@ -39,6 +39,7 @@ public final class TinyDatasets {
                 .build();
     }
 
+    /** A codec of {@link #codecConfig} with seeded random weights; the caller closes it. */
     public static DacCodec codec(int levels, int vocab, long seed) {
         return DacCodec.of(Dac.random(codecConfig(levels, vocab), seed));
     }
