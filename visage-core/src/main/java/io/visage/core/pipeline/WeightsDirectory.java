@@ -52,21 +52,21 @@ public final class WeightsDirectory {
                         "missing: the DAC 44.1 kHz"
                                 + " weights (descript-audio-codec release 0.0.1 weights.pth; looked for " + DAC_FILES
                                 + ")"));
-        Path clipFile = Files.isRegularFile(dir.resolve("ViT-B-32.pt"))
-                ? dir.resolve("ViT-B-32.pt")
-                : Files.isDirectory(dir.resolve("clip")) ? dir.resolve("clip") : null;
-        if (clipFile == null) {
-            throw new CheckpointFormatException(
-                    dir.resolve("ViT-B-32.pt"),
-                    "missing: the CLIP ViT-B/32 weights (OpenAI"
-                            + " ViT-B-32.pt, or a clip/ folder with Hugging Face openai/clip-vit-base-patch32)");
-        }
-        ClipVisionTransformer clip = ClipWeights.load(clipFile);
-        DacCodec codec = DacCodec.load(dacFile); // last: nothing after it can fail and leak its pool
+        DacCodec codec = DacCodec.load(dacFile);
         try {
+            Path clipFile = Files.isRegularFile(dir.resolve("ViT-B-32.pt"))
+                    ? dir.resolve("ViT-B-32.pt")
+                    : Files.isDirectory(dir.resolve("clip")) ? dir.resolve("clip") : null;
+            if (clipFile == null) {
+                throw new CheckpointFormatException(
+                        dir.resolve("ViT-B-32.pt"),
+                        "missing: the CLIP ViT-B/32 weights (OpenAI"
+                                + " ViT-B-32.pt, or a clip/ folder with Hugging Face openai/clip-vit-base-patch32)");
+            }
+            ClipVisionTransformer clip = ClipWeights.load(clipFile);
             return new Components(clip, model, codec, false);
         } catch (RuntimeException e) {
-            codec.close();
+            codec.close(); // its worker pool must not outlive a failed load
             throw e;
         }
     }
