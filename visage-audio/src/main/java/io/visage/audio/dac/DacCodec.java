@@ -106,10 +106,6 @@ public final class DacCodec implements AutoCloseable {
         return decoder.plan().contextSteps();
     }
 
-    DacLayerPlan encoderPlan() {
-        return encoder.plan();
-    }
-
     DacLayerPlan decoderPlan() {
         return decoder.plan();
     }

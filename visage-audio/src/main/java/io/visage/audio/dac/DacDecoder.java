@@ -140,14 +140,6 @@ public final class DacDecoder implements Module {
             return y;
         }
 
-        int stride() {
-            return up.stride();
-        }
-
-        int kernel() {
-            return up.kernelSize();
-        }
-
         Snake snake() {
             return snake;
         }

@@ -53,10 +53,6 @@ public final class ResidualUnit implements Module {
         return ops.add(pad > 0 ? ops.narrow(x, 2, pad, y.size(2)) : x, y);
     }
 
-    int dilation() {
-        return conv1.dilation();
-    }
-
     Snake snake1() {
         return snake1;
     }

@@ -102,10 +102,6 @@ final class TapConv implements AutoCloseable {
         return of("TapConv.conv_transpose1d", g, w, bias);
     }
 
-    ConvGeometry geometry() {
-        return g;
-    }
-
     int inChannels() {
         return g.in();
     }

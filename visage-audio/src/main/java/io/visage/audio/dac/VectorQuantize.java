@@ -159,10 +159,6 @@ public final class VectorQuantize implements Module {
         return (int) codebook.weight().size(0);
     }
 
-    int codebookDim() {
-        return (int) codebook.weight().size(1);
-    }
-
     @Override
     public Map<String, Tensor> parameters() {
         return Map.of();
