@@ -1,6 +1,5 @@
 package io.visage.examples;
 
-import io.visage.audio.dac.DacCodec;
 import io.visage.core.model.VisageConfig;
 import io.visage.examples.bench.AutodiffBench;
 import io.visage.examples.bench.CodecBench;
@@ -199,20 +198,13 @@ public final class BenchCommand implements Callable<Integer> {
                 description = "decode window in frames (default ${DEFAULT-VALUE}: one pass)")
         int chunkFrames;
 
-        @Option(
-                names = "--path",
-                defaultValue = "TIME_MAJOR",
-                description = "TIME_MAJOR (the codec's GEMM path) or GENERAL (layer code on ND4J ops, for comparison);"
-                        + " default ${DEFAULT-VALUE}")
-        DacCodec.ExecutionPath path;
-
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             printHints(spec.commandLine().getErr());
             CodecBench.Options d = CodecBench.Options.visage(runs);
-            out.println(CodecBench.run(
-                    new CodecBench.Options(d.frames(), d.seconds(), runs, chunkFrames, d.seed(), path), out));
+            out.println(
+                    CodecBench.run(new CodecBench.Options(d.frames(), d.seconds(), runs, chunkFrames, d.seed()), out));
             return 0;
         }
     }

@@ -63,16 +63,17 @@ public final class CodecCommand implements Callable<Integer> {
      * levels (all when null) and writes the codes.
      */
     public static Encoded encode(Path in, Path weights, Path out, Integer nQuantizers) {
-        DacCodec codec = DacCodec.load(weights);
-        AudioBuffer audio = Wav.read(in);
-        if (audio.sampleRate() != codec.config().sampleRateHz()) {
-            throw new IllegalArgumentException(in + ": sample rate " + audio.sampleRate() + " Hz, but the codec in "
-                    + weights + " takes " + codec.config().sampleRateHz() + " Hz; resample first");
+        try (DacCodec codec = DacCodec.load(weights)) {
+            AudioBuffer audio = Wav.read(in);
+            if (audio.sampleRate() != codec.config().sampleRateHz()) {
+                throw new IllegalArgumentException(in + ": sample rate " + audio.sampleRate() + " Hz, but the codec in "
+                        + weights + " takes " + codec.config().sampleRateHz() + " Hz; resample first");
+            }
+            int n = nQuantizers == null ? codec.config().nCodebooks() : nQuantizers;
+            INDArray codes = FoaCodes.encode(codec, audio.channels(), audio.sampleRate(), n);
+            Npy.write(out, codes.castTo(DataType.LONG));
+            return new Encoded(out, audio.channels().length, n, codes.size(1), audio.sampleRate());
         }
-        int n = nQuantizers == null ? codec.config().nCodebooks() : nQuantizers;
-        INDArray codes = FoaCodes.encode(codec, audio.channels(), audio.sampleRate(), n);
-        Npy.write(out, codes.castTo(DataType.LONG));
-        return new Encoded(out, audio.channels().length, n, codes.size(1), audio.sampleRate());
     }
 
     /**
@@ -82,7 +83,13 @@ public final class CodecCommand implements Callable<Integer> {
      */
     public static Decoded decode(
             Path in, Path weights, Path out, Integer channels, int chunkFrames, SampleFormat format) {
-        DacCodec codec = DacCodec.load(weights);
+        try (DacCodec codec = DacCodec.load(weights)) {
+            return decode(codec, in, out, channels, chunkFrames, format);
+        }
+    }
+
+    private static Decoded decode(
+            DacCodec codec, Path in, Path out, Integer channels, int chunkFrames, SampleFormat format) {
         INDArray codes = Npy.read(in);
         int levels = codec.config().nCodebooks();
         if (codes.rank() != 2) {

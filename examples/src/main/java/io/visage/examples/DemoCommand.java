@@ -82,7 +82,6 @@ public final class DemoCommand implements Callable<Integer> {
                 throw new UncheckedIOException(input + ": cannot copy the input video: " + e.getMessage(), e);
             }
         }
-        Components c = DemoModels.create(seed);
         GenerateCommand.Options o = new GenerateCommand.Options(
                 video,
                 GenerateCommand.CameraSpec.ofIndex(camera),
@@ -93,7 +92,9 @@ public final class DemoCommand implements Callable<Integer> {
                 null,
                 new Sampler.TopK(256, 1.0, new SplittableRandom(seed)),
                 16000);
-        return GenerateCommand.run(c, o, progress);
+        try (Components c = DemoModels.create(seed)) {
+            return GenerateCommand.run(c, o, progress);
+        }
     }
 
     @Override

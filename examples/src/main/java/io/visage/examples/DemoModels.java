@@ -10,8 +10,6 @@ import io.visage.core.model.Visage;
 import io.visage.core.model.VisageConfig;
 import io.visage.core.pipeline.Components;
 import io.visage.nn.module.RandomParams;
-import java.util.Collections;
-import java.util.List;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -44,11 +42,10 @@ public final class DemoModels {
     }
 
     public static DacConfig codecConfig() {
-        return new DacConfig(
-                4, List.of(2, 4, 8, 8), 64, 32, List.of(8, 8, 4, 2), 1024, Collections.nCopies(9, 8), 0.0, 44100);
+        return DacConfig.builder().encoderDim(4).decoderDim(32).build(); // 44.1 kHz rates, 9 levels of 1024 codes
     }
 
-    /** The three networks from one seed. */
+    /** The three networks from one seed (the caller closes them). */
     public static Components create(long seed) {
         ClipVisionTransformer clip;
         try (RandomParams p = new RandomParams(seed)) {
@@ -56,6 +53,11 @@ public final class DemoModels {
         }
         Visage model = Visage.random(modelConfig(), ModelKind.AMBISONICS, seed + 1, DataType.FLOAT);
         DacCodec codec = DacCodec.of(Dac.random(codecConfig(), seed + 2));
-        return new Components(clip, model, codec, true);
+        try {
+            return new Components(clip, model, codec, true);
+        } catch (RuntimeException e) {
+            codec.close();
+            throw e;
+        }
     }
 }

@@ -235,9 +235,9 @@ public final class GenerateCommand implements Callable<Integer> {
         BlasCheck.printHint(err);
         Options o = new Options(video, parseCamera(), out, mp4, preview, png, parseGuidance(), parseSampler(), rate);
         SpatialOutputs.checkFolders(new SpatialOutputs.Targets(out, mp4, preview, png, null, null));
-        Components c = WeightsDirectory.load(weights);
         Result r;
-        try (Bars bars = new Bars(err)) {
+        try (Components c = WeightsDirectory.load(weights);
+                Bars bars = new Bars(err)) {
             r = run(c, o, bars);
         }
         for (Path p : r.written()) {

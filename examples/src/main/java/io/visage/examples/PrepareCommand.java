@@ -14,8 +14,6 @@ import io.visage.nn.module.RandomParams;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collections;
-import java.util.List;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine.Command;
@@ -40,8 +38,12 @@ import picocli.CommandLine.Spec;
         })
 public final class PrepareCommand implements Callable<Integer> {
     /** The random codec used without weights: 44.1 kHz, hop 512, 9 levels of 1024 codes (the official code shape). */
-    public static final DacConfig RANDOM_CODEC =
-            new DacConfig(4, List.of(8, 8, 8), 32, 32, List.of(8, 8, 8), 1024, Collections.nCopies(9, 8), 0.0, 44100);
+    public static final DacConfig RANDOM_CODEC = DacConfig.builder()
+            .encoderDim(4)
+            .encoderRates(8, 8, 8)
+            .decoderDim(32)
+            .decoderRates(8, 8, 8)
+            .build();
 
     @Spec
     CommandSpec spec;
@@ -139,9 +141,11 @@ public final class PrepareCommand implements Callable<Integer> {
             clip = ClipWeights.load(weights);
             codec = DacCodec.load(dac);
         }
-        DatasetPreparer.Result r = new DatasetPreparer(new FrontEnd(clip, 8), codec, split)
-                .prepare(videos, foa, ambiJson, new DatasetLayout(out), progress);
-        return new Result(r, weights == null, weights == null);
+        try (DacCodec owned = codec) {
+            DatasetPreparer.Result r = new DatasetPreparer(new FrontEnd(clip, 8), owned, split)
+                    .prepare(videos, foa, ambiJson, new DatasetLayout(out), progress);
+            return new Result(r, weights == null, weights == null);
+        }
     }
 
     @Override

@@ -58,9 +58,10 @@ class CodecCommandTest {
         assertEquals(DataType.LONG, written.dataType());
         assertArrayEquals(new long[] {(long) FoaCodes.FOA_CHANNELS * c.nCodebooks(), frames}, written.shape());
         assertEquals(frames, e.frames());
-        INDArray direct = FoaCodes.encodeFoa(
-                DacCodec.load(weights()), Wav.read(wav).channels(), c.sampleRateHz(), c.nCodebooks());
-        assertArrayEquals(direct.data().asLong(), written.data().asLong());
+        try (DacCodec codec = DacCodec.load(weights())) {
+            INDArray direct = FoaCodes.encodeFoa(codec, Wav.read(wav).channels(), c.sampleRateHz(), c.nCodebooks());
+            assertArrayEquals(direct.data().asLong(), written.data().asLong());
+        }
 
         Path out = tmp.resolve("out.wav");
         CodecCommand.Decoded d = CodecCommand.decode(codes, weights(), out, null, 2, SampleFormat.FLOAT_32);

@@ -6,6 +6,7 @@ import io.visage.core.direction.CameraDirection;
 import io.visage.core.generate.Sampler;
 import io.visage.core.media.SpatialAudioBox;
 import io.visage.core.media.SpatialMp4Reader;
+import io.visage.core.pipeline.Components;
 import io.visage.core.pipeline.PipelineProgress;
 import io.visage.core.video.SyntheticVideo;
 import io.visage.core.video.VideoFormatException;
@@ -92,8 +93,10 @@ class GenerateCommandTest {
                 null,
                 new Sampler.TopK(16, 1.0, new SplittableRandom(1)),
                 16000);
-        RuntimeException e = assertThrows(
-                RuntimeException.class, () -> GenerateCommand.run(DemoModels.create(3), o, PipelineProgress.NONE));
+        RuntimeException e;
+        try (Components nets = DemoModels.create(3)) {
+            e = assertThrows(RuntimeException.class, () -> GenerateCommand.run(nets, o, PipelineProgress.NONE));
+        }
         assertTrue(e instanceof VideoFormatException || e.getMessage().contains("cut.mp4"), e.toString());
         assertTrue(e.getMessage().contains("cut.mp4"), e.getMessage());
         assertEquals(List.of("cut.mp4"), files(dir));

@@ -25,7 +25,6 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -77,16 +76,14 @@ class PrepareTrainCommandTest {
         Path codecCfg = dir.resolve("codec.json");
         Files.writeString(
                 codecCfg,
-                m.writeValueAsString(new DacConfig(
-                                2,
-                                List.of(8, 8, 8),
-                                16,
-                                16,
-                                List.of(8, 8, 8),
-                                VOCAB,
-                                Collections.nCopies(LEVELS, 4),
-                                0.0,
-                                44100)
+                m.writeValueAsString(DacConfig.builder()
+                        .encoderDim(2)
+                        .encoderRates(8, 8, 8)
+                        .decoderDim(16)
+                        .decoderRates(8, 8, 8)
+                        .codebookSize(VOCAB)
+                        .codebooks(LEVELS, 4)
+                        .build()
                         .toKwargs()));
         Path model = dir.resolve("config.json");
         Files.writeString(model, MODEL);
@@ -153,21 +150,24 @@ class PrepareTrainCommandTest {
                     DacCodec.of(Dac.random(DacConfig.fromJson(in[4]), 6)),
                     true);
         }
-        GenerateCommand.Result g = GenerateCommand.run(
-                nets,
-                new GenerateCommand.Options(
-                        in[0].resolve("aaaaaaaaaaa_0.mp4"),
-                        GenerateCommand.CameraSpec.ofIndex(new CameraDirection(10, 0)),
-                        dir.resolve("generated.wav"),
-                        null,
-                        null,
-                        null,
-                        null,
-                        new Sampler.Greedy(),
-                        16000),
-                PipelineProgress.NONE);
-        int frames = 4; // 1 s at 4 fps
+        GenerateCommand.Result g;
         int hop = nets.codec().config().hopLength();
+        try (nets) {
+            g = GenerateCommand.run(
+                    nets,
+                    new GenerateCommand.Options(
+                            in[0].resolve("aaaaaaaaaaa_0.mp4"),
+                            GenerateCommand.CameraSpec.ofIndex(new CameraDirection(10, 0)),
+                            dir.resolve("generated.wav"),
+                            null,
+                            null,
+                            null,
+                            null,
+                            new Sampler.Greedy(),
+                            16000),
+                    PipelineProgress.NONE);
+        }
+        int frames = 4; // 1 s at 4 fps
         long codecFrames = (long) Math.ceil((double) (long) (frames / 4.0 * 44100) / hop);
         assertEquals(4, g.channels());
         assertEquals((long) Math.ceil(codecFrames * hop * 160 / 441.0), g.samples());

@@ -18,8 +18,8 @@ final class ReadmeEmbeddingExample {
     private ReadmeEmbeddingExample() {}
 
     static float[][] generate() {
-        Components nets = WeightsDirectory.load(Path.of("weights")); // official files, strict loading
-        try (Parallelism par = new Parallelism()) { // kernel threads, owned by you
+        try (Components nets = WeightsDirectory.load(Path.of("weights")); // official files, strict loading
+                Parallelism par = new Parallelism()) { // kernel threads, owned by you
             var gen = new SpatialAudioGenerator(nets, par, 8, 256);
             var opts = new SpatialAudioGenerator.Options(
                     null, // null = the model's guidance (2.5)

@@ -1,7 +1,7 @@
 package io.visage.audio.dac;
 
+import io.visage.nn.Checks;
 import io.visage.nn.ConfigException;
-import io.visage.nn.ShapeMismatchException;
 import io.visage.nn.autodiff.Ops;
 import io.visage.nn.autodiff.Tensor;
 import io.visage.nn.io.TensorFiles;
@@ -21,9 +21,9 @@ import java.util.Map;
  * The Descript Audio Codec ({@code dac.model.dac.DAC}) as a module tree whose state-dict keys are the
  * reference's: {@code encoder.block.*}, {@code quantizer.quantizers.i.{in_proj,out_proj,codebook}.*},
  * {@code decoder.model.*}. Every convolution is weight-normalised ({@code weight_g}, {@code weight_v},
- * {@code bias}). The methods here take {@link Ops} and {@link ConvWeights} and serve both training
- * ({@code Ops.recording}, {@link ConvWeights#live()}) and inference; {@link DacCodec} is the inference
- * front end with folded weights.
+ * {@code bias}). The methods here are the reference forward: plain layer code on {@link Ops} with the
+ * weight norm applied at every call, for training ({@code Ops.recording}) and as the oracle of the
+ * inference front end {@link DacCodec} (a time-major fast path).
  * Axes: B batch, N samples, D latent_dim, n quantizer levels, T frames = N / hop.
  */
 public final class Dac implements Module {
@@ -118,34 +118,29 @@ public final class Dac implements Module {
      *
      * @param audio [B, 1, N], N a multiple of {@link DacConfig#hopLength()} (see {@link DacCodec#preprocess})
      */
-    public DacEncoding encode(Ops ops, ConvWeights w, Tensor audio, int nQuantizers) {
+    public DacEncoding encode(Ops ops, Tensor audio, int nQuantizers) {
         checkAudio(audio.shape());
-        return quantizer.encode(ops, w, encoder.forward(ops, w, audio), nQuantizers);
+        return quantizer.encode(ops, encoder.forward(ops, audio), nQuantizers);
     }
 
     /** {@code DAC.decode}. @param z [B, D, T] @return [B, 1, T · Π decoder_rates] */
-    public Tensor decode(Ops ops, ConvWeights w, Tensor z) {
+    public Tensor decode(Ops ops, Tensor z) {
         checkLatent(z.shape());
-        return decoder.forward(ops, w, z);
+        return decoder.forward(ops, z);
     }
 
     void checkAudio(long[] s) {
-        if (s.length != 3 || s[1] != 1) {
-            throw new ShapeMismatchException(
-                    "DAC.encode: audio must be [B, 1, N] (one channel per batch item), found " + Arrays.toString(s));
-        }
-        if (s[2] == 0 || s[2] % config.hopLength() != 0) {
-            throw new ShapeMismatchException(
-                    "DAC.encode: audio length " + s[2] + " is not a positive multiple of the" + " hop length "
-                            + config.hopLength() + " (shape " + Arrays.toString(s) + "); call preprocess first");
-        }
+        Checks.shape("DAC.encode", "audio [B, 1, N] (one channel per batch item)", s, Checks.ANY, 1, Checks.ANY);
+        Checks.require(
+                s[2] > 0 && s[2] % config.hopLength() == 0,
+                "DAC.encode",
+                "audio length must be a positive multiple of the hop length " + config.hopLength() + ", found " + s[2]
+                        + " (shape " + Arrays.toString(s) + "); call preprocess first");
     }
 
     void checkLatent(long[] s) {
-        if (s.length != 3 || s[1] != config.latentDim() || s[2] < 1) {
-            throw new ShapeMismatchException("DAC.decode: z must be [B, " + config.latentDim()
-                    + " (latent_dim), T>=1], found " + Arrays.toString(s));
-        }
+        Checks.shape("DAC.decode", "z [B, latent_dim, T]", s, Checks.ANY, config.latentDim(), Checks.ANY);
+        Checks.require(s[2] >= 1, "DAC.decode", "z must have at least 1 frame, found " + Arrays.toString(s));
     }
 
     @Override

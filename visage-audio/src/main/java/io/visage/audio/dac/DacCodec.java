@@ -1,11 +1,11 @@
 package io.visage.audio.dac;
 
-import io.visage.nn.ShapeMismatchException;
+import io.visage.nn.Checks;
 import io.visage.nn.autodiff.Ops;
 import io.visage.nn.autodiff.Tensor;
 import io.visage.nn.kernel.Parallelism;
 import java.nio.file.Path;
-import java.util.Arrays;
+import java.util.OptionalInt;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
@@ -13,15 +13,19 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.all;
 import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
 
 /**
- * Inference front end of a {@link Dac}: weight norm folded once ({@link ConvWeights#fold}), every call
- * under {@link Ops#inference()}, float32 ND4J arrays in and out. The folded weights are a snapshot of
- * the module's g and v at construction. The encoder and decoder run on the time-major GEMM path
- * ({@code TimeMajorCodec}: convolutions as large GEMMs over shifted row blocks, fused Snake); the
- * general {@link Dac#decode}/{@link Dac#encode} on {@link Ops} stays the reference that tests compare
- * it with. The quantizer runs on the Ops path. Thread-safe for concurrent calls (no mutable state;
- * the worker pool it owns is shared safely). Axes: B batch, N samples, D latent_dim, n levels, T frames.
+ * Inference front end of a {@link Dac}. The encoder and decoder run on the time-major fast path
+ * ({@link TimeMajorNetwork}: convolutions as large GEMMs over shifted row blocks, fused Snake), each
+ * built from its {@link DacLayerPlan}, derived once here; the quantizer runs the reference layer
+ * code under {@link Ops#inference()}. The reference forward ({@link Dac#encode}/{@link Dac#decode}
+ * on {@link Ops}) is what the tests compare the fast path with. Float32 ND4J arrays in and out.
+ *
+ * <p>The fast path's weights are copies taken at construction (a snapshot of the module's g and v).
+ * Its Snake passes run on a {@link Parallelism} that is either borrowed ({@link #of(Dac, Parallelism)}:
+ * the caller closes it, after this codec) or owned ({@link #of(Dac)}, {@link #load}: closed by
+ * {@link #close}). Close the codec when done: that frees the weight copies and an owned pool. Safe
+ * for concurrent calls until then. Axes: B batch, N samples, D latent_dim, n levels, T frames.
  */
-public final class DacCodec {
+public final class DacCodec implements AutoCloseable {
     /**
      * Frames decoded per window by {@link #decodeChunked} unless told otherwise: a 5 s ViSAGe clip
      * (431 frames) in one window; at full size the fast path's working buffers for 512 frames are
@@ -29,55 +33,61 @@ public final class DacCodec {
      */
     public static final int DEFAULT_CHUNK_FRAMES = 512;
 
-    /** How the encoder and decoder execute. */
-    public enum ExecutionPath {
-        /** Time-major GEMM path (the default); falls back to {@link #GENERAL} for unsupported geometries. */
-        TIME_MAJOR,
-        /** The general layer code on {@link Ops} with folded weights (reference, for comparison). */
-        GENERAL
-    }
-
     private final Dac dac;
-    private final ConvWeights weights;
-    private final TimeMajorCodec fast; // null: Ops path
+    private final Parallelism par;
+    private final boolean ownsPool;
+    private final TimeMajorNetwork encoder;
+    private final TimeMajorNetwork decoder;
 
-    private DacCodec(Dac dac, Parallelism par, ExecutionPath path) {
+    private DacCodec(Dac dac, Parallelism par, boolean ownsPool) {
         this.dac = dac;
-        if (path == ExecutionPath.TIME_MAJOR && TimeMajorCodec.supports(dac)) {
-            this.fast = TimeMajorCodec.of(par, dac);
-            this.weights = ConvWeights.fold(dac.quantizer()); // the quantizer stays on the Ops path
-        } else {
-            this.fast = null;
-            this.weights = ConvWeights.fold(dac);
+        this.par = par;
+        this.ownsPool = ownsPool;
+        TimeMajorNetwork enc = null;
+        try {
+            enc = TimeMajorNetwork.of(DacLayerPlan.encoder(dac));
+            this.decoder = TimeMajorNetwork.of(DacLayerPlan.decoder(dac));
+        } catch (RuntimeException | Error e) {
+            if (enc != null) {
+                enc.close();
+            }
+            if (ownsPool) {
+                par.close();
+            }
+            throw e;
         }
+        this.encoder = enc;
     }
 
     /**
-     * Folds the weights of {@code dac} (a snapshot) and prepares the fast path, whose Snake passes use
-     * a worker pool of one thread per available processor (daemon threads, idle-parked).
+     * Copies the weights of {@code dac} into the fast path (a snapshot) and starts a worker pool for
+     * its Snake passes, one thread per available processor, owned by the codec (see {@link #close}).
      */
     public static DacCodec of(Dac dac) {
-        return new DacCodec(dac, new Parallelism(), ExecutionPath.TIME_MAJOR);
+        return new DacCodec(dac, new Parallelism(), true);
     }
 
-    /** {@link #of(Dac)} with the worker pool for the Snake passes given (the caller closes it after use). */
+    /** {@link #of(Dac)} on the caller's worker pool, borrowed: {@link #close} leaves it open. */
     public static DacCodec of(Dac dac, Parallelism par) {
-        return new DacCodec(dac, par, ExecutionPath.TIME_MAJOR);
+        if (par == null) {
+            throw new IllegalArgumentException("DacCodec.of: the worker pool must be given");
+        }
+        return new DacCodec(dac, par, false);
     }
 
-    /** {@link #of(Dac, Parallelism)} on a chosen execution path. */
-    public static DacCodec of(Dac dac, Parallelism par, ExecutionPath path) {
-        return new DacCodec(dac, par, path);
-    }
-
-    /** The path this codec runs: {@link ExecutionPath#GENERAL} when asked for or when the fast path does not apply. */
-    public ExecutionPath path() {
-        return fast == null ? ExecutionPath.GENERAL : ExecutionPath.TIME_MAJOR;
-    }
-
-    /** {@link Dac#load(Path)} then {@link #of}. */
+    /** {@link Dac#load(Path)} then {@link #of(Dac)} (the codec owns its pool). */
     public static DacCodec load(Path weights) {
         return of(Dac.load(weights));
+    }
+
+    /** Frees the fast path's weight copies and closes the worker pool if this codec owns it. Idempotent. */
+    @Override
+    public void close() {
+        encoder.close();
+        decoder.close();
+        if (ownsPool) {
+            par.close();
+        }
     }
 
     public DacConfig config() {
@@ -86,6 +96,18 @@ public final class DacCodec {
 
     public Dac model() {
         return dac;
+    }
+
+    /**
+     * The decoder's receptive context in frames, from its plan: {@link #decodeChunked} widens each
+     * window by this many frames on both sides.
+     */
+    public int contextFrames() {
+        return decoder.plan().contextSteps();
+    }
+
+    DacLayerPlan decoderPlan() {
+        return decoder.plan();
     }
 
     /**
@@ -99,10 +121,7 @@ public final class DacCodec {
             throw new IllegalArgumentException("DAC.preprocess: audio at " + sampleRateHz + " Hz, but this codec takes "
                     + config().sampleRateHz() + " Hz; resample first");
         }
-        if (audio.rank() != 3 || audio.size(1) != 1) {
-            throw new ShapeMismatchException(
-                    "DAC.preprocess: audio must be [B, 1, N], found " + Arrays.toString(audio.shape()));
-        }
+        Checks.shape("DAC.preprocess", "audio [B, 1, N]", audio, Checks.ANY, 1, Checks.ANY);
         long n = audio.size(2);
         int hop = config().hopLength();
         long padded = (n + hop - 1) / hop * hop;
@@ -117,11 +136,7 @@ public final class DacCodec {
     /** The encoder alone (continuous latent before quantisation). @param audio [B, 1, N] @return [B, D, N / hop] */
     public INDArray encoderOutput(INDArray audio) {
         dac.checkAudio(audio.shape());
-        return fast != null
-                ? fast.encode(audio)
-                : dac.encoder()
-                        .forward(Ops.inference(), weights, Tensor.constant(audio))
-                        .value();
+        return encoder.forward(audio, par);
     }
 
     /**
@@ -130,10 +145,7 @@ public final class DacCodec {
      * @param audio [B, 1, N], N a positive multiple of the hop length
      */
     public DacEncoding encode(INDArray audio, int nQuantizers) {
-        if (fast == null) {
-            return dac.encode(Ops.inference(), weights, Tensor.constant(audio), nQuantizers);
-        }
-        return dac.quantizer().encode(Ops.inference(), weights, Tensor.constant(encoderOutput(audio)), nQuantizers);
+        return dac.quantizer().encode(Ops.inference(), Tensor.constant(encoderOutput(audio)), nQuantizers);
     }
 
     /** {@code DAC.encode} with every quantizer level. */
@@ -143,34 +155,13 @@ public final class DacCodec {
 
     /** {@code quantizer.from_codes}. @param codes [B, n, T] integer */
     public FromCodes fromCodes(INDArray codes) {
-        return dac.quantizer().fromCodes(Ops.inference(), weights, codes);
+        return dac.quantizer().fromCodes(Ops.inference(), codes);
     }
 
-    /** {@code DAC.decode} in one pass. @param z [B, D, T] @return [B, 1, T · Π decoder_rates] */
+    /** {@code DAC.decode} in one pass. @param z [B, D, T] @return [B, 1, N], N the decoder plan's output length for T */
     public INDArray decode(INDArray z) {
         dac.checkLatent(z.shape());
-        if (fast != null) {
-            return fast.decode(z);
-        }
-        if (z.size(0) == 1) {
-            return dac.decode(Ops.inference(), weights, Tensor.constant(z)).value();
-        }
-        // one batch item at a time: the general path's working memory grows with the batch
-        INDArray out = null;
-        for (long b = 0; b < z.size(0); b++) {
-            INDArray y = dac.decode(
-                            Ops.inference(),
-                            weights,
-                            Tensor.constant(
-                                    z.get(interval(b, b + 1), all(), all()).dup('c')))
-                    .value();
-            if (out == null) {
-                out = Nd4j.create(y.dataType(), z.size(0), 1, y.size(2));
-            }
-            out.get(interval(b, b + 1), all(), all()).assign(y);
-            y.close();
-        }
-        return out;
+        return decoder.forward(z, par);
     }
 
     /** What {@link #forward} returns. @param audio decoded audio cut to the input length [B, 1, N] */
@@ -190,31 +181,34 @@ public final class DacCodec {
 
     /**
      * {@link #decode} over windows of {@code chunkFrames} frames, each widened by
-     * {@link DacDecoder#contextFrames()} frames of real context on both sides and cropped back
-     * (overlap-save). The output equals the one-pass decode (up to float summation order in the
-     * matrix products) while the working memory is bounded by the window, not the stream length.
+     * {@link #contextFrames()} frames of real context on both sides and cropped back (overlap-save).
+     * The output equals the one-pass decode (up to float summation order in the matrix products)
+     * while the working memory is bounded by the window, not the stream length.
      *
-     * @param z [B, D, T] @return [B, 1, T · Π decoder_rates]
-     * @throws IllegalArgumentException when a decoder rate is odd (the output is then not T · Π rates)
+     * @param z [B, D, T] @return [B, 1, T · k], k samples per frame (Π decoder_rates)
+     * @throws IllegalArgumentException when the decoder does not give exactly k samples per frame
+     *     (odd decoder rates give T · Π rates − 1)
      */
     public INDArray decodeChunked(INDArray z, int chunkFrames) {
         if (chunkFrames < 1) {
             throw new IllegalArgumentException("chunkFrames must be positive, got " + chunkFrames);
         }
-        for (int r : config().decoderRates()) {
-            if (r % 2 != 0) {
-                throw new IllegalArgumentException(
-                        "chunked decoding needs even decoder rates, got " + config().decoderRates());
-            }
+        DacLayerPlan plan = decoder.plan();
+        OptionalInt perFrame = plan.exactScale();
+        if (perFrame.isEmpty()) {
+            throw new IllegalArgumentException("chunked decoding needs even decoder rates (exactly k samples per"
+                    + " frame), got " + config().decoderRates() + ": "
+                    + plan.firstInexactStage().path()
+                    + " does not keep the ratio");
         }
         dac.checkLatent(z.shape());
         long t = z.size(2);
         if (t <= chunkFrames) {
             return decode(z);
         }
-        int ctx = dac.decoder().contextFrames();
-        int up = config().decoderUpsampling();
-        INDArray out = Nd4j.create(z.dataType(), z.size(0), 1, t * up);
+        int ctx = plan.contextSteps();
+        int up = perFrame.getAsInt();
+        INDArray out = Nd4j.create(z.dataType(), z.size(0), plan.outChannels(), t * up);
         for (long s = 0; s < t; s += chunkFrames) {
             long e = Math.min(t, s + chunkFrames);
             long a = Math.max(0, s - ctx);
@@ -222,6 +216,7 @@ public final class DacCodec {
             INDArray y = decode(z.get(all(), all(), interval(a, b)).dup('c'));
             out.get(all(), all(), interval(s * up, e * up))
                     .assign(y.get(all(), all(), interval((s - a) * up, (e - a) * up)));
+            y.close();
         }
         return out;
     }

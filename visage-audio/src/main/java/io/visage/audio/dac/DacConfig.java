@@ -7,39 +7,22 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
  * Hyper-parameters of a Descript Audio Codec: the keyword arguments of {@code dac.model.dac.DAC}, as
  * stored in {@code metadata.kwargs} of the released weight files (or in a {@code config.json}).
- * Immutable and validated; derived sizes are methods.
+ * Immutable and validated; derived sizes are methods. Built by {@link #builder()}, which starts
+ * from the released 44.1 kHz model ({@link #dac44k()}), or read by {@link #fromKwargs}/{@link #fromJson}:
  *
- * @param encoderDim       channels after the first encoder convolution ({@code encoder_dim})
- * @param encoderRates     down-sampling stride of each encoder block ({@code encoder_rates})
- * @param latentDim        channels of the continuous latent z ({@code latent_dim})
- * @param decoderDim       channels after the first decoder convolution ({@code decoder_dim})
- * @param decoderRates     up-sampling stride of each decoder block ({@code decoder_rates})
- * @param codebookSize     entries per codebook ({@code codebook_size})
- * @param codebookDims     dimension of each quantizer's codebook ({@code codebook_dim}, one per level;
- *                         its length is {@code n_codebooks})
- * @param quantizerDropout fraction of a training batch that uses a random number of quantizers
- *                         ({@code quantizer_dropout}; {@code false}/{@code true} read as 0/1); 0 at inference
- * @param sampleRateHz     the only sample rate the codec accepts ({@code sample_rate})
+ * <pre>{@code DacConfig c = DacConfig.builder().encoderDim(4).encoderRates(2, 4).codebooks(3, 4).build();}</pre>
  */
-public record DacConfig(
-        int encoderDim,
-        List<Integer> encoderRates,
-        int latentDim,
-        int decoderDim,
-        List<Integer> decoderRates,
-        int codebookSize,
-        List<Integer> codebookDims,
-        double quantizerDropout,
-        int sampleRateHz) {
-
+public final class DacConfig {
     /** Every constructor keyword of {@code DAC}; anything else in a kwargs map is an error. */
     public static final Set<String> KEYS = Set.of(
             "encoder_dim",
@@ -53,15 +36,31 @@ public record DacConfig(
             "quantizer_dropout",
             "sample_rate");
 
-    public DacConfig {
-        positive("encoder_dim", encoderDim);
+    private final int encoderDim;
+    private final List<Integer> encoderRates;
+    private final int latentDim;
+    private final int decoderDim;
+    private final List<Integer> decoderRates;
+    private final int codebookSize;
+    private final List<Integer> codebookDims;
+    private final double quantizerDropout;
+    private final int sampleRateHz;
+
+    private DacConfig(Builder b) {
+        positive("encoder_dim", b.encoderDim);
+        positive("decoder_dim", b.decoderDim);
+        positive("codebook_size", b.codebookSize);
+        positive("sample_rate", b.sampleRateHz);
+        this.encoderRates = positiveList("encoder_rates", b.encoderRates);
+        this.decoderRates = positiveList("decoder_rates", b.decoderRates);
+        this.codebookDims = positiveList("codebook_dim", b.codebookDims);
+        this.encoderDim = b.encoderDim;
+        this.latentDim = b.latentDim == null ? b.encoderDim << encoderRates.size() : b.latentDim;
         positive("latent_dim", latentDim);
-        positive("decoder_dim", decoderDim);
-        positive("codebook_size", codebookSize);
-        positive("sample_rate", sampleRateHz);
-        encoderRates = positiveList("encoder_rates", encoderRates);
-        decoderRates = positiveList("decoder_rates", decoderRates);
-        codebookDims = positiveList("codebook_dim", codebookDims);
+        this.decoderDim = b.decoderDim;
+        this.codebookSize = b.codebookSize;
+        this.quantizerDropout = b.quantizerDropout;
+        this.sampleRateHz = b.sampleRateHz;
         if (decoderDim >> decoderRates.size() < 1) {
             throw new ConfigException("decoder_dim " + decoderDim + " halved " + decoderRates.size()
                     + " times (once per decoder rate) leaves no channels");
@@ -73,16 +72,183 @@ public record DacConfig(
 
     /** The released 44.1 kHz model (weights tag 0.0.1, the codec ViSAGe uses). */
     public static DacConfig dac44k() {
-        return new DacConfig(
-                64,
-                List.of(2, 4, 8, 8),
-                64 << 4,
-                1536,
-                List.of(8, 8, 4, 2),
-                1024,
-                List.of(8, 8, 8, 8, 8, 8, 8, 8, 8),
-                0.0,
-                44100);
+        return builder().build();
+    }
+
+    /** A builder holding the released 44.1 kHz model's values ({@link #dac44k()}); set what differs. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder holding this config's values, {@code latent_dim} included. */
+    public Builder toBuilder() {
+        return new Builder()
+                .encoderDim(encoderDim)
+                .encoderRates(encoderRates)
+                .latentDim(latentDim)
+                .decoderDim(decoderDim)
+                .decoderRates(decoderRates)
+                .codebookSize(codebookSize)
+                .codebookDims(codebookDims)
+                .quantizerDropout(quantizerDropout)
+                .sampleRateHz(sampleRateHz);
+    }
+
+    /**
+     * Sets the {@code DAC} keyword arguments one by one; {@link #build} validates them (throwing
+     * {@link ConfigException} naming the key). Starts from the released 44.1 kHz model.
+     */
+    public static final class Builder {
+        private int encoderDim = 64;
+        private List<Integer> encoderRates = List.of(2, 4, 8, 8);
+        private Integer latentDim; // null: encoder_dim · 2^len(encoder_rates), as DAC's latent_dim=None
+        private int decoderDim = 1536;
+        private List<Integer> decoderRates = List.of(8, 8, 4, 2);
+        private int codebookSize = 1024;
+        private List<Integer> codebookDims = Collections.nCopies(9, 8);
+        private double quantizerDropout = 0.0;
+        private int sampleRateHz = 44100;
+
+        private Builder() {}
+
+        /** Channels after the first encoder convolution ({@code encoder_dim}). */
+        public Builder encoderDim(int v) {
+            encoderDim = v;
+            return this;
+        }
+
+        /** Down-sampling stride of each encoder block ({@code encoder_rates}). */
+        public Builder encoderRates(List<Integer> v) {
+            encoderRates = v;
+            return this;
+        }
+
+        /** {@link #encoderRates(List)} from values. */
+        public Builder encoderRates(int... v) {
+            return encoderRates(boxed(v));
+        }
+
+        /**
+         * Channels of the continuous latent z ({@code latent_dim}); unless set, derived at
+         * {@link #build} as encoder_dim · 2^len(encoder_rates), as the reference does for {@code None}.
+         */
+        public Builder latentDim(int v) {
+            latentDim = v;
+            return this;
+        }
+
+        /** Channels after the first decoder convolution ({@code decoder_dim}). */
+        public Builder decoderDim(int v) {
+            decoderDim = v;
+            return this;
+        }
+
+        /** Up-sampling stride of each decoder block ({@code decoder_rates}). */
+        public Builder decoderRates(List<Integer> v) {
+            decoderRates = v;
+            return this;
+        }
+
+        /** {@link #decoderRates(List)} from values. */
+        public Builder decoderRates(int... v) {
+            return decoderRates(boxed(v));
+        }
+
+        /** Entries per codebook ({@code codebook_size}). */
+        public Builder codebookSize(int v) {
+            codebookSize = v;
+            return this;
+        }
+
+        /** Dimension of each level's codebook ({@code codebook_dim} as a list; its length is {@code n_codebooks}). */
+        public Builder codebookDims(List<Integer> v) {
+            codebookDims = v;
+            return this;
+        }
+
+        /** {@code n_codebooks} levels, each of dimension {@code dim} ({@code codebook_dim} as one number). */
+        public Builder codebooks(int nCodebooks, int dim) {
+            if (nCodebooks < 1) {
+                throw new ConfigException("n_codebooks must be positive, got " + nCodebooks);
+            }
+            return codebookDims(Collections.nCopies(nCodebooks, dim));
+        }
+
+        /**
+         * Fraction of a training batch that uses a random number of quantizers ({@code quantizer_dropout};
+         * 0 at inference).
+         */
+        public Builder quantizerDropout(double v) {
+            quantizerDropout = v;
+            return this;
+        }
+
+        /** The only sample rate the codec accepts ({@code sample_rate}). */
+        public Builder sampleRateHz(int v) {
+            sampleRateHz = v;
+            return this;
+        }
+
+        /** @throws ConfigException naming the first invalid key */
+        public DacConfig build() {
+            return new DacConfig(this);
+        }
+
+        private static List<Integer> boxed(int[] v) {
+            List<Integer> l = new ArrayList<>(v.length);
+            for (int x : v) {
+                l.add(x);
+            }
+            return l;
+        }
+    }
+
+    /** Channels after the first encoder convolution ({@code encoder_dim}). */
+    public int encoderDim() {
+        return encoderDim;
+    }
+
+    /** Down-sampling stride of each encoder block ({@code encoder_rates}). */
+    public List<Integer> encoderRates() {
+        return encoderRates;
+    }
+
+    /** Channels of the continuous latent z ({@code latent_dim}). */
+    public int latentDim() {
+        return latentDim;
+    }
+
+    /** Channels after the first decoder convolution ({@code decoder_dim}). */
+    public int decoderDim() {
+        return decoderDim;
+    }
+
+    /** Up-sampling stride of each decoder block ({@code decoder_rates}). */
+    public List<Integer> decoderRates() {
+        return decoderRates;
+    }
+
+    /** Entries per codebook ({@code codebook_size}). */
+    public int codebookSize() {
+        return codebookSize;
+    }
+
+    /** Dimension of each quantizer level's codebook ({@code codebook_dim}, one per level). */
+    public List<Integer> codebookDims() {
+        return codebookDims;
+    }
+
+    /**
+     * Fraction of a training batch that uses a random number of quantizers ({@code quantizer_dropout};
+     * {@code false}/{@code true} read as 0/1); 0 at inference.
+     */
+    public double quantizerDropout() {
+        return quantizerDropout;
+    }
+
+    /** The only sample rate the codec accepts ({@code sample_rate}). */
+    public int sampleRateHz() {
+        return sampleRateHz;
     }
 
     /** Number of residual quantizer levels ({@code n_codebooks}). */
@@ -124,8 +290,8 @@ public record DacConfig(
 
     /**
      * Builds a config from {@code DAC(**kwargs)} arguments. Absent keys take the constructor's
-     * defaults (the 44.1 kHz model); {@code latent_dim} absent or null is derived as
-     * encoder_dim · 2^len(encoder_rates), as the constructor does.
+     * defaults (the 44.1 kHz model, as {@link #builder()}); {@code latent_dim} absent or null is
+     * derived as encoder_dim · 2^len(encoder_rates), as the constructor does.
      *
      * @param source where the map came from, for messages (a file name)
      * @throws ConfigException naming the source and key for unknown keys and bad values
@@ -138,10 +304,17 @@ public record DacConfig(
         }
         DacConfig d = dac44k();
         try {
-            int encoderDim = intValue(kwargs, "encoder_dim", d.encoderDim());
-            List<Integer> encoderRates = intList(kwargs, "encoder_rates", d.encoderRates());
-            Object latent = kwargs.get("latent_dim");
-            int latentDim = latent == null ? encoderDim << encoderRates.size() : toInt("latent_dim", latent);
+            Builder b = builder()
+                    .encoderDim(intValue(kwargs, "encoder_dim", d.encoderDim()))
+                    .encoderRates(intList(kwargs, "encoder_rates", d.encoderRates()))
+                    .decoderDim(intValue(kwargs, "decoder_dim", d.decoderDim()))
+                    .decoderRates(intList(kwargs, "decoder_rates", d.decoderRates()))
+                    .codebookSize(intValue(kwargs, "codebook_size", d.codebookSize()))
+                    .sampleRateHz(intValue(kwargs, "sample_rate", d.sampleRateHz()));
+            Object latent = kwargs.get("latent_dim"); // absent or None: derived by the builder
+            if (latent != null) {
+                b.latentDim(toInt("latent_dim", latent));
+            }
             int nCodebooks = intValue(kwargs, "n_codebooks", d.nCodebooks());
             Object cd = kwargs.containsKey("codebook_dim")
                     ? kwargs.get("codebook_dim")
@@ -157,20 +330,11 @@ public record DacConfig(
             } else {
                 int dim = toInt("codebook_dim", cd);
                 positive("n_codebooks", nCodebooks);
-                codebookDims = java.util.Collections.nCopies(nCodebooks, dim);
+                codebookDims = Collections.nCopies(nCodebooks, dim);
             }
             Object qd = kwargs.containsKey("quantizer_dropout") ? kwargs.get("quantizer_dropout") : Boolean.FALSE;
-            double dropout = qd instanceof Boolean b ? (b ? 1.0 : 0.0) : toDouble("quantizer_dropout", qd);
-            return new DacConfig(
-                    encoderDim,
-                    encoderRates,
-                    latentDim,
-                    intValue(kwargs, "decoder_dim", d.decoderDim()),
-                    intList(kwargs, "decoder_rates", d.decoderRates()),
-                    intValue(kwargs, "codebook_size", d.codebookSize()),
-                    codebookDims,
-                    dropout,
-                    intValue(kwargs, "sample_rate", d.sampleRateHz()));
+            double dropout = qd instanceof Boolean on ? (on ? 1.0 : 0.0) : toDouble("quantizer_dropout", qd);
+            return b.codebookDims(codebookDims).quantizerDropout(dropout).build();
         } catch (ConfigException e) {
             throw new ConfigException(source + ": " + e.getMessage(), e);
         }
@@ -206,9 +370,43 @@ public record DacConfig(
         return m;
     }
 
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof DacConfig c
+                && encoderDim == c.encoderDim
+                && encoderRates.equals(c.encoderRates)
+                && latentDim == c.latentDim
+                && decoderDim == c.decoderDim
+                && decoderRates.equals(c.decoderRates)
+                && codebookSize == c.codebookSize
+                && codebookDims.equals(c.codebookDims)
+                && Double.compare(quantizerDropout, c.quantizerDropout) == 0
+                && sampleRateHz == c.sampleRateHz;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(
+                encoderDim,
+                encoderRates,
+                latentDim,
+                decoderDim,
+                decoderRates,
+                codebookSize,
+                codebookDims,
+                quantizerDropout,
+                sampleRateHz);
+    }
+
+    /** The kwargs, e.g. {@code DacConfig{encoder_dim=64, encoder_rates=[2, 4, 8, 8], ...}}. */
+    @Override
+    public String toString() {
+        return "DacConfig" + toKwargs().toString();
+    }
+
     private static List<String> sorted(Set<String> s) {
         List<String> l = new ArrayList<>(s);
-        java.util.Collections.sort(l);
+        Collections.sort(l);
         return l;
     }
 

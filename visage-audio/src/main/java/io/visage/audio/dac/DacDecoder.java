@@ -40,7 +40,8 @@ public final class DacDecoder implements Module {
     static DacDecoder create(Params p, String path, DacConfig c) {
         String m = Params.join(path, "model");
         int ch = c.decoderDim();
-        Conv1d first = Conv1d.create(p, m + ".0", c.latentDim(), ch, 7, 1, 3, 1, 1, true, true);
+        Conv1d first =
+                Conv1d.builder(c.latentDim(), ch, 7).padding(3).weightNorm().build(p, m + ".0");
         List<Block> blocks = new ArrayList<>();
         int out = ch;
         for (int i = 0; i < c.decoderRates().size(); i++) {
@@ -51,50 +52,17 @@ public final class DacDecoder implements Module {
         }
         int n = c.decoderRates().size();
         Snake snake = Snake.create(p, m + "." + (n + 1), out);
-        Conv1d last = Conv1d.create(p, m + "." + (n + 2), out, 1, 7, 1, 3, 1, 1, true, true);
+        Conv1d last = Conv1d.builder(out, 1, 7).padding(3).weightNorm().build(p, m + "." + (n + 2));
         return new DacDecoder(first, blocks, snake, last);
     }
 
     /** @param z [B, latent_dim, T] @return audio [B, 1, T · Π decoder_rates] */
-    public Tensor forward(Ops ops, ConvWeights w, Tensor z) {
-        Tensor x = ConvWeights.conv(ops, w, first, z);
+    public Tensor forward(Ops ops, Tensor z) {
+        Tensor x = first.forward(ops, z);
         for (Block blk : blocks) {
-            Tensor next = blk.forward(ops, w, x);
-            w.release(ops, x);
-            x = next;
+            x = blk.forward(ops, x);
         }
-        Tensor s = w.snake(ops, snake, x);
-        w.release(ops, x);
-        Tensor y = ConvWeights.conv(ops, w, last, s);
-        w.release(ops, s);
-        Tensor audio = ops.tanh(y);
-        w.release(ops, y);
-        return audio;
-    }
-
-    /**
-     * How many latent frames on each side of a frame can influence its output samples: an upper bound
-     * on the decoder's receptive half-width, in frames. Decoding a window with this many extra frames
-     * on each side and cropping them (overlap-save) reproduces the one-pass output.
-     */
-    public int contextFrames() {
-        double frames = halfWidth(first);
-        int samplesPerFrame = 1;
-        for (Block b : blocks) {
-            // a transposed conv output sample depends on inputs within kernel/stride input steps
-            frames += (double) b.kernel() / b.stride() / samplesPerFrame;
-            samplesPerFrame *= b.stride();
-            for (ResidualUnit u : b.units) {
-                frames += (double) (halfWidth(u.conv1()) + halfWidth(u.conv2())) / samplesPerFrame;
-            }
-        }
-        frames += (double) halfWidth(last) / samplesPerFrame;
-        return (int) Math.ceil(frames) + 1;
-    }
-
-    private static int halfWidth(Conv1d c) {
-        long k = c.kernelSize();
-        return (int) Math.max(c.padding(), c.dilation() * (k - 1) - c.padding());
+        return ops.tanh(last.forward(ops, snake.forward(ops, x)));
     }
 
     List<Block> blocks() {
@@ -147,8 +115,11 @@ public final class DacDecoder implements Module {
         static Block create(Params p, String path, int in, int out, int stride) {
             String b = Params.join(path, "block");
             Snake snake = Snake.create(p, b + ".0", in);
-            ConvTranspose1d up = ConvTranspose1d.create(
-                    p, b + ".1", in, out, 2 * stride, stride, padding(stride), 0, 1, 1, true, true);
+            ConvTranspose1d up = ConvTranspose1d.builder(in, out, 2 * stride)
+                    .stride(stride)
+                    .padding(padding(stride))
+                    .weightNorm()
+                    .build(p, b + ".1");
             List<ResidualUnit> units = List.of(
                     ResidualUnit.create(p, b + ".2", out, 1),
                     ResidualUnit.create(p, b + ".3", out, 3),
@@ -161,32 +132,12 @@ public final class DacDecoder implements Module {
         }
 
         /** @param x [B, in, T] @return [B, out, T · stride] (even strides; odd strides give T·stride − 1) */
-        public Tensor forward(Ops ops, ConvWeights w, Tensor x) {
-            Tensor s = w.snake(ops, snake, x);
-            Tensor y = ops.convTranspose1d(
-                    s,
-                    w.of(ops, up),
-                    up.bias(),
-                    up.stride(),
-                    up.padding(),
-                    up.outputPadding(),
-                    up.dilation(),
-                    up.groups());
-            w.release(ops, s);
+        public Tensor forward(Ops ops, Tensor x) {
+            Tensor y = up.forward(ops, snake.forward(ops, x));
             for (ResidualUnit u : units) {
-                Tensor next = u.forward(ops, w, y);
-                w.release(ops, y);
-                y = next;
+                y = u.forward(ops, y);
             }
             return y;
-        }
-
-        int stride() {
-            return up.stride();
-        }
-
-        int kernel() {
-            return up.kernelSize();
         }
 
         Snake snake() {

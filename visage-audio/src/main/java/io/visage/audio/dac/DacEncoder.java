@@ -39,7 +39,7 @@ public final class DacEncoder implements Module {
     static DacEncoder create(Params p, String path, DacConfig c) {
         String b = Params.join(path, "block");
         int d = c.encoderDim();
-        Conv1d first = Conv1d.create(p, b + ".0", 1, d, 7, 1, 3, 1, 1, true, true);
+        Conv1d first = Conv1d.builder(1, d, 7).padding(3).weightNorm().build(p, b + ".0");
         List<Block> blocks = new ArrayList<>();
         int i = 1;
         for (int stride : c.encoderRates()) {
@@ -47,23 +47,18 @@ public final class DacEncoder implements Module {
             blocks.add(Block.create(p, b + "." + i++, d, stride));
         }
         Snake snake = Snake.create(p, b + "." + i++, d);
-        Conv1d last = Conv1d.create(p, b + "." + i, d, c.latentDim(), 3, 1, 1, 1, 1, true, true);
+        Conv1d last =
+                Conv1d.builder(d, c.latentDim(), 3).padding(1).weightNorm().build(p, b + "." + i);
         return new DacEncoder(first, blocks, snake, last);
     }
 
     /** @param audio [B, 1, N] @return z [B, latent_dim, N / hop] */
-    public Tensor forward(Ops ops, ConvWeights w, Tensor audio) {
-        Tensor x = ConvWeights.conv(ops, w, first, audio);
+    public Tensor forward(Ops ops, Tensor audio) {
+        Tensor x = first.forward(ops, audio);
         for (Block blk : blocks) {
-            Tensor next = blk.forward(ops, w, x);
-            w.release(ops, x);
-            x = next;
+            x = blk.forward(ops, x);
         }
-        Tensor s = w.snake(ops, snake, x);
-        w.release(ops, x);
-        Tensor z = ConvWeights.conv(ops, w, last, s);
-        w.release(ops, s);
-        return z;
+        return last.forward(ops, snake.forward(ops, x));
     }
 
     Conv1d first() {
@@ -120,27 +115,21 @@ public final class DacEncoder implements Module {
                     ResidualUnit.create(p, b + ".1", half, 3),
                     ResidualUnit.create(p, b + ".2", half, 9));
             Snake snake = Snake.create(p, b + ".3", half);
-            Conv1d down = Conv1d.create(p, b + ".4", half, dim, 2 * stride, stride, (stride + 1) / 2, 1, 1, true, true);
+            Conv1d down = Conv1d.builder(half, dim, 2 * stride)
+                    .stride(stride)
+                    .padding((stride + 1) / 2)
+                    .weightNorm()
+                    .build(p, b + ".4");
             return new Block(units, snake, down);
         }
 
         /** @param x [B, dim/2, T] @return [B, dim, T / stride] */
-        public Tensor forward(Ops ops, ConvWeights w, Tensor x) {
+        public Tensor forward(Ops ops, Tensor x) {
             Tensor h = x;
             for (ResidualUnit u : units) {
-                Tensor next = u.forward(ops, w, h);
-                if (h != x) {
-                    w.release(ops, h);
-                }
-                h = next;
+                h = u.forward(ops, h);
             }
-            Tensor s = w.snake(ops, snake, h);
-            if (h != x) {
-                w.release(ops, h);
-            }
-            Tensor out = ConvWeights.conv(ops, w, down, s);
-            w.release(ops, s);
-            return out;
+            return down.forward(ops, snake.forward(ops, h));
         }
 
         List<ResidualUnit> units() {

@@ -38,8 +38,8 @@ public final class FoaCodes {
         INDArray audio = Nd4j.create(DataType.FLOAT, c, 1, n);
         for (int i = 0; i < c; i++) {
             if (channels[i].length != n) {
-                throw new ShapeMismatchException(
-                        "channel " + i + " has " + channels[i].length + " samples, channel 0 has " + n);
+                throw new ShapeMismatchException("FoaCodes.encode: channel " + i + " must have " + n
+                        + " samples (as channel 0), found " + channels[i].length);
             }
             audio.get(point(i), point(0), all()).assign(Nd4j.createFromArray(channels[i]));
         }
@@ -51,7 +51,8 @@ public final class FoaCodes {
     /** {@link #encode} for exactly {@value #FOA_CHANNELS} channels W, Y, Z, X. */
     public static INDArray encodeFoa(DacCodec codec, float[][] wyzx, int sampleRateHz, int nQuantizers) {
         if (wyzx.length != FOA_CHANNELS) {
-            throw new ShapeMismatchException("FOA audio must have 4 channels (W, Y, Z, X), found " + wyzx.length);
+            throw new ShapeMismatchException(
+                    "FoaCodes.encodeFoa: FOA audio must have 4 channels (W, Y, Z, X), found " + wyzx.length);
         }
         return encode(codec, wyzx, sampleRateHz, nQuantizers);
     }
@@ -70,9 +71,10 @@ public final class FoaCodes {
                 || codes.size(0) % channels != 0
                 || codes.size(0) / channels > codec.config().nCodebooks()
                 || codes.size(0) == 0) {
-            throw new ShapeMismatchException("codes must be [C·n, T] with C = " + channels + " channels and 1 <= n <= "
-                    + codec.config().nCodebooks() + " levels per channel (row c·n + q), found "
-                    + Arrays.toString(codes.shape()));
+            throw new ShapeMismatchException(
+                    "FoaCodes.decode: codes must be [C·n, T] with C = " + channels + " channels and 1 <= n <= "
+                            + codec.config().nCodebooks() + " levels per channel (row c·n + q), found "
+                            + Arrays.toString(codes.shape()));
         }
         long levels = codes.size(0) / channels;
         long t = codes.size(1);

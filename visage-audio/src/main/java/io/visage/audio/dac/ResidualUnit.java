@@ -37,26 +37,20 @@ public final class ResidualUnit implements Module {
         int pad = (KERNEL - 1) * dilation / 2;
         return new ResidualUnit(
                 Snake.create(p, b + ".0", dim),
-                Conv1d.create(p, b + ".1", dim, dim, KERNEL, 1, pad, dilation, 1, true, true),
+                Conv1d.builder(dim, dim, KERNEL)
+                        .padding(pad)
+                        .dilation(dilation)
+                        .weightNorm()
+                        .build(p, b + ".1"),
                 Snake.create(p, b + ".2", dim),
-                Conv1d.create(p, b + ".3", dim, dim, 1, 1, 0, 1, 1, true, true));
+                Conv1d.builder(dim, dim, 1).weightNorm().build(p, b + ".3"));
     }
 
     /** @param x [B, C, T] @return [B, C, T] */
-    public Tensor forward(Ops ops, ConvWeights w, Tensor x) {
-        Tensor a = w.snake(ops, snake1, x);
-        Tensor b = ConvWeights.conv(ops, w, conv1, a);
-        w.release(ops, a);
-        Tensor c = w.snake(ops, snake2, b);
-        w.release(ops, b);
-        Tensor y = ConvWeights.conv(ops, w, conv2, c);
-        w.release(ops, c);
+    public Tensor forward(Ops ops, Tensor x) {
+        Tensor y = conv2.forward(ops, snake2.forward(ops, conv1.forward(ops, snake1.forward(ops, x))));
         long pad = (x.size(2) - y.size(2)) / 2;
-        return pad > 0 ? ops.add(ops.narrow(x, 2, pad, y.size(2)), y) : w.residual(ops, x, y);
-    }
-
-    int dilation() {
-        return conv1.dilation();
+        return ops.add(pad > 0 ? ops.narrow(x, 2, pad, y.size(2)) : x, y);
     }
 
     Snake snake1() {

@@ -1,6 +1,6 @@
 package io.visage.audio.dac;
 
-import io.visage.nn.ShapeMismatchException;
+import io.visage.nn.Checks;
 import io.visage.nn.autodiff.Ops;
 import io.visage.nn.autodiff.Tensor;
 import io.visage.nn.module.Module;
@@ -53,7 +53,7 @@ public final class ResidualVectorQuantize implements Module {
      * @return z_q [B, D, T], codes [B, n, T] (int64), latents [B, Σ d_i, T], losses (sums over levels of
      *         each level's mean squared error)
      */
-    public DacEncoding encode(Ops ops, ConvWeights w, Tensor z, int nQuantizers) {
+    public DacEncoding encode(Ops ops, Tensor z, int nQuantizers) {
         if (nQuantizers < 1 || nQuantizers > levels()) {
             throw new IllegalArgumentException("n_quantizers must be in [1, " + levels() + "], got " + nQuantizers);
         }
@@ -66,7 +66,7 @@ public final class ResidualVectorQuantize implements Module {
         List<Tensor> latents = new ArrayList<>();
         INDArray codes = Nd4j.create(DataType.LONG, b, nQuantizers, t);
         for (int i = 0; i < nQuantizers; i++) {
-            VectorQuantize.Step s = quantizers.get(i).encode(ops, w, residual);
+            VectorQuantize.Step s = quantizers.get(i).encode(ops, residual);
             zq = zq == null ? s.zq() : ops.add(zq, s.zq());
             residual = ops.sub(residual, s.zq());
             commitment = commitment == null ? s.commitmentLoss() : ops.add(commitment, s.commitmentLoss());
@@ -88,11 +88,13 @@ public final class ResidualVectorQuantize implements Module {
      * @param codes [B, n, T] integer, n ≤ levels
      * @return z [B, D, T] and z_p [B, Σ d_i, T] (the raw codebook vectors)
      */
-    public FromCodes fromCodes(Ops ops, ConvWeights w, INDArray codes) {
-        if (codes.rank() != 3 || codes.size(1) < 1 || codes.size(1) > levels()) {
-            throw new ShapeMismatchException("from_codes: codes must be [B, n, T] with 1 <= n <= " + levels()
-                    + " (n_codebooks), found " + Arrays.toString(codes.shape()));
-        }
+    public FromCodes fromCodes(Ops ops, INDArray codes) {
+        Checks.shape("quantizer.from_codes", "codes [B, n, T]", codes, Checks.ANY, Checks.ANY, Checks.ANY);
+        Checks.require(
+                codes.size(1) >= 1 && codes.size(1) <= levels(),
+                "quantizer.from_codes",
+                "codes must have 1 <= n <= " + levels() + " (n_codebooks) levels, found "
+                        + Arrays.toString(codes.shape()));
         long b = codes.size(0);
         long t = codes.size(2);
         Tensor z = null;
@@ -107,7 +109,7 @@ public final class ResidualVectorQuantize implements Module {
                     .asLong();
             Tensor zpi = quantizers.get(i).lookup(ops, ci, b, t);
             zp.add(zpi);
-            Tensor zi = quantizers.get(i).project(ops, w, zpi);
+            Tensor zi = quantizers.get(i).project(ops, zpi);
             z = z == null ? zi : ops.add(z, zi);
         }
         return new FromCodes(z, zp.size() == 1 ? zp.get(0) : ops.concat(1, zp.toArray(new Tensor[0])));

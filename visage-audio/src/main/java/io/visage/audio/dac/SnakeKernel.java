@@ -1,5 +1,6 @@
 package io.visage.audio.dac;
 
+import io.visage.nn.Checks;
 import io.visage.nn.kernel.Parallelism;
 import io.visage.nn.layers.Snake;
 import java.lang.ref.Reference;
@@ -14,7 +15,8 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * contiguous axis), written in one pass straight from ND4J's native buffers. The output may be the
  * input (in place) or a row range of a larger, zero-padded buffer, so that a following convolution
  * reads its padding for free. Vector API when {@code jdk.incubator.vector} is present, plain Java
- * otherwise. Immutable (holds α and 1/(α + 1e-9) of one Snake layer).
+ * otherwise. Immutable: holds its own copy of α and 1/(α + 1e-9) of one Snake layer (a weight view
+ * extracted once). Shape errors are {@link io.visage.nn.ShapeMismatchException}s naming the layer.
  */
 final class SnakeKernel {
     private static final boolean VECTOR =
@@ -22,10 +24,12 @@ final class SnakeKernel {
     /** Elements per parallel task, at least (tasks hold whole rows). */
     private static final int GRAIN_ELEMENTS = 1 << 15;
 
+    private final String where;
     private final float[] alpha;
     private final float[] inverse;
 
-    private SnakeKernel(float[] alpha) {
+    private SnakeKernel(String where, float[] alpha) {
+        this.where = where;
         this.alpha = alpha;
         this.inverse = new float[alpha.length];
         for (int c = 0; c < alpha.length; c++) {
@@ -33,15 +37,14 @@ final class SnakeKernel {
         }
     }
 
-    /** The kernel of a Snake layer (α [1, C, 1]); a snapshot of α. */
-    static SnakeKernel of(Snake snake) {
+    /**
+     * The kernel of a Snake layer (α [1, C, 1]); a snapshot of α.
+     *
+     * @param where the layer's module path, for messages
+     */
+    static SnakeKernel of(String where, Snake snake) {
         return new SnakeKernel(
-                snake.alpha().value().castTo(DataType.FLOAT).reshape(-1).toFloatVector());
-    }
-
-    /** For tests: α given directly. */
-    static SnakeKernel of(float[] alpha) {
-        return new SnakeKernel(alpha.clone());
+                where, snake.alpha().value().castTo(DataType.FLOAT).reshape(-1).toFloatVector());
     }
 
     int channels() {
@@ -57,19 +60,20 @@ final class SnakeKernel {
      * @param dstRow first destination row
      */
     void apply(Parallelism par, INDArray src, INDArray dst, int dstRow) {
-        int rows = checkRows("src", src);
-        int dstRows = checkRows("dst", dst);
-        if (dstRow < 0 || dstRow + rows > dstRows) {
-            throw new IllegalArgumentException("Snake: " + rows + " rows at destination row " + dstRow
-                    + " do not fit in " + Arrays.toString(dst.shape()));
-        }
+        int rows = checkRows("source", src);
+        int dstRows = checkRows("destination", dst);
+        Checks.require(
+                dstRow >= 0 && dstRow + rows <= dstRows,
+                where,
+                "destination must have at least " + (Math.max(0, dstRow) + rows) + " rows for " + rows + " rows at row "
+                        + dstRow + ", found " + Arrays.toString(dst.shape()));
         int c = alpha.length;
         ByteBuffer in = src.data().asNio().order(ByteOrder.LITTLE_ENDIAN);
         ByteBuffer out = dst.data().asNio().order(ByteOrder.LITTLE_ENDIAN);
         long inBase = 4L * src.offset();
         long outBase = 4L * (dst.offset() + (long) dstRow * c);
         if (inBase + 4L * rows * c > in.capacity() || outBase + 4L * rows * c > out.capacity()) {
-            throw new IllegalStateException("Snake: buffer smaller than its array view");
+            throw new IllegalStateException(where + ": buffer smaller than its array view");
         }
         int grain = Math.max(1, GRAIN_ELEMENTS / Math.max(1, c));
         try {
@@ -100,18 +104,12 @@ final class SnakeKernel {
     }
 
     private int checkRows(String what, INDArray a) {
-        long[] s = a.shape();
-        boolean ok = a.dataType() == DataType.FLOAT
-                && s.length == 2
-                && s[1] == alpha.length
-                && (s[0] <= 1 || a.stride(0) == s[1])
-                && (s[1] <= 1 || a.stride(1) == 1)
-                && s[0] <= Integer.MAX_VALUE / 4;
-        if (!ok) {
-            throw new IllegalArgumentException("Snake: " + what + " must be a row-major contiguous float32 [T, "
-                    + alpha.length + "] array, found " + a.dataType() + " " + Arrays.toString(s) + " strides "
-                    + Arrays.toString(a.stride()));
-        }
-        return (int) s[0];
+        Checks.shape(where, what, a, Checks.ANY, alpha.length);
+        Checks.rowMajorFloats(where, what, a, a.size(0), alpha.length);
+        Checks.require(
+                a.size(0) <= Integer.MAX_VALUE / 4,
+                where,
+                what + " has " + a.size(0) + " rows, more than the kernel addresses");
+        return (int) a.size(0);
     }
 }

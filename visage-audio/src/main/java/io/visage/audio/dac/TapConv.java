@@ -1,7 +1,6 @@
 package io.visage.audio.dac;
 
-import io.visage.nn.ShapeMismatchException;
-import java.util.Arrays;
+import io.visage.nn.Checks;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -25,145 +24,100 @@ import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
  * [padding, padding + T_out) in sample units.
  *
  * <p>Every product is {@code Nd4j.gemm} on row-range views (contiguous, with an offset), so BLAS
- * runs at its large-matrix rate. Immutable; safe for concurrent use.
+ * runs at its large-matrix rate. The taps and the bias are this object's own copies (a weight view
+ * extracted once); {@link #close} frees them. Immutable until closed; safe for concurrent use. Shape
+ * errors are {@link io.visage.nn.ShapeMismatchException}s naming the convolution's module path.
  */
-final class TapConv {
-    private final boolean transposed;
-    private final int cin;
-    private final int cout;
-    private final int kernel;
-    private final int stride;
-    private final int padding;
-    private final int outputPadding;
-    private final int dilation;
+final class TapConv implements AutoCloseable {
+    private final String where;
+    private final ConvGeometry g;
     private final INDArray[] taps;
     private final INDArray bias; // [1, Cout] or null
 
-    private TapConv(
-            boolean transposed,
-            int cin,
-            int cout,
-            int kernel,
-            int stride,
-            int padding,
-            int outputPadding,
-            int dilation,
-            INDArray[] taps,
-            INDArray bias) {
-        this.transposed = transposed;
-        this.cin = cin;
-        this.cout = cout;
-        this.kernel = kernel;
-        this.stride = stride;
-        this.padding = padding;
-        this.outputPadding = outputPadding;
-        this.dilation = dilation;
+    private TapConv(String where, ConvGeometry g, INDArray[] taps, INDArray bias) {
+        this.where = where;
+        this.g = g;
         this.taps = taps;
         this.bias = bias;
     }
 
-    /** Whether {@link #conv} handles this geometry (otherwise use the general Ops path). */
-    static boolean supportsConv(int kernel, int stride, int dilation, int groups) {
-        return groups == 1 && (stride == 1 || (dilation == 1 && kernel % stride == 0));
-    }
-
-    /** Whether {@link #transposed} handles this geometry. */
-    static boolean supportsTransposed(int kernel, int stride, int dilation, int groups) {
-        return groups == 1 && dilation == 1 && kernel % stride == 0;
-    }
-
     /**
-     * @param w    effective weight [Cout, Cin, K] (PyTorch Conv1d layout)
-     * @param bias [Cout] (any shape of that length) or null
+     * The taps of one (transposed) convolution, copied out of its effective weight.
+     *
+     * @param where module path of the convolution, for messages
+     * @param g     its sizes
+     * @param w     effective weight, [Cout, Cin, K] for a convolution, [Cin, Cout, K] for a transposed
+     *              one (PyTorch layouts); read, not kept
+     * @param bias  [Cout] (any shape of that length) or null; copied
+     * @throws IllegalArgumentException for a geometry the kernels do not handle
      */
-    static TapConv conv(INDArray w, INDArray bias, int stride, int padding, int dilation) {
-        checkWeight("conv1d", w);
-        int k = (int) w.size(2);
-        if (!supportsConv(k, stride, dilation, 1) || padding < 0) {
-            throw new IllegalArgumentException("TapConv.conv1d: unsupported geometry kernel " + k + ", stride " + stride
-                    + ", dilation " + dilation + ", padding " + padding + " (needs stride 1, or dilation 1 and a kernel"
+    static TapConv of(String where, ConvGeometry g, INDArray w, INDArray bias) {
+        boolean ok = g.groups() == 1
+                && g.kernel() % g.stride() == 0
+                && (g.stride() == 1 || g.dilation() == 1)
+                && (!g.transposed() || g.dilation() == 1);
+        if (!ok) {
+            throw new IllegalArgumentException(where + ": time-major kernels do not handle " + g
+                    + " (they need groups 1 and either stride 1 (convolutions only) or dilation 1 and a kernel"
                     + " that is a multiple of the stride)");
         }
-        int cout = (int) w.size(0);
-        int cin = (int) w.size(1);
-        INDArray[] taps = new INDArray[k / stride];
+        Checks.shape(
+                where, "weight", w, g.transposed() ? g.in() : g.out(), g.transposed() ? g.out() : g.in(), g.kernel());
+        Checks.require(w.dataType() == DataType.FLOAT, where, "weight must be float32, found " + w.dataType());
+        int s = g.stride();
+        INDArray[] taps = new INDArray[g.kernel() / s];
         for (int j = 0; j < taps.length; j++) {
-            // [Cout, Cin, s] -> [s, Cin, Cout] -> rows i·Cin + c
-            taps[j] = w.get(all(), all(), interval((long) j * stride, (long) (j + 1) * stride))
-                    .permute(2, 1, 0)
-                    .dup('c')
-                    .reshape('c', (long) stride * cin, cout);
+            INDArray block = w.get(all(), all(), interval((long) j * s, (long) (j + 1) * s));
+            taps[j] = g.transposed()
+                    // [Cin, Cout, s] -> [Cin, s, Cout] -> columns i·Cout + o
+                    ? block.permute(0, 2, 1).dup('c').reshape('c', g.in(), (long) s * g.out())
+                    // [Cout, Cin, s] -> [s, Cin, Cout] -> rows i·Cin + c
+                    : block.permute(2, 1, 0).dup('c').reshape('c', (long) s * g.in(), g.out());
         }
-        return new TapConv(false, cin, cout, k, stride, padding, 0, dilation, taps, biasRow(bias, cout));
+        INDArray b = null;
+        if (bias != null) {
+            Checks.require(
+                    bias.length() == g.out(),
+                    where,
+                    "bias must have " + g.out() + " elements (out channels), found "
+                            + java.util.Arrays.toString(bias.shape()));
+            b = bias.castTo(DataType.FLOAT).reshape('c', 1, g.out()).dup('c');
+        }
+        return new TapConv(where, g, taps, b);
     }
 
-    /**
-     * @param w    effective weight [Cin, Cout, K] (PyTorch ConvTranspose1d layout)
-     * @param bias [Cout] or null
-     */
+    /** A convolution from its effective weight [Cout, Cin, K] (sizes read from it; for tests). */
+    static TapConv conv(INDArray w, INDArray bias, int stride, int padding, int dilation) {
+        Checks.shape("TapConv.conv1d", "weight", w, Checks.ANY, Checks.ANY, Checks.ANY);
+        ConvGeometry g = new ConvGeometry(
+                false, (int) w.size(1), (int) w.size(0), (int) w.size(2), stride, padding, 0, dilation, 1);
+        return of("TapConv.conv1d", g, w, bias);
+    }
+
+    /** A transposed convolution from its effective weight [Cin, Cout, K] (sizes read from it; for tests). */
     static TapConv transposed(INDArray w, INDArray bias, int stride, int padding, int outputPadding, int dilation) {
-        checkWeight("conv_transpose1d", w);
-        int k = (int) w.size(2);
-        if (!supportsTransposed(k, stride, dilation, 1) || padding < 0 || outputPadding < 0) {
-            throw new IllegalArgumentException("TapConv.conv_transpose1d: unsupported geometry kernel " + k
-                    + ", stride "
-                    + stride + ", dilation " + dilation + " (needs dilation 1 and a kernel that is a multiple of the"
-                    + " stride)");
-        }
-        int cin = (int) w.size(0);
-        int cout = (int) w.size(1);
-        INDArray[] taps = new INDArray[k / stride];
-        for (int j = 0; j < taps.length; j++) {
-            // [Cin, Cout, s] -> [Cin, s, Cout] -> columns i·Cout + o
-            taps[j] = w.get(all(), all(), interval((long) j * stride, (long) (j + 1) * stride))
-                    .permute(0, 2, 1)
-                    .dup('c')
-                    .reshape('c', cin, (long) stride * cout);
-        }
-        return new TapConv(true, cin, cout, k, stride, padding, outputPadding, 1, taps, biasRow(bias, cout));
-    }
-
-    private static void checkWeight(String op, INDArray w) {
-        if (w.rank() != 3 || w.dataType() != DataType.FLOAT) {
-            throw new ShapeMismatchException("TapConv." + op + ": weight must be float32 rank 3, found " + w.dataType()
-                    + " " + Arrays.toString(w.shape()));
-        }
-    }
-
-    private static INDArray biasRow(INDArray bias, int cout) {
-        if (bias == null) {
-            return null;
-        }
-        if (bias.length() != cout) {
-            throw new ShapeMismatchException(
-                    "TapConv: bias must have " + cout + " elements, found " + Arrays.toString(bias.shape()));
-        }
-        return bias.castTo(DataType.FLOAT).reshape('c', 1, cout).dup('c');
+        Checks.shape("TapConv.conv_transpose1d", "weight", w, Checks.ANY, Checks.ANY, Checks.ANY);
+        ConvGeometry g = new ConvGeometry(
+                true, (int) w.size(0), (int) w.size(1), (int) w.size(2), stride, padding, outputPadding, dilation, 1);
+        return of("TapConv.conv_transpose1d", g, w, bias);
     }
 
     int inChannels() {
-        return cin;
+        return g.in();
     }
 
     int outChannels() {
-        return cout;
+        return g.out();
     }
 
     /** Left zero rows the padded input of {@link #conv} must have before the signal. */
     int leftPad() {
-        return padding;
+        return g.padding();
     }
 
     /** Output length of the convolution for an input of {@code length} samples. */
     int outputLength(int length) {
-        long n = transposed
-                ? (long) (length - 1) * stride - 2L * padding + (long) dilation * (kernel - 1) + outputPadding + 1
-                : ((long) length + 2L * padding - (long) dilation * (kernel - 1) - 1) / stride + 1;
-        if (n < 1) {
-            throw new ShapeMismatchException("TapConv: input of " + length + " samples is too short for kernel "
-                    + kernel + ", stride " + stride + ", padding " + padding + ", dilation " + dilation);
-        }
-        return (int) n;
+        return g.outputLength(where, length);
     }
 
     /**
@@ -172,25 +126,27 @@ final class TapConv {
      */
     int paddedRows(int length) {
         long tout = outputLength(length);
-        long needed = (tout - 1 + (long) dilation * (taps.length - 1) + 1) * stride;
-        long rows = Math.max(needed, (long) padding + length);
-        return (int) ((rows + stride - 1) / stride * stride);
+        int s = g.stride();
+        long needed = (tout - 1 + (long) g.dilation() * (taps.length - 1) + 1) * s;
+        long rows = Math.max(needed, (long) g.padding() + length);
+        return Math.toIntExact((rows + s - 1) / s * s);
     }
 
     /** A zeroed input buffer [paddedRows(length), Cin] for {@link #conv}. */
     INDArray newPaddedInput(int length) {
-        return Nd4j.create(DataType.FLOAT, paddedRows(length), cin);
+        return Nd4j.create(DataType.FLOAT, paddedRows(length), g.in());
     }
 
     /** Zeroes the rows of a reused padded input that lie outside the signal [leftPad, leftPad + length). */
     void zeroPadding(INDArray xp, int length) {
         int rows = paddedRows(length);
-        requireShape("padded input", xp, rows, cin);
-        if (padding > 0) {
-            xp.get(interval(0, padding), all()).assign(0);
+        Checks.rowMajorFloats(where, "padded input", xp, rows, g.in());
+        int p = g.padding();
+        if (p > 0) {
+            xp.get(interval(0, p), all()).assign(0);
         }
-        if (padding + length < rows) {
-            xp.get(interval(padding + length, rows), all()).assign(0);
+        if (p + length < rows) {
+            xp.get(interval(p + length, rows), all()).assign(0);
         }
     }
 
@@ -204,16 +160,15 @@ final class TapConv {
      * @return dst
      */
     INDArray conv(INDArray xp, int length, INDArray dst, boolean accumulate) {
-        if (transposed) {
-            throw new IllegalStateException("TapConv: this is a transposed convolution");
-        }
+        Checks.require(!g.transposed(), where, "conv called on a transposed convolution");
         int tout = outputLength(length);
         int rows = paddedRows(length);
-        requireShape("padded input", xp, rows, cin);
-        requireShape("destination", dst, tout, cout);
-        INDArray x = stride == 1 ? xp : xp.reshape('c', rows / stride, (long) stride * cin);
+        Checks.rowMajorFloats(where, "padded input", xp, rows, g.in());
+        Checks.rowMajorFloats(where, "destination", dst, tout, g.out());
+        int s = g.stride();
+        INDArray x = s == 1 ? xp : xp.reshape('c', rows / s, (long) s * g.in());
         for (int j = 0; j < taps.length; j++) {
-            long r = (long) j * dilation;
+            long r = (long) j * g.dilation();
             boolean overwrite = j == 0 && !accumulate;
             Nd4j.gemm(x.get(interval(r, r + tout), all()), taps[j], dst, false, false, 1.0, overwrite ? 0.0 : 1.0);
         }
@@ -226,8 +181,9 @@ final class TapConv {
     /** Rows (samples) of the full buffer {@link #transposed} takes for an input of {@code length} samples. */
     int fullRows(int length) {
         int tout = outputLength(length);
-        long rows = Math.max(length + taps.length - 1L, ((long) padding + tout + stride - 1) / stride);
-        return (int) (rows * stride);
+        int s = g.stride();
+        long rows = Math.max(length + taps.length - 1L, ((long) g.padding() + tout + s - 1) / s);
+        return Math.toIntExact(rows * s);
     }
 
     /**
@@ -238,43 +194,37 @@ final class TapConv {
      * @return the output [T_out, Cout], bias included: a row-range view of {@code full}
      */
     INDArray transposed(INDArray x, INDArray full) {
-        if (!transposed) {
-            throw new IllegalStateException("TapConv: this is not a transposed convolution");
-        }
+        Checks.require(g.transposed(), where, "transposed called on a convolution");
+        Checks.shape(where, "input", x, Checks.ANY, g.in());
         int t = (int) x.size(0);
-        requireShape("input", x, t, cin);
+        Checks.rowMajorFloats(where, "input", x, t, g.in());
         int tout = outputLength(t);
         int rows = fullRows(t);
-        requireShape("full output", full, rows, cout);
-        long fr = rows / stride;
-        INDArray f = full.reshape('c', fr, (long) stride * cout);
+        Checks.rowMajorFloats(where, "full output", full, rows, g.out());
+        int s = g.stride();
+        long fr = rows / s;
+        INDArray f = full.reshape('c', fr, (long) s * g.out());
         if (t < fr) {
             f.get(interval(t, fr), all()).assign(0); // rows the first tap does not write
         }
         for (int j = 0; j < taps.length; j++) {
             Nd4j.gemm(x, taps[j], f.get(interval(j, j + t), all()), false, false, 1.0, j == 0 ? 0.0 : 1.0);
         }
-        INDArray y = full.get(interval(padding, padding + tout), all());
+        INDArray y = full.get(interval(g.padding(), g.padding() + tout), all());
         if (bias != null) {
             y.addiRowVector(bias);
         }
         return y;
     }
 
-    private static INDArray requireShape(String what, INDArray a, long rows, long cols) {
-        long[] s = a.shape();
-        boolean ok = a.dataType() == DataType.FLOAT
-                && s.length == 2
-                && s[0] == rows
-                && s[1] == cols
-                && (rows <= 1 || a.stride(0) == cols)
-                && (cols <= 1 || a.stride(1) == 1);
-        if (!ok) {
-            throw new ShapeMismatchException(
-                    "TapConv: " + what + " must be a row-major contiguous float32 [" + rows + ", "
-                            + cols + "] array, found " + a.dataType() + " " + Arrays.toString(s) + " strides "
-                            + Arrays.toString(a.stride()));
+    /** Frees the taps and the bias. */
+    @Override
+    public void close() {
+        for (INDArray t : taps) {
+            t.close();
         }
-        return a;
+        if (bias != null) {
+            bias.close();
+        }
     }
 }

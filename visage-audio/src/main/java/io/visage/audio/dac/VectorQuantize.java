@@ -34,8 +34,8 @@ public final class VectorQuantize implements Module {
 
     static VectorQuantize create(Params p, String path, int inputDim, int codebookSize, int codebookDim) {
         return new VectorQuantize(
-                Conv1d.create(p, Params.join(path, "in_proj"), inputDim, codebookDim, 1, 1, 0, 1, 1, true, true),
-                Conv1d.create(p, Params.join(path, "out_proj"), codebookDim, inputDim, 1, 1, 0, 1, 1, true, true),
+                Conv1d.builder(inputDim, codebookDim, 1).weightNorm().build(p, Params.join(path, "in_proj")),
+                Conv1d.builder(codebookDim, inputDim, 1).weightNorm().build(p, Params.join(path, "out_proj")),
                 Embedding.create(
                         p, Params.join(path, "codebook"), codebookSize, codebookDim, Embedding.NO_PADDING, 1.0));
     }
@@ -50,8 +50,8 @@ public final class VectorQuantize implements Module {
      * @param residual [B, D, T]
      * @return zq [B, D, T], ze [B, d, T], codes [B·T] (b-major), and the two scalar MSE losses
      */
-    Step encode(Ops ops, ConvWeights w, Tensor residual) {
-        Tensor ze = ConvWeights.conv(ops, w, inProj, residual);
+    Step encode(Ops ops, Tensor residual) {
+        Tensor ze = inProj.forward(ops, residual);
         long b = ze.size(0);
         long t = ze.size(2);
         long[] codes = nearest(ze.value(), codebook.weight().value());
@@ -60,7 +60,7 @@ public final class VectorQuantize implements Module {
         Tensor commitment = ops.mean(ops.square(ops.sub(ze, ops.constant(zq.value()))));
         Tensor codebookLoss = ops.mean(ops.square(ops.sub(zq, ops.constant(ze.value()))));
         Tensor straight = ops.add(ze, ops.constant(zq.value().sub(ze.value())));
-        Tensor out = ConvWeights.conv(ops, w, outProj, straight);
+        Tensor out = outProj.forward(ops, straight);
         return new Step(out, ze, codes, commitment, codebookLoss);
     }
 
@@ -81,8 +81,8 @@ public final class VectorQuantize implements Module {
     }
 
     /** out_proj of codebook vectors. @param zp [B, d, T] @return [B, D, T] */
-    Tensor project(Ops ops, ConvWeights w, Tensor zp) {
-        return ConvWeights.conv(ops, w, outProj, zp);
+    Tensor project(Ops ops, Tensor zp) {
+        return outProj.forward(ops, zp);
     }
 
     /**
@@ -94,8 +94,10 @@ public final class VectorQuantize implements Module {
      */
     static long[] nearest(INDArray ze, INDArray table) {
         if (ze.rank() != 3 || table.rank() != 2 || ze.size(1) != table.size(1)) {
-            throw new ShapeMismatchException("vector quantizer: latents " + Arrays.toString(ze.shape())
-                    + " [B, d, T] do not fit codebook " + Arrays.toString(table.shape()) + " [K, d]");
+            throw new ShapeMismatchException("vector quantizer: latents must be [B, d, T] with d = "
+                    + (table.rank() == 2 ? table.size(1) : "codebook_dim") + " (codebook [K, d] "
+                    + Arrays.toString(table.shape())
+                    + "), found " + Arrays.toString(ze.shape()));
         }
         int b = (int) ze.size(0);
         int d = (int) ze.size(1);
@@ -155,10 +157,6 @@ public final class VectorQuantize implements Module {
 
     int codebookSize() {
         return (int) codebook.weight().size(0);
-    }
-
-    int codebookDim() {
-        return (int) codebook.weight().size(1);
     }
 
     @Override

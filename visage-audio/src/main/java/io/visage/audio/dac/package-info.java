@@ -11,10 +11,13 @@
  * [B, n, T]; stacked multi-channel codes are [C·n, T] with row c·n + q, FOA channels in ACN order
  * W, Y, Z, X.
  *
- * <p>Execution: the layer classes run on {@link io.visage.nn.autodiff.Ops} (training and the
- * reference); {@code DacCodec} runs the encoder and decoder on a time-major [T, C] fast path
- * ({@code TimeMajorCodec}: convolutions as GEMMs over shifted row blocks in {@code TapConv}, a fused
- * vector Snake in {@code SnakeKernel}, buffers reused from a per-call workspace), which tests prove
- * equal to the Ops path.
+ * <p>Execution: the layer classes' {@code forward} methods on {@link io.visage.nn.autodiff.Ops}, with
+ * the weight norm applied at every call, are the one reference forward (training and the tests'
+ * oracle). {@code DacCodec} runs the encoder and decoder on a time-major [T, C] fast path: a
+ * {@code DacLayerPlan} per network, derived once from the module tree (stages: convolution with the
+ * Snake before it fused in, Snake + transposed convolution, residual unit, tanh; every length,
+ * context and workspace size is read from it), turned by {@code TimeMajorNetwork} into weight views
+ * extracted once per stage ({@code TapConv} tap matrices, {@code SnakeKernel} alphas) and run by one
+ * generic loop over the stages with buffers reused from a per-call workspace.
  */
 package io.visage.audio.dac;

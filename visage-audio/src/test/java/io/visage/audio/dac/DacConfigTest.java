@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,6 +27,42 @@ class DacConfigTest {
         DacConfig c = DacConfig.fromKwargs(Map.of("n_codebooks", 2, "codebook_dim", List.of(3, 5)), "test");
         assertEquals(List.of(3, 5), c.codebookDims());
         assertEquals(8, c.totalCodebookDim());
+    }
+
+    @Test
+    void builder_startsFromTheReleased44kModel() {
+        DacConfig c = DacConfig.builder().build();
+        assertEquals(DacConfig.fromKwargs(Map.of(), "no kwargs"), c);
+        assertEquals(DacConfig.dac44k(), c);
+        assertEquals(
+                List.of(64, 1024, 1536, 1024, 9, 44100),
+                List.of(
+                        c.encoderDim(),
+                        c.latentDim(),
+                        c.decoderDim(),
+                        c.codebookSize(),
+                        c.nCodebooks(),
+                        c.sampleRateHz()));
+        assertEquals(List.of(2, 4, 8, 8), c.encoderRates());
+        assertEquals(List.of(8, 8, 4, 2), c.decoderRates());
+        assertEquals(512, c.hopLength());
+    }
+
+    @Test
+    void builder_latentDimUnset_isDerivedFromTheEncoderAsForNone() {
+        DacConfig c = DacConfig.builder().encoderDim(3).encoderRates(2, 5).build();
+        assertEquals(3 << 2, c.latentDim());
+        assertEquals(7, DacConfig.builder().encoderDim(3).latentDim(7).build().latentDim());
+    }
+
+    @Test
+    void toBuilder_rebuildsAnEqualConfig_andHasNoPublicConstructor() {
+        DacConfig c = DacConfig.fromJson(Fixtures.file("dac-tiny", "config.json"));
+        DacConfig same = c.toBuilder().build();
+        assertEquals(c, same);
+        assertEquals(c.hashCode(), same.hashCode());
+        assertNotEquals(c, c.toBuilder().sampleRateHz(c.sampleRateHz() + 1).build());
+        assertEquals(0, DacConfig.class.getConstructors().length, "configs come from the builder or kwargs");
     }
 
     @Test
@@ -49,10 +86,10 @@ class DacConfigTest {
     }
 
     @Test
-    void constructor_tooManyDecoderRatesForChannels_throws() {
+    void build_tooManyDecoderRatesForChannels_throws() {
         ConfigException e = assertThrows(
                 ConfigException.class,
-                () -> new DacConfig(4, List.of(2), 8, 2, List.of(2, 2), 16, List.of(4), 0, 8000));
+                () -> DacConfig.builder().decoderDim(2).decoderRates(2, 2).build());
         assertTrue(e.getMessage().contains("decoder_dim 2"), e.getMessage());
     }
 

@@ -57,16 +57,9 @@ class DacLoadTest {
     @Test
     void load_fewerCodebooksInConfigThanFile_reportsUnexpectedKeys() {
         DacConfig c = tiny();
-        DacConfig fewer = new DacConfig(
-                c.encoderDim(),
-                c.encoderRates(),
-                c.latentDim(),
-                c.decoderDim(),
-                c.decoderRates(),
-                c.codebookSize(),
-                c.codebookDims().subList(0, c.nCodebooks() - 1),
-                0,
-                c.sampleRateHz());
+        DacConfig fewer = c.toBuilder()
+                .codebookDims(c.codebookDims().subList(0, c.nCodebooks() - 1))
+                .build();
         StateDictMismatchException e = assertThrows(
                 StateDictMismatchException.class,
                 () -> Dac.load(Fixtures.file("dac-tiny", "weights.safetensors"), fewer));

@@ -4,6 +4,7 @@ import io.visage.nn.ShapeMismatchException;
 import io.visage.nn.testing.Fixtures;
 import io.visage.nn.testing.TensorAssert;
 import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -24,6 +25,11 @@ class FoaCodesTest {
     @BeforeAll
     static void load() {
         codec = DacCodec.load(Fixtures.file("dac-tiny", "weights.dac.pth"));
+    }
+
+    @AfterAll
+    static void close() {
+        codec.close();
     }
 
     private static float[][] foaNoise(long seed, int samples) {

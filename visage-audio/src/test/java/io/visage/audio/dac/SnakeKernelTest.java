@@ -1,5 +1,6 @@
 package io.visage.audio.dac;
 
+import io.visage.nn.ShapeMismatchException;
 import io.visage.nn.autodiff.Ops;
 import io.visage.nn.autodiff.Tensor;
 import io.visage.nn.kernel.Parallelism;
@@ -51,7 +52,7 @@ class SnakeKernelTest {
         INDArray xt = x.slice(0).transpose().dup('c');
         int pad = 5;
         INDArray dst = Nd4j.zeros(x.dataType(), t + 2 * pad, channels);
-        SnakeKernel.of(s).apply(par, xt, dst, pad);
+        SnakeKernel.of("test.snake", s).apply(par, xt, dst, pad);
         TensorAssert.assertClose("snake C=" + channels, expected, dst.get(interval(pad, pad + t), all()), 1e-5, 1e-6);
         assertEquals(0.0, dst.get(interval(0, pad), all()).amaxNumber().doubleValue(), "left padding");
         assertEquals(
@@ -63,7 +64,7 @@ class SnakeKernelTest {
         Snake s = snake(24, 9);
         INDArray x = DacCodecTest.gaussian(10, 3.0, 777, 24);
         INDArray out = x.ulike();
-        SnakeKernel k = SnakeKernel.of(s);
+        SnakeKernel k = SnakeKernel.of("test.snake", s);
         k.apply(par, x, out, 0);
         k.apply(par, x, x, 0);
         TensorAssert.assertClose("in place", out, x, 0, 0);
@@ -71,12 +72,12 @@ class SnakeKernelTest {
 
     @Test
     void apply_wrongChannelsOrTooSmallDestination_throwsWithShapes() {
-        SnakeKernel k = SnakeKernel.of(snake(8, 1));
-        IllegalArgumentException c = assertThrows(
-                IllegalArgumentException.class, () -> k.apply(par, Nd4j.zeros(10, 7), Nd4j.zeros(10, 8), 0));
-        assertTrue(c.getMessage().contains("[T, 8]") && c.getMessage().contains("[10, 7]"), c.getMessage());
-        IllegalArgumentException d = assertThrows(
-                IllegalArgumentException.class, () -> k.apply(par, Nd4j.zeros(10, 8), Nd4j.zeros(12, 8), 3));
+        SnakeKernel k = SnakeKernel.of("test.snake", snake(8, 1));
+        ShapeMismatchException c =
+                assertThrows(ShapeMismatchException.class, () -> k.apply(par, Nd4j.zeros(10, 7), Nd4j.zeros(10, 8), 0));
+        assertTrue(c.getMessage().contains("[*, 8]") && c.getMessage().contains("[10, 7]"), c.getMessage());
+        ShapeMismatchException d =
+                assertThrows(ShapeMismatchException.class, () -> k.apply(par, Nd4j.zeros(10, 8), Nd4j.zeros(12, 8), 3));
         assertTrue(d.getMessage().contains("10 rows") && d.getMessage().contains("[12, 8]"), d.getMessage());
     }
 }

@@ -56,7 +56,7 @@ public final class DatasetPreparer {
 
     /**
      * @param frontEnd  CLIP features and energy maps (its CLIP output width becomes d_clip)
-     * @param codec     DAC codec; all its quantizer levels are used
+     * @param codec     DAC codec; all its quantizer levels are used (borrowed: the caller closes it)
      * @param splitRule train/valid/test assignment
      */
     public DatasetPreparer(FrontEnd frontEnd, DacCodec codec, SplitRule splitRule) {

@@ -7,14 +7,16 @@ import io.visage.core.model.Visage;
 import io.visage.nn.ConfigException;
 
 /**
- * The three networks of the pipeline.
+ * The three networks of the pipeline. Owns the codec (its fast-path weight copies and worker pool):
+ * close the components when done.
  *
  * @param clip   CLIP image tower (features and patch tokens)
  * @param model  the ViSAGe ambisonics model
- * @param codec  the DAC whose codes the model predicts
+ * @param codec  the DAC whose codes the model predicts; closed by {@link #close()}
  * @param random true when the weights are random (nothing meaningful will be generated)
  */
-public record Components(ClipVisionTransformer clip, Visage model, DacCodec codec, boolean random) {
+public record Components(ClipVisionTransformer clip, Visage model, DacCodec codec, boolean random)
+        implements AutoCloseable {
     public Components {
         if (model.kind() != ModelKind.AMBISONICS) {
             throw new ConfigException("the pipeline needs the ambisonics model, got " + model.kind());
@@ -33,5 +35,11 @@ public record Components(ClipVisionTransformer clip, Visage model, DacCodec code
                     + model.config().numRvq() + ", dac_sample_rate "
                     + model.config().dacSampleRate() + ")");
         }
+    }
+
+    /** Closes the codec. */
+    @Override
+    public void close() {
+        codec.close();
     }
 }

@@ -28,7 +28,7 @@ public final class WeightsDirectory {
 
     private WeightsDirectory() {}
 
-    /** Loads all three networks. */
+    /** Loads all three networks (the caller closes the returned components). */
     public static Components load(Path dir) {
         if (!Files.isDirectory(dir)) {
             throw new CheckpointFormatException(
@@ -53,16 +53,21 @@ public final class WeightsDirectory {
                                 + " weights (descript-audio-codec release 0.0.1 weights.pth; looked for " + DAC_FILES
                                 + ")"));
         DacCodec codec = DacCodec.load(dacFile);
-        Path clipFile = Files.isRegularFile(dir.resolve("ViT-B-32.pt"))
-                ? dir.resolve("ViT-B-32.pt")
-                : Files.isDirectory(dir.resolve("clip")) ? dir.resolve("clip") : null;
-        if (clipFile == null) {
-            throw new CheckpointFormatException(
-                    dir.resolve("ViT-B-32.pt"),
-                    "missing: the CLIP ViT-B/32 weights (OpenAI"
-                            + " ViT-B-32.pt, or a clip/ folder with Hugging Face openai/clip-vit-base-patch32)");
+        try {
+            Path clipFile = Files.isRegularFile(dir.resolve("ViT-B-32.pt"))
+                    ? dir.resolve("ViT-B-32.pt")
+                    : Files.isDirectory(dir.resolve("clip")) ? dir.resolve("clip") : null;
+            if (clipFile == null) {
+                throw new CheckpointFormatException(
+                        dir.resolve("ViT-B-32.pt"),
+                        "missing: the CLIP ViT-B/32 weights (OpenAI"
+                                + " ViT-B-32.pt, or a clip/ folder with Hugging Face openai/clip-vit-base-patch32)");
+            }
+            ClipVisionTransformer clip = ClipWeights.load(clipFile);
+            return new Components(clip, model, codec, false);
+        } catch (RuntimeException e) {
+            codec.close(); // its worker pool must not outlive a failed load
+            throw e;
         }
-        ClipVisionTransformer clip = ClipWeights.load(clipFile);
-        return new Components(clip, model, codec, false);
     }
 }

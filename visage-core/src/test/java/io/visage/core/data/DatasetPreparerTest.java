@@ -36,18 +36,22 @@ class DatasetPreparerTest {
         List<String> ids = List.of("vidAAAAAAAA_0", "vidAAAAAAAA_5", "vidBBBBBBBB_10", "orphan_3");
         TinyDatasets.Raw raw = TinyDatasets.write(dir, ids, 1, 48000);
         Files.delete(raw.foa().resolve("orphan_3.wav"));
-        DacCodec codec = TinyDatasets.codec(LEVELS, VOCAB, 5);
         List<String> seen = new ArrayList<>();
         DatasetLayout out = new DatasetLayout(dir.resolve("data"));
-        DatasetPreparer.Result r = new DatasetPreparer(TinyDatasets.frontEnd(3), codec, SplitRule.reference(1))
-                .prepare(raw.videos(), raw.foa(), raw.ambiJson(), out, (done, n, id) -> seen.add(id));
+        DatasetPreparer.Result r;
+        int hop;
+        try (DacCodec codec = TinyDatasets.codec(LEVELS, VOCAB, 5)) {
+            hop = codec.config().hopLength();
+            r = new DatasetPreparer(TinyDatasets.frontEnd(3), codec, SplitRule.reference(1))
+                    .prepare(raw.videos(), raw.foa(), raw.ambiJson(), out, (done, n, id) -> seen.add(id));
+        }
 
         assertEquals(3, r.prepared());
         assertEquals(List.of("vidAAAAAAAA_0", "vidAAAAAAAA_5", "vidBBBBBBBB_10"), seen);
         assertTrue(
                 r.skipped().get("orphan_3").contains("orphan_3.wav"),
                 r.skipped().toString());
-        int expectFrames = (int) Math.ceil(44100.0 / codec.config().hopLength());
+        int expectFrames = (int) Math.ceil(44100.0 / hop);
         for (String id : seen) {
             INDArray clip = Npy.read(out.clip(id));
             INDArray energy = Npy.read(out.energyMap(id));
@@ -113,35 +117,39 @@ class DatasetPreparerTest {
     void prepare_stereoRecording_throwsNamingTheFile(@TempDir Path dir) {
         TinyDatasets.Raw raw = TinyDatasets.write(dir, List.of("clip_0"), 1, 44100);
         Wav.write(raw.foa().resolve("clip_0.wav"), new AudioBuffer(44100, new float[2][441]), SampleFormat.PCM_16);
-        DatasetPreparer p = new DatasetPreparer(
-                TinyDatasets.frontEnd(1), TinyDatasets.codec(LEVELS, VOCAB, 1), SplitRule.reference(1));
-        var e = assertThrows(
-                ShapeMismatchException.class,
-                () -> p.prepare(
-                        raw.videos(),
-                        raw.foa(),
-                        raw.ambiJson(),
-                        new DatasetLayout(dir.resolve("out")),
-                        (a, b, c) -> {}));
-        assertTrue(e.getMessage().contains("clip_0.wav") && e.getMessage().contains("4 channels"), e.getMessage());
+        try (DacCodec codec = TinyDatasets.codec(LEVELS, VOCAB, 1)) {
+            DatasetPreparer p = new DatasetPreparer(TinyDatasets.frontEnd(1), codec, SplitRule.reference(1));
+            var e = assertThrows(
+                    ShapeMismatchException.class,
+                    () -> p.prepare(
+                            raw.videos(),
+                            raw.foa(),
+                            raw.ambiJson(),
+                            new DatasetLayout(dir.resolve("out")),
+                            (a, b, c) -> {}));
+            assertTrue(e.getMessage().contains("clip_0.wav") && e.getMessage().contains("4 channels"), e.getMessage());
+        }
     }
 
     @Test
     void prepare_missingFolderOrNoMatchingClip_throwsNamingIt(@TempDir Path dir) throws Exception {
         TinyDatasets.Raw raw = TinyDatasets.write(dir, List.of("clip_0"), 1, 44100);
-        DatasetPreparer p = new DatasetPreparer(
-                TinyDatasets.frontEnd(1), TinyDatasets.codec(LEVELS, VOCAB, 1), SplitRule.reference(1));
-        DatasetLayout out = new DatasetLayout(dir.resolve("out"));
-        var e = assertThrows(
-                IllegalArgumentException.class,
-                () -> p.prepare(dir.resolve("nope"), raw.foa(), raw.ambiJson(), out, (a, b, c) -> {}));
-        assertTrue(e.getMessage().contains("nope"), e.getMessage());
-        AmbiIndex.write(raw.ambiJson(), java.util.Map.of());
-        e = assertThrows(
-                IllegalArgumentException.class,
-                () -> p.prepare(raw.videos(), raw.foa(), raw.ambiJson(), out, (a, b, c) -> {}));
-        assertTrue(
-                e.getMessage().contains("no clip to prepare") && e.getMessage().contains("clip_0"), e.getMessage());
+        try (DacCodec codec = TinyDatasets.codec(LEVELS, VOCAB, 1)) {
+            DatasetPreparer p = new DatasetPreparer(TinyDatasets.frontEnd(1), codec, SplitRule.reference(1));
+            DatasetLayout out = new DatasetLayout(dir.resolve("out"));
+            var e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> p.prepare(dir.resolve("nope"), raw.foa(), raw.ambiJson(), out, (a, b, c) -> {}));
+            assertTrue(e.getMessage().contains("nope"), e.getMessage());
+            AmbiIndex.write(raw.ambiJson(), java.util.Map.of());
+            e = assertThrows(
+                    IllegalArgumentException.class,
+                    () -> p.prepare(raw.videos(), raw.foa(), raw.ambiJson(), out, (a, b, c) -> {}));
+            assertTrue(
+                    e.getMessage().contains("no clip to prepare")
+                            && e.getMessage().contains("clip_0"),
+                    e.getMessage());
+        }
     }
 
     @Test

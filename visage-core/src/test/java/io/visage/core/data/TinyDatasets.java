@@ -29,18 +29,17 @@ public final class TinyDatasets {
 
     /** 44.1 kHz, hop 512 (86 frames/s as the model assumes), {@code levels} levels of {@code vocab} entries. */
     public static DacConfig codecConfig(int levels, int vocab) {
-        return new DacConfig(
-                2,
-                List.of(8, 8, 8),
-                16,
-                16,
-                List.of(8, 8, 8),
-                vocab,
-                java.util.Collections.nCopies(levels, 4),
-                0.0,
-                44100);
+        return DacConfig.builder()
+                .encoderDim(2)
+                .encoderRates(8, 8, 8)
+                .decoderDim(16)
+                .decoderRates(8, 8, 8)
+                .codebookSize(vocab)
+                .codebooks(levels, 4)
+                .build();
     }
 
+    /** A codec of {@link #codecConfig} with seeded random weights; the caller closes it. */
     public static DacCodec codec(int levels, int vocab, long seed) {
         return DacCodec.of(Dac.random(codecConfig(levels, vocab), seed));
     }

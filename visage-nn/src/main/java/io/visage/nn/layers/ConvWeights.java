@@ -6,6 +6,7 @@ import io.visage.nn.module.Init;
 import io.visage.nn.module.Params;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The parameters of a (transposed) convolution: a plain {@code weight}, or {@code weight_g} /
@@ -24,6 +25,20 @@ final class ConvWeights {
         this.weightG = weightG;
         this.weightV = weightV;
         this.bias = bias;
+    }
+
+    /** Fails naming {@code path} unless the sizes of a (transposed) convolution are in range. */
+    static void checkGeometry(
+            String path, int in, int out, int kernel, int stride, int padding, int dilation, int groups) {
+        if (in < 1 || out < 1 || kernel < 1 || stride < 1 || dilation < 1 || groups < 1 || padding < 0) {
+            throw new IllegalArgumentException(path + ": channels " + in + "->" + out + ", kernel " + kernel
+                    + ", stride " + stride + ", padding " + padding + ", dilation " + dilation + ", groups " + groups
+                    + " out of range (sizes >= 1, padding >= 0)");
+        }
+        if (in % groups != 0 || out % groups != 0) {
+            throw new IllegalArgumentException(
+                    path + ": channels " + in + "->" + out + " not divisible by groups " + groups);
+        }
     }
 
     /**
@@ -48,6 +63,13 @@ final class ConvWeights {
     /** The weight with weight norm applied. */
     Tensor effective(Ops ops) {
         return weight != null ? weight : WeightNorm.weight(ops, weightG, weightV);
+    }
+
+    /** The effective weight in a new array owned by the caller (weight norm folded, or a copy of {@code weight}). */
+    INDArray fold() {
+        return weight != null
+                ? weight.value().dup('c')
+                : WeightNorm.weight(Ops.inference(), weightG, weightV).value();
     }
 
     Tensor bias() {

@@ -150,7 +150,12 @@ class LayerGradientTest {
     @Test
     void conv1d_gradients_matchFiniteDifferences() {
         Random rng = new Random(20);
-        Conv1d conv = Conv1d.create(new RandomParams(21, DataType.DOUBLE), "c", 4, 6, 3, 2, 2, 2, 2, true, false);
+        Conv1d conv = Conv1d.builder(4, 6, 3)
+                .stride(2)
+                .padding(2)
+                .dilation(2)
+                .groups(2)
+                .build(new RandomParams(21, DataType.DOUBLE), "c");
         Tensor x = input(rng, 2, 4, 11);
         GradCheck.check("conv1d s2 p2 d2 g2", leaves(conv, x), ops -> conv.forward(ops, x), PER_LEAF, 22);
     }
@@ -158,7 +163,11 @@ class LayerGradientTest {
     @Test
     void weightNormConv1d_gradients_matchFiniteDifferences() {
         Random rng = new Random(23);
-        Conv1d conv = Conv1d.create(new RandomParams(24, DataType.DOUBLE), "c", 3, 5, 7, 1, 3, 3, 1, true, true);
+        Conv1d conv = Conv1d.builder(3, 5, 7)
+                .padding(3)
+                .dilation(3)
+                .weightNorm()
+                .build(new RandomParams(24, DataType.DOUBLE), "c");
         Tensor x = input(rng, 1, 3, 20);
         GradCheck.check("wn conv1d k7 d3", leaves(conv, x), ops -> conv.forward(ops, x), PER_LEAF, 25);
     }
@@ -166,8 +175,13 @@ class LayerGradientTest {
     @Test
     void convTranspose1d_gradients_matchFiniteDifferences() {
         Random rng = new Random(26);
-        ConvTranspose1d conv =
-                ConvTranspose1d.create(new RandomParams(27, DataType.DOUBLE), "c", 4, 6, 4, 2, 1, 1, 1, 2, true, true);
+        ConvTranspose1d conv = ConvTranspose1d.builder(4, 6, 4)
+                .stride(2)
+                .padding(1)
+                .outputPadding(1)
+                .groups(2)
+                .weightNorm()
+                .build(new RandomParams(27, DataType.DOUBLE), "c");
         Tensor x = input(rng, 2, 4, 5);
         GradCheck.check("wn conv_transpose1d s2 p1 op1 g2", leaves(conv, x), ops -> conv.forward(ops, x), PER_LEAF, 28);
     }

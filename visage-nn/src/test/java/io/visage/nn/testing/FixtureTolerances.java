@@ -13,8 +13,9 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The per-tensor tolerances of a fixture set, read from the tensor table of its README
- * ({@code | `name` | dtype | shape | meaning | rtol R, atol A |}); a missing atol/rtol counts as 0.
- * Tests take their tolerances from here, never from numbers copied into the test.
+ * ({@code | `name` | dtype | shape | meaning | rtol R, atol A |}); a missing atol/rtol counts as 0
+ * and {@code exact} reads as rtol 0, atol 0. Tests take their tolerances from here, never from
+ * numbers copied into the test.
  */
 public record FixtureTolerances(Map<String, double[]> byName) {
     private static final Pattern ROW = Pattern.compile("^\\|\\s*`([^`]+)`\\s*\\|.*\\|\\s*([^|]*)\\|\\s*$");
@@ -35,6 +36,10 @@ public record FixtureTolerances(Map<String, double[]> byName) {
                     continue;
                 }
                 String tol = row.group(2);
+                if (tol.trim().equals("exact")) {
+                    m.put(row.group(1), new double[] {0, 0});
+                    continue;
+                }
                 Matcher r = RTOL.matcher(tol);
                 Matcher a = ATOL.matcher(tol);
                 boolean hasR = r.find();
