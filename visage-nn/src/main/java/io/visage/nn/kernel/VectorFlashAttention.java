@@ -8,7 +8,10 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * {@link FlashAttention}'s loops on the Vector API, four query rows at a time: scores against a
  * transposed key block (one key per lane, no horizontal sums), the probability-weighted values and
- * all gradients as broadcast-multiply-adds over contiguous rows. Load only when the module is present.
+ * all gradients as broadcast-multiply-adds over contiguous rows. The loops always run four rows
+ * (a short last block is padded with zeros): a vector accumulator updated only on some paths stops
+ * C2 from keeping it in a register, and the loop then runs about ten times slower. Load only when
+ * the module is present.
  */
 final class VectorFlashAttention {
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -29,6 +32,7 @@ final class VectorFlashAttention {
             for (int r = 0; r < rows; r++) {
                 FlashAttention.readRow(b.q, g, bi * g.t() + i0 + r, h, g.scale(), sc.qRow, r * dh);
             }
+            Arrays.fill(sc.qRow, rows * dh, Q * dh, 0f); // the loops always run four rows
             int n = g.keys(i0 + rows - 1);
             scores(sc.qRow, sc.kCols, sc.scores, rows, n, dh, s);
             for (int r = 0; r < rows; r++) {
@@ -46,6 +50,9 @@ final class VectorFlashAttention {
                     sc.scores[off + j] *= inv;
                 }
                 Arrays.fill(sc.scores, off + nr, off + n, 0f); // masked keys of this row weigh nothing
+            }
+            for (int r = rows; r < Q; r++) {
+                Arrays.fill(sc.scores, r * s, r * s + n, 0f);
             }
             weightedRows(sc.scores, s, sc.vRows, sc.oRow, rows, n, dh, 1f);
             for (int r = 0; r < rows; r++) {
@@ -79,6 +86,8 @@ final class VectorFlashAttention {
                 FlashAttention.readRow(dOut, g, row, h, 1f, sc.dRow, r * dh);
                 FlashAttention.readRow(b.out, g, row, h, 1f, sc.oRow, r * dh);
             }
+            Arrays.fill(sc.qRow, rows * dh, Q * dh, 0f); // the loops always run four rows
+            Arrays.fill(sc.dRow, rows * dh, Q * dh, 0f);
             int n = g.keys(i0 + rows - 1);
             scores(sc.qRow, sc.kCols, sc.scores, rows, n, dh, s); // q·k
             scores(sc.dRow, sc.vCols, sc.dScores, rows, n, dh, s); // dO·v
@@ -98,6 +107,10 @@ final class VectorFlashAttention {
                 }
                 Arrays.fill(sc.scores, off + nr, off + n, 0f);
                 Arrays.fill(sc.dScores, off + nr, off + n, 0f);
+            }
+            for (int r = rows; r < Q; r++) {
+                Arrays.fill(sc.scores, r * s, r * s + n, 0f);
+                Arrays.fill(sc.dScores, r * s, r * s + n, 0f);
             }
             // dq = scale · dS·K (the block's rows of oRow are no longer needed)
             weightedRows(sc.dScores, s, sc.kRows, sc.oRow, rows, n, dh, g.scale());
@@ -125,26 +138,14 @@ final class VectorFlashAttention {
             for (int d = 0; d < dh; d++) {
                 FloatVector c = FloatVector.fromArray(S, cols, d * s + j);
                 a0 = c.fma(FloatVector.broadcast(S, x[d]), a0);
-                if (rows > 1) {
-                    a1 = c.fma(FloatVector.broadcast(S, x[dh + d]), a1);
-                }
-                if (rows > 2) {
-                    a2 = c.fma(FloatVector.broadcast(S, x[2 * dh + d]), a2);
-                }
-                if (rows > 3) {
-                    a3 = c.fma(FloatVector.broadcast(S, x[3 * dh + d]), a3);
-                }
+                a1 = c.fma(FloatVector.broadcast(S, x[dh + d]), a1);
+                a2 = c.fma(FloatVector.broadcast(S, x[2 * dh + d]), a2);
+                a3 = c.fma(FloatVector.broadcast(S, x[3 * dh + d]), a3);
             }
             a0.intoArray(out, j);
-            if (rows > 1) {
-                a1.intoArray(out, s + j);
-            }
-            if (rows > 2) {
-                a2.intoArray(out, 2 * s + j);
-            }
-            if (rows > 3) {
-                a3.intoArray(out, 3 * s + j);
-            }
+            a1.intoArray(out, s + j);
+            a2.intoArray(out, 2 * s + j);
+            a3.intoArray(out, 3 * s + j);
         }
         for (; j < n; j++) {
             for (int r = 0; r < rows; r++) {
@@ -168,26 +169,14 @@ final class VectorFlashAttention {
             for (int j = 0; j < n; j++) {
                 FloatVector m = FloatVector.fromArray(S, rowsM, j * dh + d);
                 a0 = m.fma(FloatVector.broadcast(S, w[j]), a0);
-                if (rows > 1) {
-                    a1 = m.fma(FloatVector.broadcast(S, w[s + j]), a1);
-                }
-                if (rows > 2) {
-                    a2 = m.fma(FloatVector.broadcast(S, w[2 * s + j]), a2);
-                }
-                if (rows > 3) {
-                    a3 = m.fma(FloatVector.broadcast(S, w[3 * s + j]), a3);
-                }
+                a1 = m.fma(FloatVector.broadcast(S, w[s + j]), a1);
+                a2 = m.fma(FloatVector.broadcast(S, w[2 * s + j]), a2);
+                a3 = m.fma(FloatVector.broadcast(S, w[3 * s + j]), a3);
             }
             a0.mul(mul).intoArray(out, d);
-            if (rows > 1) {
-                a1.mul(mul).intoArray(out, dh + d);
-            }
-            if (rows > 2) {
-                a2.mul(mul).intoArray(out, 2 * dh + d);
-            }
-            if (rows > 3) {
-                a3.mul(mul).intoArray(out, 3 * dh + d);
-            }
+            a1.mul(mul).intoArray(out, dh + d);
+            a2.mul(mul).intoArray(out, 2 * dh + d);
+            a3.mul(mul).intoArray(out, 3 * dh + d);
         }
         for (; d < dh; d++) {
             for (int r = 0; r < rows; r++) {
@@ -205,37 +194,21 @@ final class VectorFlashAttention {
         int bound = S.loopBound(dh);
         for (int j = 0; j < n; j++) {
             float w0 = w[j];
-            float w1 = rows > 1 ? w[s + j] : 0f;
-            float w2 = rows > 2 ? w[2 * s + j] : 0f;
-            float w3 = rows > 3 ? w[3 * s + j] : 0f;
+            float w1 = w[s + j];
+            float w2 = w[2 * s + j];
+            float w3 = w[3 * s + j];
             int base = j * dh;
             int d = 0;
             for (; d < bound; d += L) {
                 FloatVector a = FloatVector.fromArray(S, acc, base + d);
                 a = FloatVector.fromArray(S, x, d).fma(FloatVector.broadcast(S, w0), a);
-                if (rows > 1) {
-                    a = FloatVector.fromArray(S, x, dh + d).fma(FloatVector.broadcast(S, w1), a);
-                }
-                if (rows > 2) {
-                    a = FloatVector.fromArray(S, x, 2 * dh + d).fma(FloatVector.broadcast(S, w2), a);
-                }
-                if (rows > 3) {
-                    a = FloatVector.fromArray(S, x, 3 * dh + d).fma(FloatVector.broadcast(S, w3), a);
-                }
+                a = FloatVector.fromArray(S, x, dh + d).fma(FloatVector.broadcast(S, w1), a);
+                a = FloatVector.fromArray(S, x, 2 * dh + d).fma(FloatVector.broadcast(S, w2), a);
+                a = FloatVector.fromArray(S, x, 3 * dh + d).fma(FloatVector.broadcast(S, w3), a);
                 a.intoArray(acc, base + d);
             }
             for (; d < dh; d++) {
-                float a = acc[base + d] + w0 * x[d];
-                if (rows > 1) {
-                    a += w1 * x[dh + d];
-                }
-                if (rows > 2) {
-                    a += w2 * x[2 * dh + d];
-                }
-                if (rows > 3) {
-                    a += w3 * x[3 * dh + d];
-                }
-                acc[base + d] = a;
+                acc[base + d] += w0 * x[d] + w1 * x[dh + d] + w2 * x[2 * dh + d] + w3 * x[3 * dh + d];
             }
         }
     }
