@@ -17,8 +17,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  *
  * <p>Logits are computed for live rows only and never kept. Heads whose live rows are the same set
  * (in the ViSAGe code pattern, all heads of one row parity) form a group that is evaluated together:
- * one gather of the group's rows and one GEMM against the group's stacked weights, so a few large
- * products replace one small product per head. Forward keeps, per group, the gradient of its logits
+ * one gather of the group's rows, one GEMM per head into the group's head-major logits, and one pass
+ * of each element-wise step over all of them. Forward keeps, per group, the gradient of its logits
  * ({@code (softmax − onehot)/count}); backward turns it into the hidden, weight and bias gradients.
  */
 final class CrossEntropyHeadsOp {
@@ -82,26 +82,27 @@ final class CrossEntropyHeadsOp {
             int live = g.rows.length;
             int gh = g.heads.size();
             INDArray hg = Nd4j.pullRows(h2, 1, g.rows); // [live, D]
-            INDArray wg = stack(weights, g.heads); // [gh·V, D]
-            INDArray logits = Nd4j.gemm(hg, wg, false, true); // [live, gh·V]
-            Arrays2.close(hg, wg);
+            // logits head-major, [gh·live, V]: head i's rows are one contiguous block
+            INDArray logits = Nd4j.createUninitialized(hidden.dataType(), (long) gh * live, v);
             for (int i = 0; i < gh; i++) {
+                INDArray block = headBlock(logits, i, live);
+                Nd4j.gemm(hg, weights.get(g.heads.get(i)).value(), block, false, true, 1.0, 0.0);
                 Tensor b = biases.get(g.heads.get(i));
                 if (b != null) {
-                    logits.get(Arrays2.all(), Arrays2.interval((long) i * v, (long) (i + 1) * v))
-                            .addiRowVector(b.value());
+                    block.addiRowVector(b.value());
                 }
             }
-            // per (row, head), in place: shift by the max, pick the label's logit, exp, normalise,
+            hg.close();
+            // per (head, row), in place: shift by the max, pick the label's logit, exp, normalise,
             // subtract the one-hot and divide by the head's count: logits become d loss / d logits
-            INDArray byHead = logits.reshape('c', (long) live * gh, v);
+            INDArray byHead = logits;
             INDArray max = byHead.max(true, 1);
             byHead.subiColumnVector(max);
             int[] flatLabel = new int[live * gh];
-            for (int r = 0; r < live; r++) {
-                for (int i = 0; i < gh; i++) {
-                    flatLabel[r * gh + i] =
-                            Math.toIntExact(((long) r * gh + i) * v + labels[g.heads.get(i)][g.rows[r]]);
+            for (int i = 0; i < gh; i++) {
+                for (int r = 0; r < live; r++) {
+                    flatLabel[i * live + r] =
+                            Math.toIntExact(((long) i * live + r) * v + labels[g.heads.get(i)][g.rows[r]]);
                 }
             }
             INDArray column = byHead.reshape('c', (long) live * gh * v, 1);
@@ -117,9 +118,9 @@ final class CrossEntropyHeadsOp {
             sub.addOutputArgument(column);
             Nd4j.exec(sub);
             double[] nll = new double[gh];
-            for (int r = 0; r < live; r++) {
-                for (int i = 0; i < gh; i++) {
-                    nll[i] += Math.log(sumRow[r * gh + i]) - atLabel[r * gh + i];
+            for (int i = 0; i < gh; i++) {
+                for (int r = 0; r < live; r++) {
+                    nll[i] += Math.log(sumRow[i * live + r]) - atLabel[i * live + r];
                 }
             }
             double[] inverse = new double[live * gh];
@@ -129,9 +130,7 @@ final class CrossEntropyHeadsOp {
                 perHead[j] = nll[i] / divisor;
                 counted[j] = true;
                 total += perHead[j];
-                for (int r = 0; r < live; r++) {
-                    inverse[r * gh + i] = 1.0 / divisor;
-                }
+                Arrays.fill(inverse, i * live, (i + 1) * live, 1.0 / divisor);
             }
             INDArray scale = Arrays2.column(inverse, byHead.dataType());
             byHead.muliColumnVector(scale);
@@ -150,48 +149,32 @@ final class CrossEntropyHeadsOp {
             double s = grad.getDouble(0);
             INDArray dh2 = sink.wants(hidden) ? Arrays2.rows(sink.accumulator(hidden), n, d) : null;
             for (Group g : byRows.values()) {
-                INDArray gl = g.gradLogits; // [live, gh·V]
-                if (dh2 != null) {
-                    INDArray wg = stack(weights, g.heads);
-                    INDArray dhg = Nd4j.gemm(gl, wg, false, false).muli(s); // [live, D]
+                INDArray gl = g.gradLogits; // [gh·live, V] head-major
+                int live = g.rows.length;
+                INDArray hg = Nd4j.pullRows(h2, 1, g.rows);
+                INDArray dhg = dh2 == null ? null : Nd4j.zeros(gl.dataType(), live, d);
+                for (int i = 0; i < g.heads.size(); i++) {
+                    INDArray gi = headBlock(gl, i, live);
+                    Tensor w = weights.get(g.heads.get(i));
+                    if (dhg != null) {
+                        Nd4j.gemm(gi, w.value(), dhg, false, false, s, 1.0);
+                    }
+                    if (sink.wants(w)) {
+                        Nd4j.gemm(gi, hg, sink.accumulator(w), true, false, s, 1.0);
+                    }
+                    Tensor b = biases.get(g.heads.get(i));
+                    if (b != null && sink.wants(b)) {
+                        Arrays2.addColumnSums(sink.accumulator(b), gi, s);
+                    }
+                }
+                if (dhg != null) {
                     INDArray idx = Nd4j.createFromArray(g.rows);
                     ScatterAdd op = new ScatterAdd(dh2, idx, dhg);
                     op.addOutputArgument(dh2);
                     Nd4j.exec(op);
-                    Arrays2.close(wg, dhg, idx);
+                    Arrays2.close(dhg, idx);
                 }
-                boolean anyWeight = false;
-                boolean anyBias = false;
-                for (int j : g.heads) {
-                    anyWeight |= sink.wants(weights.get(j));
-                    anyBias |= biases.get(j) != null && sink.wants(biases.get(j));
-                }
-                if (anyWeight) {
-                    INDArray hg = Nd4j.pullRows(h2, 1, g.rows);
-                    INDArray dw = Nd4j.gemm(gl, hg, true, false); // [gh·V, D]
-                    for (int i = 0; i < g.heads.size(); i++) {
-                        Tensor w = weights.get(g.heads.get(i));
-                        if (sink.wants(w)) {
-                            sink.accumulator(w)
-                                    .addi(dw.get(Arrays2.interval((long) i * v, (long) (i + 1) * v), Arrays2.all())
-                                            .muli(s));
-                        }
-                    }
-                    Arrays2.close(hg, dw);
-                }
-                if (anyBias) {
-                    INDArray db = Nd4j.zeros(gl.dataType(), 1, gl.size(1));
-                    Arrays2.addColumnSums(db, gl, s);
-                    for (int i = 0; i < g.heads.size(); i++) {
-                        Tensor b = biases.get(g.heads.get(i));
-                        if (b != null && sink.wants(b)) {
-                            sink.accumulator(b)
-                                    .addi(db.get(Arrays2.all(), Arrays2.interval((long) i * v, (long) (i + 1) * v))
-                                            .reshape(b.shape()));
-                        }
-                    }
-                    db.close();
-                }
+                hg.close();
             }
         });
         return new Ops.HeadsLoss(out, perHead, counted);
@@ -215,15 +198,8 @@ final class CrossEntropyHeadsOp {
         return Arrays.copyOf(rows, live);
     }
 
-    /** The weights of {@code heads} stacked row-wise: [heads·V, D] (a new array). */
-    private static INDArray stack(List<Tensor> weights, List<Integer> heads) {
-        if (heads.size() == 1) {
-            return weights.get(heads.get(0)).value().dup('c');
-        }
-        INDArray[] parts = new INDArray[heads.size()];
-        for (int i = 0; i < parts.length; i++) {
-            parts[i] = weights.get(heads.get(i)).value();
-        }
-        return Nd4j.concat(0, parts);
+    /** Rows {@code [i·live, (i+1)·live)} of a head-major [heads·live, V] array: head i's block (a contiguous view). */
+    private static INDArray headBlock(INDArray headMajor, int i, int live) {
+        return headMajor.get(Arrays2.interval((long) i * live, (long) (i + 1) * live), Arrays2.all());
     }
 }

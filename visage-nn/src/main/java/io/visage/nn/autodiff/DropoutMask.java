@@ -1,5 +1,7 @@
 package io.visage.nn.autodiff;
 
+import io.visage.nn.kernel.Parallelism;
+import io.visage.nn.kernel.PointwiseKernels;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -14,6 +16,20 @@ final class DropoutMask {
     private static final long GOLDEN = 0x9E3779B97F4A7C15L;
 
     private DropoutMask() {}
+
+    /**
+     * {@code x ← x · mask} in place: the float32 kernel ({@link PointwiseKernels#dropout}, the same
+     * mask) when it applies, otherwise a multiply by {@link #of}.
+     */
+    static void apply(INDArray x, long seed, double p, Parallelism par) {
+        if (PointwiseKernels.applies(x)) {
+            PointwiseKernels.dropout(x, seed, p, par);
+        } else {
+            INDArray mask = of(seed, p, x.dataType(), x.shape());
+            x.muli(mask);
+            mask.close();
+        }
+    }
 
     /** The mask of {@code shape} for {@code seed}, in {@code type} (FLOAT or DOUBLE). */
     static INDArray of(long seed, double p, DataType type, long... shape) {

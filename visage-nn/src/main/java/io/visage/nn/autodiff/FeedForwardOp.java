@@ -1,6 +1,7 @@
 package io.visage.nn.autodiff;
 
 import io.visage.nn.ShapeMismatchException;
+import io.visage.nn.kernel.Parallelism;
 import java.util.Arrays;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -40,7 +41,7 @@ final class FeedForwardOp {
         if (b1 != null) {
             u.addiRowVector(b1.value());
         }
-        INDArray a = activated(act, u, dropout, maskSeed);
+        INDArray a = activated(act, u, dropout, maskSeed, ops.parallelism());
         INDArray out = Arrays2.fresh(x.value(), ys);
         INDArray out2 = out.reshape('c', n, outF);
         Nd4j.gemm(a, w2.value(), out2, false, true, 1.0, 0.0);
@@ -52,7 +53,7 @@ final class FeedForwardOp {
         return ops.record(out, new Tensor[] {x, w1, b1, w2, b2}, saved, (g, sink) -> {
             INDArray g2 = Arrays2.rows(g, n, outF);
             if (sink.wants(w2)) {
-                INDArray a2 = activated(act, u, dropout, maskSeed);
+                INDArray a2 = activated(act, u, dropout, maskSeed, ops.parallelism());
                 Nd4j.gemm(g2, a2, sink.accumulator(w2), true, false, 1.0, 1.0);
                 a2.close();
             }
@@ -64,11 +65,9 @@ final class FeedForwardOp {
             }
             INDArray du = Nd4j.gemm(g2, w2.value(), false, false); // d act [N, F]
             if (maskSeed != null) {
-                INDArray mask = DropoutMask.of(maskSeed, dropout, u.dataType(), n, hidden);
-                du.muli(mask);
-                mask.close();
+                DropoutMask.apply(du, maskSeed, dropout, ops.parallelism());
             }
-            INDArray slope = act.derivative(u);
+            INDArray slope = act.derivative(u, ops.parallelism());
             du.muli(slope);
             slope.close();
             if (sink.wants(w1)) {
@@ -87,12 +86,10 @@ final class FeedForwardOp {
     }
 
     /** act(u), times the dropout mask when one is drawn; a new array. */
-    private static INDArray activated(Pointwise act, INDArray u, double dropout, Long maskSeed) {
-        INDArray a = act.value(u);
+    private static INDArray activated(Pointwise act, INDArray u, double dropout, Long maskSeed, Parallelism par) {
+        INDArray a = act.value(u, par);
         if (maskSeed != null) {
-            INDArray mask = DropoutMask.of(maskSeed, dropout, u.dataType(), u.shape());
-            a.muli(mask);
-            mask.close();
+            DropoutMask.apply(a, maskSeed, dropout, par);
         }
         return a;
     }

@@ -698,12 +698,12 @@ public final class Ops {
         if (seed == null) {
             return x;
         }
-        INDArray mask = DropoutMask.of(seed, p, x.dataType(), x.shape());
-        INDArray out = x.value().mul(mask);
-        mask.close();
+        INDArray out = x.value().dup('c');
+        DropoutMask.apply(out, seed, p, par);
         return record(out, new Tensor[] {x}, NO_SAVED, (g, sink) -> {
-            INDArray m = DropoutMask.of(seed, p, g.dataType(), g.shape());
-            sink.addOwned(x, m.muli(g));
+            INDArray gx = g.dup('c');
+            DropoutMask.apply(gx, seed, p, par);
+            sink.addOwned(x, gx);
         });
     }
 

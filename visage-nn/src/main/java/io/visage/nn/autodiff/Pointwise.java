@@ -1,5 +1,6 @@
 package io.visage.nn.autodiff;
 
+import io.visage.nn.kernel.Parallelism;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -7,9 +8,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * activation in backward instead of keeping it (see {@link Ops#feedForward}).
  */
 public interface Pointwise {
-    /** f(x) as a new array of x's shape and type. */
-    INDArray value(INDArray x);
+    /** f(x) as a new array of x's shape and type; element-wise kernels may split over {@code par}. */
+    INDArray value(INDArray x, Parallelism par);
 
     /** f'(x) as a new array of x's shape and type. */
-    INDArray derivative(INDArray x);
+    INDArray derivative(INDArray x, Parallelism par);
 }

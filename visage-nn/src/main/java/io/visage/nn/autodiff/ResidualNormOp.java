@@ -28,9 +28,7 @@ final class ResidualNormOp {
         } else {
             z.assign(Arrays2.rows(delta.value(), n, d));
             if (maskSeed != null) {
-                INDArray mask = DropoutMask.of(maskSeed, dropout, x.dataType(), n, d);
-                z.muli(mask);
-                mask.close();
+                DropoutMask.apply(z, maskSeed, dropout, ops.parallelism());
             }
             z.addi(Arrays2.rows(x.value(), n, d));
         }
@@ -77,9 +75,7 @@ final class ResidualNormOp {
             if (delta != null && sink.wants(delta)) {
                 INDArray dd = dz.dup();
                 if (maskSeed != null) {
-                    INDArray mask = DropoutMask.of(maskSeed, dropout, x.dataType(), xs);
-                    dd.muli(mask);
-                    mask.close();
+                    DropoutMask.apply(dd, maskSeed, dropout, ops.parallelism());
                 }
                 sink.addOwned(delta, dd);
             }

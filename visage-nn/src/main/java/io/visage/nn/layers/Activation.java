@@ -4,6 +4,8 @@ import io.visage.nn.ConfigException;
 import io.visage.nn.autodiff.Ops;
 import io.visage.nn.autodiff.Pointwise;
 import io.visage.nn.autodiff.Tensor;
+import io.visage.nn.kernel.Parallelism;
+import io.visage.nn.kernel.PointwiseKernels;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.api.ops.impl.transforms.strict.Erf;
 import org.nd4j.linalg.factory.Nd4j;
@@ -37,11 +39,19 @@ public enum Activation implements Pointwise {
         };
     }
 
-    /** f(x) element-wise, the same arithmetic as {@link #apply} (a new array). */
+    /**
+     * f(x) element-wise (a new array): for float32 GELU the {@link PointwiseKernels} (the decode
+     * path's erf), otherwise the same arithmetic as {@link #apply}.
+     */
     @Override
-    public INDArray value(INDArray x) {
+    public INDArray value(INDArray x, Parallelism par) {
         return switch (this) {
             case GELU_EXACT -> {
+                if (PointwiseKernels.applies(x)) {
+                    INDArray out = x.ulike();
+                    PointwiseKernels.gelu(x, out, par);
+                    yield out;
+                }
                 INDArray cdf = geluCdf(x);
                 yield cdf.muli(x);
             }
@@ -56,9 +66,14 @@ public enum Activation implements Pointwise {
 
     /** f'(x) element-wise (a new array). */
     @Override
-    public INDArray derivative(INDArray x) {
+    public INDArray derivative(INDArray x, Parallelism par) {
         return switch (this) {
             case GELU_EXACT -> {
+                if (PointwiseKernels.applies(x)) {
+                    INDArray out = x.ulike();
+                    PointwiseKernels.geluDerivative(x, out, par);
+                    yield out;
+                }
                 // Φ(x) + x·φ(x)
                 INDArray pdf = x.mul(x).muli(-0.5);
                 Transforms.exp(pdf, false).muli(INV_SQRT_2PI).muli(x);

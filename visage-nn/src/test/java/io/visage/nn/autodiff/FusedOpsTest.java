@@ -331,6 +331,12 @@ class FusedOpsTest {
         assertEquals(0.1, dropped, 0.005);
         assertEquals((float) (1 / 0.9), a.maxNumber().floatValue());
         assertFalse(a.equals(DropoutMask.of(43, 0.1, DataType.FLOAT, 1000, 100)));
+        // the float32 kernel applied in place draws exactly this mask
+        INDArray ones = Nd4j.ones(DataType.FLOAT, 1000, 100);
+        try (io.visage.nn.kernel.Parallelism par = new io.visage.nn.kernel.Parallelism(2)) {
+            DropoutMask.apply(ones, 42, 0.1, par);
+        }
+        assertEquals(a, ones);
         assertEquals(
                 0.0,
                 Nd4j.ones(3)
