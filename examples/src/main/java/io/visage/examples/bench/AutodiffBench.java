@@ -3,7 +3,6 @@ package io.visage.examples.bench;
 import io.visage.nn.autodiff.Ops;
 import io.visage.nn.autodiff.Tape;
 import io.visage.nn.autodiff.Tensor;
-import io.visage.nn.layers.Activation;
 import io.visage.nn.module.RandomParams;
 import io.visage.nn.transformer.BartEncoderLayer;
 import io.visage.nn.transformer.LayerConfig;
@@ -56,7 +55,7 @@ public final class AutodiffBench {
     }
 
     public static Result run(int d, int heads, int ffn, int batch, int seq, int iterations) {
-        LayerConfig cfg = new LayerConfig(d, heads, ffn, Activation.GELU_EXACT, 1e-5, 0.0, 0.0, 0.0, 0.02);
+        LayerConfig cfg = LayerConfig.builder(d, heads, ffn).build();
         BartEncoderLayer layer;
         try (RandomParams p = new RandomParams(7)) {
             layer = BartEncoderLayer.create(p, "", cfg);

@@ -7,7 +7,6 @@ import io.visage.nn.kernel.AttentionKernel;
 import io.visage.nn.kernel.MatVec;
 import io.visage.nn.kernel.MatVecs;
 import io.visage.nn.kernel.Parallelism;
-import io.visage.nn.layers.Activation;
 import io.visage.nn.module.RandomParams;
 import io.visage.nn.transformer.BartDecoderLayer;
 import io.visage.nn.transformer.DecoderLayerWeights;
@@ -128,8 +127,9 @@ public final class DecodeStepBench {
         try (Parallelism par = new Parallelism(o.threads())) {
             log.println("building the decoder with random weights ...");
             log.flush();
-            LayerConfig cfg =
-                    new LayerConfig(o.dModel(), o.heads(), o.ffn(), Activation.GELU_EXACT, 1e-5, 0.1, 0.0, 0.0, 0.02);
+            LayerConfig cfg = LayerConfig.builder(o.dModel(), o.heads(), o.ffn())
+                    .dropout(0.1)
+                    .build();
             List<BartDecoderLayer> layers = new ArrayList<>();
             try (RandomParams p = new RandomParams(2025)) {
                 for (int i = 0; i < o.layers(); i++) {

@@ -588,30 +588,26 @@ public final class VisageConfig {
 
     /** Hyper-parameters of one encoder layer. */
     public LayerConfig encoderLayer() {
-        return new LayerConfig(
-                dModel,
-                encoderAttentionHeads,
-                encoderFfnDim,
-                activation,
-                LAYER_NORM_EPS,
-                dropout,
-                attentionDropout,
-                activationDropout,
-                initStd);
+        return LayerConfig.builder(dModel, encoderAttentionHeads, encoderFfnDim)
+                .activation(activation)
+                .layerNormEps(LAYER_NORM_EPS)
+                .dropout(dropout)
+                .attentionDropout(attentionDropout)
+                .activationDropout(activationDropout)
+                .initStd(initStd)
+                .build();
     }
 
     /** Hyper-parameters of one decoder layer. */
     public LayerConfig decoderLayer() {
-        return new LayerConfig(
-                dModel,
-                decoderAttentionHeads,
-                decoderFfnDim,
-                activation,
-                LAYER_NORM_EPS,
-                dropout,
-                attentionDropout,
-                activationDropout,
-                initStd);
+        return LayerConfig.builder(dModel, decoderAttentionHeads, decoderFfnDim)
+                .activation(activation)
+                .layerNormEps(LAYER_NORM_EPS)
+                .dropout(dropout)
+                .attentionDropout(attentionDropout)
+                .activationDropout(activationDropout)
+                .initStd(initStd)
+                .build();
     }
 
     private static void positive(String key, int v) {

@@ -2,7 +2,6 @@ package io.visage.nn.attention;
 
 import io.visage.nn.autodiff.Ops;
 import io.visage.nn.autodiff.Tensor;
-import io.visage.nn.layers.Activation;
 import io.visage.nn.module.RandomParams;
 import io.visage.nn.testing.TensorAssert;
 import io.visage.nn.transformer.BartDecoderLayer;
@@ -115,7 +114,8 @@ class MultiHeadAttentionTest {
 
     @Test
     void incrementalDecoding_withKvCache_equalsFullCausalPass() {
-        LayerConfig cfg = new LayerConfig(16, 4, 24, Activation.GELU_EXACT, 1e-5, 0.1, 0.0, 0.0, 0.2);
+        LayerConfig cfg =
+                LayerConfig.builder(16, 4, 24).dropout(0.1).initStd(0.2).build();
         RandomParams p = new RandomParams(3, DataType.FLOAT);
         List<BartDecoderLayer> layers =
                 List.of(BartDecoderLayer.create(p, "l.0", cfg), BartDecoderLayer.create(p, "l.1", cfg));

@@ -3,7 +3,6 @@ package io.visage.nn.module;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.visage.nn.autodiff.Tensor;
-import io.visage.nn.layers.Activation;
 import io.visage.nn.testing.Fixtures;
 import io.visage.nn.transformer.BartDecoderLayer;
 import io.visage.nn.transformer.BartEncoderLayer;
@@ -80,26 +79,18 @@ class FullSizeLayerKeysTest {
         JsonNode keys = keys("visage-keys.json");
         JsonNode eff = keys.get("effective");
         long d = eff.get("d_model").asLong();
-        LayerConfig enc = new LayerConfig(
-                d,
-                eff.get("encoder_attention_heads").asInt(),
-                eff.get("encoder_ffn_dim").asLong(),
-                Activation.GELU_EXACT,
-                1e-5,
-                0.1,
-                0.0,
-                0.0,
-                0.02);
-        LayerConfig dec = new LayerConfig(
-                d,
-                eff.get("decoder_attention_heads").asInt(),
-                eff.get("decoder_ffn_dim").asLong(),
-                Activation.GELU_EXACT,
-                1e-5,
-                0.1,
-                0.0,
-                0.0,
-                0.02);
+        LayerConfig enc = LayerConfig.builder(
+                        d,
+                        eff.get("encoder_attention_heads").asInt(),
+                        eff.get("encoder_ffn_dim").asLong())
+                .dropout(0.1)
+                .build();
+        LayerConfig dec = LayerConfig.builder(
+                        d,
+                        eff.get("decoder_attention_heads").asInt(),
+                        eff.get("decoder_ffn_dim").asLong())
+                .dropout(0.1)
+                .build();
         try (RandomParams p = new RandomParams(1)) {
             checkAllLayers(keys, "model.encoder.layers.", path -> BartEncoderLayer.create(p, "", enc));
             checkAllLayers(keys, "model.decoder.layers.", path -> BartDecoderLayer.create(p, "", dec));

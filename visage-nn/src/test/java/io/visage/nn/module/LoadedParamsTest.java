@@ -5,7 +5,6 @@ import io.visage.nn.autodiff.Tensor;
 import io.visage.nn.io.Safetensors;
 import io.visage.nn.io.TensorFiles;
 import io.visage.nn.io.TensorSource;
-import io.visage.nn.layers.Activation;
 import io.visage.nn.transformer.BartDecoderLayer;
 import io.visage.nn.transformer.LayerConfig;
 import java.nio.file.Path;
@@ -24,7 +23,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class LoadedParamsTest {
-    private static final LayerConfig CFG = new LayerConfig(8, 2, 16, Activation.GELU_EXACT, 1e-5, 0.1, 0.0, 0.0, 0.2);
+    private static final LayerConfig CFG =
+            LayerConfig.builder(8, 2, 16).dropout(0.1).initStd(0.2).build();
 
     private static Map<String, INDArray> arrays(Module m) {
         return StateDicts.arrays(m.stateDict());

@@ -6,7 +6,6 @@ import io.visage.nn.autodiff.Tape;
 import io.visage.nn.autodiff.Tensor;
 import io.visage.nn.io.TensorFiles;
 import io.visage.nn.io.TensorSource;
-import io.visage.nn.layers.Activation;
 import io.visage.nn.module.LoadedParams;
 import io.visage.nn.module.Params;
 import io.visage.nn.module.RandomParams;
@@ -29,7 +28,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Save at step k, resume, and get the uninterrupted loss curve bit for bit (dropout on). */
 class ResumeTest {
-    private static final LayerConfig CFG = new LayerConfig(8, 2, 16, Activation.GELU_EXACT, 1e-5, 0.2, 0.1, 0.1, 0.3);
+    private static final LayerConfig CFG = LayerConfig.builder(8, 2, 16)
+            .dropout(0.2)
+            .attentionDropout(0.1)
+            .activationDropout(0.1)
+            .initStd(0.3)
+            .build();
     private static final INDArray X = ramp(-1, 1);
     private static final INDArray Y = ramp(1, -1);
 

@@ -6,7 +6,6 @@ import io.visage.nn.autodiff.Tensor;
 import io.visage.nn.kernel.AttentionKernel;
 import io.visage.nn.kernel.MatVecs;
 import io.visage.nn.kernel.Parallelism;
-import io.visage.nn.layers.Activation;
 import io.visage.nn.module.RandomParams;
 import io.visage.nn.testing.TensorAssert;
 import java.util.ArrayList;
@@ -27,7 +26,8 @@ class IncrementalDecoderTest {
 
     @Test
     void steps_equalGeneralCachedPath_forEveryKernelVariant() {
-        LayerConfig cfg = new LayerConfig(24, 3, 40, Activation.GELU_EXACT, 1e-5, 0.1, 0.0, 0.0, 0.3);
+        LayerConfig cfg =
+                LayerConfig.builder(24, 3, 40).dropout(0.1).initStd(0.3).build();
         List<BartDecoderLayer> layers = new ArrayList<>();
         try (RandomParams p = new RandomParams(11)) {
             for (int i = 0; i < 3; i++) {

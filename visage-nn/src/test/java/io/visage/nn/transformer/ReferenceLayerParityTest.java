@@ -27,16 +27,16 @@ class ReferenceLayerParityTest {
     }
 
     private static LayerConfig bartLayer(JsonNode c, String side) {
-        return new LayerConfig(
-                c.get("d_model").asLong(),
-                c.get(side + "_attention_heads").asInt(),
-                c.get(side + "_ffn_dim").asLong(),
-                Activation.fromConfig(c.get("activation_function").asText()),
-                1e-5,
-                c.get("dropout").asDouble(),
-                c.get("attention_dropout").asDouble(),
-                c.get("activation_dropout").asDouble(),
-                c.get("init_std").asDouble());
+        return LayerConfig.builder(
+                        c.get("d_model").asLong(),
+                        c.get(side + "_attention_heads").asInt(),
+                        c.get(side + "_ffn_dim").asLong())
+                .activation(Activation.fromConfig(c.get("activation_function").asText()))
+                .dropout(c.get("dropout").asDouble())
+                .attentionDropout(c.get("attention_dropout").asDouble())
+                .activationDropout(c.get("activation_dropout").asDouble())
+                .initStd(c.get("init_std").asDouble())
+                .build();
     }
 
     @Test

@@ -1,7 +1,6 @@
 package io.visage.nn.transformer;
 
 import io.visage.nn.autodiff.Tensor;
-import io.visage.nn.layers.Activation;
 import io.visage.nn.module.RandomParams;
 import io.visage.nn.testing.GradCheck;
 import java.util.LinkedHashMap;
@@ -14,7 +13,8 @@ import static io.visage.nn.testing.GradCheck.randn;
 
 /** Float64 gradient checks of whole transformer layers, every parameter and the inputs. */
 class TransformerGradientTest {
-    private static final LayerConfig CFG = new LayerConfig(8, 2, 12, Activation.GELU_EXACT, 1e-5, 0.1, 0.0, 0.0, 0.3);
+    private static final LayerConfig CFG =
+            LayerConfig.builder(8, 2, 12).dropout(0.1).initStd(0.3).build();
 
     @Test
     void bartEncoderLayer_gradients_matchFiniteDifferences() {
