@@ -12,6 +12,11 @@ final class ProgressBars {
 
     /** @param total units of work, or -1 when unknown */
     static ProgressBar ascii(String task, long total, PrintWriter out) {
+        return builder(task, total, out).build();
+    }
+
+    /** The CLI's bar settings, for callers that add more (a start value, an ETA). */
+    static ProgressBarBuilder builder(String task, long total, PrintWriter out) {
         return new ProgressBarBuilder()
                 .setTaskName(task)
                 .setInitialMax(total)
@@ -23,7 +28,6 @@ final class ProgressBars {
                             out.print('\r' + line);
                             out.flush();
                         },
-                        80))
-                .build();
+                        80));
     }
 }

@@ -25,6 +25,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -91,12 +92,19 @@ class PrepareTrainCommandTest {
     }
 
     private static TrainCommand.Options opts(Path data, Path model, Path out, long steps, boolean resume) {
+        return opts(data, model, out, steps, 0, resume);
+    }
+
+    private static TrainCommand.Options opts(
+            Path data, Path model, Path out, long steps, long validEvery, boolean resume) {
         return new TrainCommand.Options(
                 data,
                 model,
                 null,
                 out,
                 steps,
+                2,
+                validEvery,
                 2,
                 resume,
                 TrainConfig.builder()
@@ -183,7 +191,83 @@ class PrepareTrainCommandTest {
         assertArrayEquals(a, b, 0.0, "loss.csv of split+resumed run vs uninterrupted run");
         assertNotEquals(a[0], a[3], "the loss moves");
         String header = Files.readAllLines(rest.lossLog()).get(0);
-        assertTrue(header.endsWith(",cb_" + (4 * LEVELS - 1)), header);
+        assertTrue(header.contains(",cb_" + (4 * LEVELS - 1) + ",valid_loss,"), header);
+        assertTrue(header.endsWith(",valid_cb_" + (4 * LEVELS - 1)), header);
+
+        // validation every 2 steps on a valid split (the training clips listed again): logged at steps 2
+        // and 4, and the training losses are those of the run without validation
+        Files.copy(data.resolve("train.csv"), data.resolve("valid.csv"), StandardCopyOption.REPLACE_EXISTING);
+        TrainCommand.Result v = TrainCommand.run(
+                opts(data, in[5], dir.resolve("valid"), 4, 2, false), new PrintWriter(err, true), s -> {});
+        assertEquals(straight.losses(), v.losses());
+        assertEquals(List.of(2L, 4L), List.copyOf(v.validations().keySet()));
+        List<double[]> logged = LossLog.validationLosses(v.lossLog());
+        assertEquals(2, logged.size());
+        assertEquals(2, logged.get(0)[0]);
+        assertEquals(v.validations().get(2L).loss(), logged.get(0)[1], 0.0);
+        assertEquals(v.validations().get(4L).loss(), logged.get(1)[1], 0.0);
+        assertTrue(Double.isFinite(logged.get(1)[1]) && logged.get(1)[1] > 0);
+    }
+
+    @Test
+    void runOutOfResources_leavesNoPartialRun_andKeepsTheLastCheckpoint(@TempDir Path dir) throws Exception {
+        Path[] in = inputs(dir);
+        StringWriter err = new StringWriter();
+        Path data = dir.resolve("data");
+        PrepareCommand.run(
+                in[0],
+                in[1],
+                in[2],
+                data,
+                null,
+                in[3],
+                in[4],
+                3,
+                new SplitRule(0, 0, 1),
+                new PrintWriter(err, true),
+                (a, b, c) -> {});
+
+        // fails before the first step: the folder this run made is gone again
+        Path early = dir.resolve("early");
+        OutOfMemoryError heap = new OutOfMemoryError("Java heap space");
+        OutOfMemoryError thrown = org.junit.jupiter.api.Assertions.assertThrows(
+                OutOfMemoryError.class,
+                () -> TrainCommand.run(
+                        opts(data, in[5], early, 4, false), new PrintWriter(err, true), new TrainCommand.Progress() {
+                            @Override
+                            public void started(long first, long last) {
+                                throw heap;
+                            }
+                        }));
+        assertEquals(heap, thrown);
+        assertFalse(Files.exists(early), "no run folder left");
+
+        // fails after the checkpoint of step 2: checkpoint-2 is complete, nothing partial or hidden is left
+        Path late = dir.resolve("late");
+        org.junit.jupiter.api.Assertions.assertThrows(
+                OutOfMemoryError.class,
+                () -> TrainCommand.run(
+                        opts(data, in[5], late, 4, false), new PrintWriter(err, true), new TrainCommand.Progress() {
+                            @Override
+                            public void step(io.visage.core.train.Trainer.StepResult r) {
+                                if (r.step() == 3) {
+                                    throw heap;
+                                }
+                            }
+                        }));
+        try (var files = Files.list(late)) {
+            assertEquals(
+                    List.of("checkpoint-2", "loss.csv"),
+                    files.map(f -> f.getFileName().toString()).sorted().toList());
+        }
+        assertEquals(
+                2,
+                io.visage.core.train.Trainer.resume(
+                                late.resolve("checkpoint-2"),
+                                opts(data, null, late, 4, true).train(),
+                                io.visage.core.data.TrainingData.open(data, "train"),
+                                io.visage.nn.kernel.Parallelism.serial())
+                        .stepCount());
     }
 
     @Test

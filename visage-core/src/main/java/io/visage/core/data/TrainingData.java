@@ -136,8 +136,24 @@ public final class TrainingData {
             int dClip,
             double rotationProbability,
             RandomGenerator rng) {
-        String id = ids.get(index);
         boolean rotate = rotationProbability > 0 && rng.nextDouble() < rotationProbability;
+        return build(index, window, pattern, dClip, rotate, rng);
+    }
+
+    /**
+     * Builds item {@code index} as the reference's validation does ({@code preprocess_eval}): the
+     * original (unrotated) codes, the window starting at second 0; no random draw.
+     *
+     * @throws ShapeMismatchException naming the file whose shape does not fit the model or window
+     */
+    public Item validationItem(int index, ClipWindow window, CodePattern pattern, int dClip) {
+        return build(index, window, pattern, dClip, false, null);
+    }
+
+    /** @param startRng draws the window's start second, or null for second 0 */
+    private Item build(
+            int index, ClipWindow window, CodePattern pattern, int dClip, boolean rotate, RandomGenerator startRng) {
+        String id = ids.get(index);
         CameraDirection dir = ambi.get(id);
         if (rotate) {
             dir = dir.augmented();
@@ -167,7 +183,7 @@ public final class TrainingData {
         int maxSecond = frames / window.dacFrameRate();
         if (maxSecond > window.seconds()) {
             maxSecond = Math.min(maxSecond, clipRows / window.clipFrameRate());
-            int start = rng.nextInt(maxSecond - window.seconds() + 1);
+            int start = startRng == null ? 0 : startRng.nextInt(maxSecond - window.seconds() + 1);
             int c0 = start * window.clipFrameRate();
             int c1 = c0 + window.clipFrames();
             clip = Arrays.copyOfRange(clip, c0 * dClip, c1 * dClip);

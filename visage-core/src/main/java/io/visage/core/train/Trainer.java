@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntConsumer;
 import java.util.stream.Stream;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -55,6 +56,7 @@ public final class Trainer {
     private final SplitMixRandom rng;
     private final TrainingStep compute;
     private final ClipWindow window;
+    private final Parallelism par;
     private long epoch;
     private int position;
     private int[] order;
@@ -106,6 +108,7 @@ public final class Trainer {
         this.rng = new SplitMixRandom(train.seed());
         this.rng.restore(state.rngState());
         this.compute = new TrainingStep(model, optimizer, train.maxGradNorm(), rng, par);
+        this.par = par;
         this.epoch = state.epoch();
         this.position = state.position();
         this.order = order(train.seed(), epoch, data.size());
@@ -218,6 +221,21 @@ public final class Trainer {
         }
         TrainingStep.Result r = compute.run(micro);
         return new StepResult(optimizer.stepCount(), r.loss(), r.perHead(), r.counted(), r.gradNorm(), r.lr(), ids, r);
+    }
+
+    /** A validation pass over {@code split} with this run's clip window (see {@link Validation}). */
+    public Validation validation(TrainingData split, int batchSize) {
+        return new Validation(split, window, batchSize);
+    }
+
+    /**
+     * Runs {@code pass} on the current weights. Its CFG-dropout draws are seeded by the run's seed
+     * and the step, so validating never changes the training run's random stream (a run with
+     * validation has the same losses as one without) and repeats exactly.
+     */
+    public Validation.Result validate(Validation pass, IntConsumer progress) {
+        long seed = new SplitMixRandom(train.seed() ^ ((optimizer.stepCount() + 1) * GOLDEN)).nextLong();
+        return pass.run(model, seed, par, progress);
     }
 
     /**
