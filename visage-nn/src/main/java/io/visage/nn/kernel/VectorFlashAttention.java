@@ -127,10 +127,48 @@ final class VectorFlashAttention {
         }
     }
 
-    /** out[r][j] = Σ_d x[r][d] · cols[d][j] for j < n (cols: [Dh, S] row-major), rows of stride S. */
+    /**
+     * out[r][j] = Σ_d x[r][d] · cols[d][j] for j < n (cols: [Dh, S] row-major), rows of stride S.
+     * Sixteen keys at a time (two vectors × four rows = eight independent accumulators, enough to
+     * cover the FMA latency), then one vector, then scalars.
+     */
     private static void scores(float[] x, float[] cols, float[] out, int rows, int n, int dh, int s) {
         int j = 0;
-        for (int bound = S.loopBound(n); j < bound; j += L) {
+        for (; j + 2 * L <= n; j += 2 * L) {
+            FloatVector a0 = FloatVector.zero(S);
+            FloatVector a1 = FloatVector.zero(S);
+            FloatVector a2 = FloatVector.zero(S);
+            FloatVector a3 = FloatVector.zero(S);
+            FloatVector b0 = FloatVector.zero(S);
+            FloatVector b1 = FloatVector.zero(S);
+            FloatVector b2 = FloatVector.zero(S);
+            FloatVector b3 = FloatVector.zero(S);
+            for (int d = 0; d < dh; d++) {
+                FloatVector c = FloatVector.fromArray(S, cols, d * s + j);
+                FloatVector e = FloatVector.fromArray(S, cols, d * s + j + L);
+                FloatVector x0 = FloatVector.broadcast(S, x[d]);
+                a0 = c.fma(x0, a0);
+                b0 = e.fma(x0, b0);
+                FloatVector x1 = FloatVector.broadcast(S, x[dh + d]);
+                a1 = c.fma(x1, a1);
+                b1 = e.fma(x1, b1);
+                FloatVector x2 = FloatVector.broadcast(S, x[2 * dh + d]);
+                a2 = c.fma(x2, a2);
+                b2 = e.fma(x2, b2);
+                FloatVector x3 = FloatVector.broadcast(S, x[3 * dh + d]);
+                a3 = c.fma(x3, a3);
+                b3 = e.fma(x3, b3);
+            }
+            a0.intoArray(out, j);
+            b0.intoArray(out, j + L);
+            a1.intoArray(out, s + j);
+            b1.intoArray(out, s + j + L);
+            a2.intoArray(out, 2 * s + j);
+            b2.intoArray(out, 2 * s + j + L);
+            a3.intoArray(out, 3 * s + j);
+            b3.intoArray(out, 3 * s + j + L);
+        }
+        for (; j + L <= n; j += L) {
             FloatVector a0 = FloatVector.zero(S);
             FloatVector a1 = FloatVector.zero(S);
             FloatVector a2 = FloatVector.zero(S);
@@ -158,10 +196,47 @@ final class VectorFlashAttention {
         }
     }
 
-    /** out[r][·] = mul · Σ_{j<n} w[r][j] · rowsM[j][·] (rowsM: [S, Dh]); w rows of stride S. */
+    /**
+     * out[r][·] = mul · Σ_{j<n} w[r][j] · rowsM[j][·] (rowsM: [S, Dh]); w rows of stride S. Sixteen
+     * columns at a time (eight accumulators), then one vector, then scalars.
+     */
     private static void weightedRows(float[] w, int s, float[] rowsM, float[] out, int rows, int n, int dh, float mul) {
         int d = 0;
-        for (int bound = S.loopBound(dh); d < bound; d += L) {
+        for (; d + 2 * L <= dh; d += 2 * L) {
+            FloatVector a0 = FloatVector.zero(S);
+            FloatVector a1 = FloatVector.zero(S);
+            FloatVector a2 = FloatVector.zero(S);
+            FloatVector a3 = FloatVector.zero(S);
+            FloatVector b0 = FloatVector.zero(S);
+            FloatVector b1 = FloatVector.zero(S);
+            FloatVector b2 = FloatVector.zero(S);
+            FloatVector b3 = FloatVector.zero(S);
+            for (int j = 0; j < n; j++) {
+                FloatVector m = FloatVector.fromArray(S, rowsM, j * dh + d);
+                FloatVector m2 = FloatVector.fromArray(S, rowsM, j * dh + d + L);
+                FloatVector w0 = FloatVector.broadcast(S, w[j]);
+                a0 = m.fma(w0, a0);
+                b0 = m2.fma(w0, b0);
+                FloatVector w1 = FloatVector.broadcast(S, w[s + j]);
+                a1 = m.fma(w1, a1);
+                b1 = m2.fma(w1, b1);
+                FloatVector w2 = FloatVector.broadcast(S, w[2 * s + j]);
+                a2 = m.fma(w2, a2);
+                b2 = m2.fma(w2, b2);
+                FloatVector w3 = FloatVector.broadcast(S, w[3 * s + j]);
+                a3 = m.fma(w3, a3);
+                b3 = m2.fma(w3, b3);
+            }
+            a0.mul(mul).intoArray(out, d);
+            b0.mul(mul).intoArray(out, d + L);
+            a1.mul(mul).intoArray(out, dh + d);
+            b1.mul(mul).intoArray(out, dh + d + L);
+            a2.mul(mul).intoArray(out, 2 * dh + d);
+            b2.mul(mul).intoArray(out, 2 * dh + d + L);
+            a3.mul(mul).intoArray(out, 3 * dh + d);
+            b3.mul(mul).intoArray(out, 3 * dh + d + L);
+        }
+        for (; d + L <= dh; d += L) {
             FloatVector a0 = FloatVector.zero(S);
             FloatVector a1 = FloatVector.zero(S);
             FloatVector a2 = FloatVector.zero(S);
@@ -189,26 +264,62 @@ final class VectorFlashAttention {
         }
     }
 
-    /** acc[j][·] += Σ_r w[r][j] · x[r][·] for j < n (acc: [S, Dh]; x: rows of Dh). */
+    /**
+     * acc[j][·] += Σ_r w[r][j] · x[r][·] for j < n (acc: [S, Dh]; x: rows of Dh). For each block
+     * of sixteen columns the four rows of x stay in registers while j runs over the keys.
+     */
     private static void accumulateRows(float[] w, int s, float[] x, float[] acc, int rows, int n, int dh) {
-        int bound = S.loopBound(dh);
-        for (int j = 0; j < n; j++) {
-            float w0 = w[j];
-            float w1 = w[s + j];
-            float w2 = w[2 * s + j];
-            float w3 = w[3 * s + j];
-            int base = j * dh;
-            int d = 0;
-            for (; d < bound; d += L) {
-                FloatVector a = FloatVector.fromArray(S, acc, base + d);
-                a = FloatVector.fromArray(S, x, d).fma(FloatVector.broadcast(S, w0), a);
-                a = FloatVector.fromArray(S, x, dh + d).fma(FloatVector.broadcast(S, w1), a);
-                a = FloatVector.fromArray(S, x, 2 * dh + d).fma(FloatVector.broadcast(S, w2), a);
-                a = FloatVector.fromArray(S, x, 3 * dh + d).fma(FloatVector.broadcast(S, w3), a);
-                a.intoArray(acc, base + d);
+        int d = 0;
+        for (; d + 2 * L <= dh; d += 2 * L) {
+            FloatVector x0 = FloatVector.fromArray(S, x, d);
+            FloatVector y0 = FloatVector.fromArray(S, x, d + L);
+            FloatVector x1 = FloatVector.fromArray(S, x, dh + d);
+            FloatVector y1 = FloatVector.fromArray(S, x, dh + d + L);
+            FloatVector x2 = FloatVector.fromArray(S, x, 2 * dh + d);
+            FloatVector y2 = FloatVector.fromArray(S, x, 2 * dh + d + L);
+            FloatVector x3 = FloatVector.fromArray(S, x, 3 * dh + d);
+            FloatVector y3 = FloatVector.fromArray(S, x, 3 * dh + d + L);
+            for (int j = 0; j < n; j++) {
+                int base = j * dh + d;
+                FloatVector w0 = FloatVector.broadcast(S, w[j]);
+                FloatVector w1 = FloatVector.broadcast(S, w[s + j]);
+                FloatVector w2 = FloatVector.broadcast(S, w[2 * s + j]);
+                FloatVector w3 = FloatVector.broadcast(S, w[3 * s + j]);
+                FloatVector a = FloatVector.fromArray(S, acc, base);
+                FloatVector b = FloatVector.fromArray(S, acc, base + L);
+                a = x0.fma(w0, a);
+                b = y0.fma(w0, b);
+                a = x1.fma(w1, a);
+                b = y1.fma(w1, b);
+                a = x2.fma(w2, a);
+                b = y2.fma(w2, b);
+                a = x3.fma(w3, a);
+                b = y3.fma(w3, b);
+                a.intoArray(acc, base);
+                b.intoArray(acc, base + L);
             }
-            for (; d < dh; d++) {
-                acc[base + d] += w0 * x[d] + w1 * x[dh + d] + w2 * x[2 * dh + d] + w3 * x[3 * dh + d];
+        }
+        for (; d + L <= dh; d += L) {
+            FloatVector x0 = FloatVector.fromArray(S, x, d);
+            FloatVector x1 = FloatVector.fromArray(S, x, dh + d);
+            FloatVector x2 = FloatVector.fromArray(S, x, 2 * dh + d);
+            FloatVector x3 = FloatVector.fromArray(S, x, 3 * dh + d);
+            for (int j = 0; j < n; j++) {
+                int base = j * dh + d;
+                FloatVector a = FloatVector.fromArray(S, acc, base);
+                a = x0.fma(FloatVector.broadcast(S, w[j]), a);
+                a = x1.fma(FloatVector.broadcast(S, w[s + j]), a);
+                a = x2.fma(FloatVector.broadcast(S, w[2 * s + j]), a);
+                a = x3.fma(FloatVector.broadcast(S, w[3 * s + j]), a);
+                a.intoArray(acc, base);
+            }
+        }
+        for (; d < dh; d++) {
+            for (int j = 0; j < n; j++) {
+                acc[j * dh + d] += w[j] * x[d]
+                        + w[s + j] * x[dh + d]
+                        + w[2 * s + j] * x[2 * dh + d]
+                        + w[3 * s + j] * x[3 * dh + d];
             }
         }
     }

@@ -90,6 +90,8 @@ class FlashAttentionTest {
             new FlashAttention.Shape(1, 2, 7, 11, 12, 0.3f, false), // Dh not a multiple of the lanes
             new FlashAttention.Shape(2, 1, 5, 5, 3, 0.5f, true),
             new FlashAttention.Shape(1, 4, 22, 22, 64, 0.125f, false),
+            // 16-wide blocks, one 8-wide vector and scalars left over, in keys and in Dh
+            new FlashAttention.Shape(1, 2, 29, 29, 43, 0.15f, true),
         };
         try (Parallelism par = new Parallelism(2)) {
             for (FlashAttention.Shape g : shapes) {
