@@ -1,6 +1,7 @@
 package io.visage.nn.autodiff;
 
 import io.visage.nn.ShapeMismatchException;
+import io.visage.nn.kernel.PointwiseKernels;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -93,48 +94,37 @@ final class CrossEntropyHeadsOp {
                 }
             }
             hg.close();
-            // per (head, row), in place: shift by the max, pick the label's logit, exp, normalise,
-            // subtract the one-hot and divide by the head's count: logits become d loss / d logits
-            INDArray byHead = logits;
-            INDArray max = byHead.max(true, 1);
-            byHead.subiColumnVector(max);
-            int[] flatLabel = new int[live * gh];
-            for (int i = 0; i < gh; i++) {
-                for (int r = 0; r < live; r++) {
-                    flatLabel[i * live + r] =
-                            Math.toIntExact(((long) i * live + r) * v + labels[g.heads.get(i)][g.rows[r]]);
-                }
-            }
-            INDArray column = byHead.reshape('c', (long) live * gh * v, 1);
-            INDArray at = Nd4j.pullRows(column, 1, flatLabel); // shifted logit at the label
-            double[] atLabel = at.data().asDouble();
-            Transforms.exp(byHead, false);
-            INDArray sum = byHead.sum(true, 1);
-            byHead.diviColumnVector(sum);
-            double[] sumRow = sum.data().asDouble();
-            INDArray minusOne = Nd4j.valueArrayOf(new long[] {(long) live * gh, 1}, -1.0, byHead.dataType());
-            INDArray idx = Nd4j.createFromArray(flatLabel);
-            ScatterAdd sub = new ScatterAdd(column, idx, minusOne);
-            sub.addOutputArgument(column);
-            Nd4j.exec(sub);
-            double[] nll = new double[gh];
-            for (int i = 0; i < gh; i++) {
-                for (int r = 0; r < live; r++) {
-                    nll[i] += Math.log(sumRow[i * live + r]) - atLabel[i * live + r];
-                }
-            }
+            // per (head, row), in place: logits become d loss / d logits = (softmax − onehot)/divisor
+            int[] label = new int[live * gh];
             double[] inverse = new double[live * gh];
             for (int i = 0; i < gh; i++) {
                 int j = g.heads.get(i);
                 double divisor = divisors == null ? live : divisors[j];
-                perHead[j] = nll[i] / divisor;
-                counted[j] = true;
-                total += perHead[j];
+                for (int r = 0; r < live; r++) {
+                    label[i * live + r] = Math.toIntExact(labels[j][g.rows[r]]);
+                }
                 Arrays.fill(inverse, i * live, (i + 1) * live, 1.0 / divisor);
             }
-            INDArray scale = Arrays2.column(inverse, byHead.dataType());
-            byHead.muliColumnVector(scale);
-            Arrays2.close(max, at, sum, minusOne, idx, scale);
+            double[] rowNll = new double[live * gh];
+            if (PointwiseKernels.applies(logits)) {
+                float[] scale = new float[inverse.length];
+                for (int k = 0; k < scale.length; k++) {
+                    scale[k] = (float) inverse[k];
+                }
+                PointwiseKernels.softmaxCrossEntropy(logits, label, scale, rowNll, ops.parallelism());
+            } else {
+                softmaxCrossEntropy(logits, label, inverse, rowNll);
+            }
+            for (int i = 0; i < gh; i++) {
+                int j = g.heads.get(i);
+                double nll = 0;
+                for (int r = 0; r < live; r++) {
+                    nll += rowNll[i * live + r];
+                }
+                perHead[j] = nll / (divisors == null ? live : divisors[j]);
+                counted[j] = true;
+                total += perHead[j];
+            }
             g.gradLogits = logits;
         }
         INDArray loss = Nd4j.scalar(hidden.dataType(), total);
@@ -178,6 +168,39 @@ final class CrossEntropyHeadsOp {
             }
         });
         return new Ops.HeadsLoss(out, perHead, counted);
+    }
+
+    /**
+     * The general (any dtype) form of {@link PointwiseKernels#softmaxCrossEntropy} on whole-array
+     * ops: {@code logits ← (softmax − onehot(label)) · scale} per row, {@code nll ← −log softmax[label]}.
+     */
+    private static void softmaxCrossEntropy(INDArray logits, int[] label, double[] scale, double[] nll) {
+        long rows = logits.size(0);
+        long v = logits.size(1);
+        INDArray max = logits.max(true, 1);
+        logits.subiColumnVector(max);
+        int[] flat = new int[label.length];
+        for (int r = 0; r < label.length; r++) {
+            flat[r] = Math.toIntExact(r * v + label[r]);
+        }
+        INDArray column = logits.reshape('c', rows * v, 1);
+        INDArray at = Nd4j.pullRows(column, 1, flat); // shifted logit at the label
+        double[] atLabel = at.data().asDouble();
+        Transforms.exp(logits, false);
+        INDArray sum = logits.sum(true, 1);
+        logits.diviColumnVector(sum);
+        double[] sumRow = sum.data().asDouble();
+        INDArray minusOne = Nd4j.valueArrayOf(new long[] {rows, 1}, -1.0, logits.dataType());
+        INDArray idx = Nd4j.createFromArray(flat);
+        ScatterAdd sub = new ScatterAdd(column, idx, minusOne);
+        sub.addOutputArgument(column);
+        Nd4j.exec(sub);
+        for (int r = 0; r < label.length; r++) {
+            nll[r] = Math.log(sumRow[r]) - atLabel[r];
+        }
+        INDArray s = Arrays2.column(scale, logits.dataType());
+        logits.muliColumnVector(s);
+        Arrays2.close(max, at, sum, minusOne, idx, s);
     }
 
     /** Rows whose label is not ignored, checking each label's range. */

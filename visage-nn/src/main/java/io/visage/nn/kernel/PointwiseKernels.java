@@ -85,6 +85,83 @@ public final class PointwiseKernels {
         Reference.reachabilityFence(x);
     }
 
+    /**
+     * Cross-entropy of each row of a [rows, V] float32 array of logits, in place: row {@code r}
+     * becomes {@code (softmax(x_r) − onehot(label_r)) · scale_r}, the gradient of {@code scale_r ·
+     * (−log softmax(x_r)[label_r])}, and {@code nll[r]} receives {@code −log softmax(x_r)[label_r]}
+     * (computed from the max-shifted logits, in double from the float sum). One read and one write
+     * of each row, which stays in a small Java array in between.
+     *
+     * @param labels per row, the label's column in {@code [0, V)}
+     * @param scale  per row, the factor of its gradient
+     * @param nll    per row, written
+     */
+    public static void softmaxCrossEntropy(
+            INDArray logits, int[] labels, float[] scale, double[] nll, Parallelism par) {
+        if (logits.rank() != 2) {
+            throw new io.visage.nn.ShapeMismatchException(
+                    "PointwiseKernels.softmaxCrossEntropy: logits must be [rows, V], " + "found "
+                            + java.util.Arrays.toString(logits.shape()));
+        }
+        checked(logits, "logits");
+        int rows = (int) logits.size(0);
+        int v = (int) logits.size(1);
+        if (labels.length != rows || scale.length != rows || nll.length != rows) {
+            throw new io.visage.nn.ShapeMismatchException("PointwiseKernels.softmaxCrossEntropy: " + rows
+                    + " rows of logits but " + labels.length + " labels, " + scale.length + " scales and "
+                    + nll.length + " outputs");
+        }
+        for (int r = 0; r < rows; r++) {
+            if (labels[r] < 0 || labels[r] >= v) {
+                throw new IndexOutOfBoundsException("PointwiseKernels.softmaxCrossEntropy: label " + labels[r]
+                        + " of row " + r + " outside [0, " + v + ")");
+            }
+        }
+        FloatBuffer f = floats(logits);
+        int grain = Math.max(1, CHUNK / Math.max(1, v));
+        par.forRange(0, rows, grain, (from, to) -> {
+            float[] row = new float[v];
+            for (int r = from; r < to; r++) {
+                f.get(r * v, row, 0, v);
+                float max = max(row, v);
+                float atLabel = row[labels[r]] - max;
+                float sum = expShiftSum(row, v, max);
+                nll[r] = Math.log(sum) - atLabel;
+                float mul = scale[r] / sum;
+                for (int j = 0; j < v; j++) {
+                    row[j] *= mul;
+                }
+                row[labels[r]] -= scale[r];
+                f.put(r * v, row, 0, v);
+            }
+        });
+        Reference.reachabilityFence(logits);
+    }
+
+    private static float max(float[] x, int n) {
+        return VectorApi.PRESENT ? VectorMath.max(x, 0, n) : scalarMax(x, n);
+    }
+
+    static float scalarMax(float[] x, int n) {
+        float m = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            m = Math.max(m, x[i]);
+        }
+        return m;
+    }
+
+    private static float expShiftSum(float[] x, int n, float shift) {
+        if (VectorApi.PRESENT) {
+            return VectorMath.expShiftSum(x, 0, n, shift);
+        }
+        float s = 0;
+        for (int i = 0; i < n; i++) {
+            x[i] = (float) Math.exp(x[i] - shift);
+            s += x[i];
+        }
+        return s;
+    }
+
     static long mix(long z) {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;

@@ -37,7 +37,7 @@ final class VectorFlashAttention {
             scores(sc.qRow, sc.kCols, sc.scores, rows, n, dh, s);
             for (int r = 0; r < rows; r++) {
                 int nr = g.keys(i0 + r);
-                float max = max(sc.scores, r * s, nr);
+                float max = VectorMath.max(sc.scores, r * s, nr);
                 float sum = VectorMath.expShiftSum(sc.scores, r * s, nr, max);
                 lse[pair * g.t() + i0 + r] = max + (float) Math.log(sum);
                 float inv = 1f / sum;
@@ -322,19 +322,6 @@ final class VectorFlashAttention {
                         + w[3 * s + j] * x[3 * dh + d];
             }
         }
-    }
-
-    private static float max(float[] x, int off, int n) {
-        FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        int j = 0;
-        for (int bound = S.loopBound(n); j < bound; j += L) {
-            m = m.max(FloatVector.fromArray(S, x, off + j));
-        }
-        float r = m.reduceLanes(VectorOperators.MAX);
-        for (; j < n; j++) {
-            r = Math.max(r, x[off + j]);
-        }
-        return r;
     }
 
     private static float dot(float[] a, float[] b, int off, int n) {

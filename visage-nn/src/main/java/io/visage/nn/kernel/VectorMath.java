@@ -39,6 +39,20 @@ final class VectorMath {
 
     private VectorMath() {}
 
+    /** The largest of {@code x[off, off + n)}; −∞ when {@code n} is 0. */
+    static float max(float[] x, int off, int n) {
+        FloatVector m = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        int j = 0;
+        for (int bound = S.loopBound(n); j < bound; j += L) {
+            m = m.max(FloatVector.fromArray(S, x, off + j));
+        }
+        float r = m.reduceLanes(VectorOperators.MAX);
+        for (; j < n; j++) {
+            r = Math.max(r, x[off + j]);
+        }
+        return r;
+    }
+
     /**
      * {@code x[i] = exp(x[i] − shift)} for {@code i} in {@code [off, off + n)}, returning the sum of
      * the results (float accumulation). exp is within about 1 ulp for results in the normal range;

@@ -323,6 +323,65 @@ class FusedOpsTest {
     }
 
     @Test
+    void crossEntropyHeads_float32_runsTheKernel_andEqualsTheFloat64Path() {
+        Random r = new Random(21);
+        int rows = 14;
+        long v = 37;
+        long ig = -100;
+        INDArray h = GradCheck.randn(r, 2, rows / 2, 8);
+        List<INDArray> ws = new ArrayList<>();
+        List<INDArray> bs = new ArrayList<>();
+        long[][] labels = new long[3][rows];
+        for (int j = 0; j < 3; j++) {
+            ws.add(GradCheck.randn(r, v, 8).muli(3));
+            bs.add(GradCheck.randn(r, v));
+            for (int i = 0; i < rows; i++) {
+                labels[j][i] = (i + j) % 4 == 0 ? ig : r.nextInt((int) v);
+            }
+        }
+        double[] divisors = {3.0, 5.0, 7.0};
+        try (io.visage.nn.kernel.Parallelism par = new io.visage.nn.kernel.Parallelism(2)) {
+            double[] expected = null;
+            Map<String, INDArray> expectedGrads = new LinkedHashMap<>();
+            for (DataType type : new DataType[] {DataType.DOUBLE, DataType.FLOAT}) {
+                Tensor hidden = Tensor.parameter(h.castTo(type));
+                List<Tensor> w = new ArrayList<>();
+                List<Tensor> b = new ArrayList<>();
+                for (int j = 0; j < 3; j++) {
+                    w.add(Tensor.parameter(ws.get(j).castTo(type)));
+                    b.add(Tensor.parameter(bs.get(j).castTo(type)));
+                }
+                Tape tape = new Tape();
+                Ops ops = Ops.training(tape, new SplitMixRandom(1), par);
+                Ops.HeadsLoss loss = ops.crossEntropyHeads(hidden, w, b, labels, ig, divisors);
+                Gradients g = tape.backward(loss.total());
+                Map<String, INDArray> grads = new LinkedHashMap<>();
+                grads.put("hidden", g.get(hidden));
+                for (int j = 0; j < 3; j++) {
+                    grads.put("w" + j, g.get(w.get(j)));
+                    grads.put("b" + j, g.get(b.get(j)));
+                }
+                if (expected == null) {
+                    expected = loss.perHead();
+                    expectedGrads = grads;
+                    continue;
+                }
+                for (int j = 0; j < 3; j++) {
+                    assertEquals(expected[j], loss.perHead()[j], 1e-5 * Math.abs(expected[j]), "loss of head " + j);
+                }
+                for (Map.Entry<String, INDArray> e : grads.entrySet()) {
+                    TensorAssert.assertClose(
+                            "float32 d/d" + e.getKey(),
+                            expectedGrads.get(e.getKey()),
+                            e.getValue().castTo(DataType.DOUBLE),
+                            1e-4,
+                            1e-5);
+                }
+            }
+        }
+    }
+
+    @Test
     void dropoutMasks_dependOnlyOnTheSeed_andDropAboutP() {
         INDArray a = DropoutMask.of(42, 0.1, DataType.FLOAT, 1000, 100);
         INDArray again = DropoutMask.of(42, 0.1, DataType.DOUBLE, 1000, 100);

@@ -78,6 +78,71 @@ class PointwiseKernelsTest {
     }
 
     @Test
+    void softmaxCrossEntropy_matchesTheFloat64Formula_forAnyThreadCount() {
+        SplittableRandom r = new SplittableRandom(11);
+        int rows = 37;
+        int v = 1031; // not a multiple of any vector width
+        INDArray logits = random(rows * v, 12).reshape('c', rows, v).muli(4); // wide, as untrained heads
+        logits.putScalar(new long[] {3, 5}, 80f); // one row dominated by a single logit
+        int[] labels = new int[rows];
+        float[] scale = new float[rows];
+        for (int i = 0; i < rows; i++) {
+            labels[i] = r.nextInt(v);
+            scale[i] = (float) (0.1 + r.nextDouble());
+        }
+        labels[3] = 5;
+        double[][] expectedGrad = new double[rows][v];
+        double[] expectedNll = new double[rows];
+        for (int i = 0; i < rows; i++) {
+            double max = Double.NEGATIVE_INFINITY;
+            for (int j = 0; j < v; j++) {
+                max = Math.max(max, logits.getDouble(i, j));
+            }
+            double sum = 0;
+            for (int j = 0; j < v; j++) {
+                sum += Math.exp(logits.getDouble(i, j) - max);
+            }
+            expectedNll[i] = Math.log(sum) - (logits.getDouble(i, labels[i]) - max);
+            for (int j = 0; j < v; j++) {
+                double p = Math.exp(logits.getDouble(i, j) - max) / sum;
+                expectedGrad[i][j] = (p - (j == labels[i] ? 1 : 0)) * scale[i];
+            }
+        }
+        INDArray first = null;
+        for (int threads : new int[] {1, 2, 3}) {
+            INDArray x = logits.dup('c');
+            double[] nll = new double[rows];
+            try (Parallelism par = new Parallelism(threads)) {
+                PointwiseKernels.softmaxCrossEntropy(x, labels, scale, nll, par);
+            }
+            for (int i = 0; i < rows; i++) {
+                assertEquals(expectedNll[i], nll[i], 1e-4 * Math.max(1, expectedNll[i]), "nll of row " + i);
+                for (int j = 0; j < v; j++) {
+                    assertEquals(expectedGrad[i][j], x.getDouble(i, j), 2e-6, "gradient at " + i + "," + j);
+                }
+            }
+            if (first == null) {
+                first = x;
+            } else {
+                assertEquals(first, x, "the same result for " + threads + " threads");
+            }
+        }
+        assertTrue(Math.abs(expectedNll[3]) < 1e-6, "the dominated row's label has probability ~1");
+        INDArray x = logits.dup('c');
+        double[] nll = new double[rows];
+        int[] bad = labels.clone();
+        bad[7] = v;
+        try (Parallelism par = new Parallelism(1)) {
+            assertThrows(
+                    IndexOutOfBoundsException.class,
+                    () -> PointwiseKernels.softmaxCrossEntropy(x, bad, scale, nll, par));
+            assertThrows(
+                    ShapeMismatchException.class,
+                    () -> PointwiseKernels.softmaxCrossEntropy(x, new int[rows - 1], scale, nll, par));
+        }
+    }
+
+    @Test
     void applies_onlyToContiguousFloat32() {
         assertTrue(PointwiseKernels.applies(Nd4j.zeros(DataType.FLOAT, 3, 4)));
         assertFalse(PointwiseKernels.applies(Nd4j.zeros(DataType.DOUBLE, 3, 4)));
