@@ -56,6 +56,9 @@ public final class DemoCommand implements Callable<Integer> {
             description = "camera direction, ambi.json indices (default ${DEFAULT-VALUE}: front, horizon)")
     String cameraIndex;
 
+    @Option(names = "--timings", description = "print the wall time of each stage on stderr")
+    boolean timings;
+
     @Option(
             names = "--seed",
             defaultValue = "2025",
@@ -69,6 +72,11 @@ public final class DemoCommand implements Callable<Integer> {
      */
     static GenerateCommand.Result run(
             Path dir, Path input, CameraDirection camera, long seed, PipelineProgress progress) {
+        return run(dir, input, camera, seed, StageTimings.startingNow(progress));
+    }
+
+    /** {@link #run(Path, Path, CameraDirection, long, PipelineProgress)}, timing each stage. */
+    static GenerateCommand.Result run(Path dir, Path input, CameraDirection camera, long seed, StageTimings timings) {
         if (!Files.isDirectory(dir)) {
             throw new UncheckedIOException(new IOException(dir + ": output folder does not exist"));
         }
@@ -93,7 +101,8 @@ public final class DemoCommand implements Callable<Integer> {
                 new Sampler.TopK(256, 1.0, new SplittableRandom(seed)),
                 16000);
         try (Components c = DemoModels.create(seed)) {
-            return GenerateCommand.run(c, o, progress);
+            timings.mark("random networks");
+            return GenerateCommand.run(c, o, timings);
         }
     }
 
@@ -105,8 +114,11 @@ public final class DemoCommand implements Callable<Integer> {
                 "demo: the networks have small RANDOM, UNTRAINED weights (no download needed): the pipeline runs end"
                         + " to end, but the sound is meaningless. Use `visage generate --weights DIR` with the official weights.");
         GenerateCommand.Result r;
+        double jvmStart = StageTimings.secondsSinceJvmStart();
+        StageTimings clock;
         try (GenerateCommand.Bars bars = new GenerateCommand.Bars(err)) {
-            r = run(out, video, CameraDirection.parse(cameraIndex), seed, bars);
+            clock = StageTimings.startingNow(bars);
+            r = run(out, video, CameraDirection.parse(cameraIndex), seed, clock);
         }
         PrintWriter o = spec.commandLine().getOut();
         o.println("wrote " + out.resolve("demo-input.mp4") + " (input video)");
@@ -116,6 +128,10 @@ public final class DemoCommand implements Callable<Integer> {
         o.printf(
                 "FOA: %d channels x %d samples at %d Hz (%.2f s), %d window(s)%n",
                 r.channels(), r.samples(), r.rateHz(), (double) r.samples() / r.rateHz(), r.windows());
+        if (timings) {
+            err.println(clock.report(jvmStart));
+            err.flush();
+        }
         return 0;
     }
 }

@@ -128,6 +128,12 @@ public final class GenerateCommand implements Callable<Integer> {
     long seed;
 
     @Option(
+            names = "--timings",
+            description = "print the wall time of each stage (JVM start, loading, frames+CLIP, decoder steps, DAC"
+                    + " decode, resampling, writing) on stderr")
+    boolean timings;
+
+    @Option(
             names = "--rate",
             defaultValue = "16000",
             description = "output sample rate (default ${DEFAULT-VALUE} as the reference; 44100 = codec rate)")
@@ -174,6 +180,12 @@ public final class GenerateCommand implements Callable<Integer> {
 
     /** Generates with the given networks and writes the outputs. */
     static Result run(Components components, Options o, PipelineProgress progress) {
+        return run(components, o, StageTimings.startingNow(progress));
+    }
+
+    /** {@link #run(Components, Options, PipelineProgress)}, timing each stage into {@code timings}. */
+    static Result run(Components components, Options o, StageTimings timings) {
+        PipelineProgress progress = timings;
         if (!Files.isRegularFile(o.video())) {
             throw new java.io.UncheckedIOException(
                     new java.nio.file.NoSuchFileException(o.video() + ": video file not found"));
@@ -195,7 +207,9 @@ public final class GenerateCommand implements Callable<Integer> {
                     new SpatialAudioGenerator.Options(o.guidance(), o.sampler(), o.rate()),
                     progress);
         }
+        timings.mark("resampling");
         List<Path> written = SpatialOutputs.write(targets, r.foa(), r.outputRateHz(), o.video());
+        timings.mark("writing");
         return new Result(
                 written,
                 r.foa().length,
@@ -236,12 +250,21 @@ public final class GenerateCommand implements Callable<Integer> {
         Options o = new Options(video, parseCamera(), out, mp4, preview, png, parseGuidance(), parseSampler(), rate);
         SpatialOutputs.checkFolders(new SpatialOutputs.Targets(out, mp4, preview, png, null, null));
         Result r;
-        try (Components c = WeightsDirectory.load(weights);
-                Bars bars = new Bars(err)) {
-            r = run(c, o, bars);
+        double jvmStart = StageTimings.secondsSinceJvmStart();
+        StageTimings clock;
+        try (Bars bars = new Bars(err)) {
+            clock = StageTimings.startingNow(bars);
+            try (Components c = WeightsDirectory.load(weights)) {
+                clock.mark("loading");
+                r = run(c, o, clock);
+            }
         }
         for (Path p : r.written()) {
             spec.commandLine().getOut().println("wrote " + p);
+        }
+        if (timings) {
+            err.println(clock.report(jvmStart));
+            err.flush();
         }
         return 0;
     }
@@ -261,20 +284,12 @@ public final class GenerateCommand implements Callable<Integer> {
             if (s != stage) {
                 close();
                 stage = s;
-                bar = ProgressBars.ascii(label(s), total, out);
+                bar = ProgressBars.ascii(StageTimings.label(s), total, out);
             }
             if (total >= 0) {
                 bar.maxHint(total);
             }
             bar.stepTo(done);
-        }
-
-        private static String label(Stage s) {
-            return switch (s) {
-                case FRAMES -> "frames+CLIP";
-                case DECODER_STEPS -> "decoder steps";
-                case AUDIO -> "DAC decode";
-            };
         }
 
         @Override
