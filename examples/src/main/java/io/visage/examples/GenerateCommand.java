@@ -185,7 +185,6 @@ public final class GenerateCommand implements Callable<Integer> {
 
     /** {@link #run(Components, Options, PipelineProgress)}, timing each stage into {@code timings}. */
     static Result run(Components components, Options o, StageTimings timings) {
-        PipelineProgress progress = timings;
         if (!Files.isRegularFile(o.video())) {
             throw new java.io.UncheckedIOException(
                     new java.nio.file.NoSuchFileException(o.video() + ": video file not found"));
@@ -205,7 +204,7 @@ public final class GenerateCommand implements Callable<Integer> {
                     o.video(),
                     o.camera().vector(),
                     new SpatialAudioGenerator.Options(o.guidance(), o.sampler(), o.rate()),
-                    progress);
+                    timings);
         }
         timings.mark("resampling");
         List<Path> written = SpatialOutputs.write(targets, r.foa(), r.outputRateHz(), o.video());

@@ -43,16 +43,12 @@ final class StageTimings implements PipelineProgress {
 
     @Override
     public void update(Stage stage, long done, long total) {
-        attribute(label(stage));
+        mark(label(stage));
         inner.update(stage, done, total);
     }
 
     /** The time since the previous event was spent on {@code stage}. */
     void mark(String stage) {
-        attribute(stage);
-    }
-
-    private void attribute(String stage) {
         long now = nanos.getAsLong();
         stages.merge(stage, now - last, Long::sum);
         last = now;

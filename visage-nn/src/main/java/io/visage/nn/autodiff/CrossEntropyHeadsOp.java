@@ -96,14 +96,15 @@ final class CrossEntropyHeadsOp {
             hg.close();
             // per (head, row), in place: logits become d loss / d logits = (softmax − onehot)/divisor
             int[] label = new int[live * gh];
+            double[] divisor = new double[gh];
             double[] inverse = new double[live * gh];
             for (int i = 0; i < gh; i++) {
                 int j = g.heads.get(i);
-                double divisor = divisors == null ? live : divisors[j];
+                divisor[i] = divisors == null ? live : divisors[j];
                 for (int r = 0; r < live; r++) {
                     label[i * live + r] = Math.toIntExact(labels[j][g.rows[r]]);
                 }
-                Arrays.fill(inverse, i * live, (i + 1) * live, 1.0 / divisor);
+                Arrays.fill(inverse, i * live, (i + 1) * live, 1.0 / divisor[i]);
             }
             double[] rowNll = new double[live * gh];
             if (PointwiseKernels.applies(logits)) {
@@ -121,7 +122,7 @@ final class CrossEntropyHeadsOp {
                 for (int r = 0; r < live; r++) {
                     nll += rowNll[i * live + r];
                 }
-                perHead[j] = nll / (divisors == null ? live : divisors[j]);
+                perHead[j] = nll / divisor[i];
                 counted[j] = true;
                 total += perHead[j];
             }

@@ -48,7 +48,7 @@ public final class PointwiseKernels {
             for (int i = 0; i < n; i++) {
                 pdf[i] = -0.5f * buf[i] * buf[i];
             }
-            exp(pdf, n);
+            expShiftSum(pdf, n, 0f);
             for (int i = 0; i < n; i++) {
                 buf[i] = 0.5f * (1f + cdf[i]) + buf[i] * pdf[i] * INV_SQRT_2PI;
             }
@@ -100,7 +100,7 @@ public final class PointwiseKernels {
             INDArray logits, int[] labels, float[] scale, double[] nll, Parallelism par) {
         if (logits.rank() != 2) {
             throw new io.visage.nn.ShapeMismatchException(
-                    "PointwiseKernels.softmaxCrossEntropy: logits must be [rows, V], " + "found "
+                    "PointwiseKernels.softmaxCrossEntropy: logits must be [rows, V], found "
                             + java.util.Arrays.toString(logits.shape()));
         }
         checked(logits, "logits");
@@ -142,7 +142,7 @@ public final class PointwiseKernels {
         return VectorApi.PRESENT ? VectorMath.max(x, 0, n) : scalarMax(x, n);
     }
 
-    static float scalarMax(float[] x, int n) {
+    private static float scalarMax(float[] x, int n) {
         float m = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) {
             m = Math.max(m, x[i]);
@@ -220,16 +220,6 @@ public final class PointwiseKernels {
         } else {
             for (int i = 0; i < n; i++) {
                 x[i] = Erf.erf(x[i]);
-            }
-        }
-    }
-
-    private static void exp(float[] x, int n) {
-        if (VectorApi.PRESENT) {
-            VectorMath.expShiftSum(x, 0, n, 0f);
-        } else {
-            for (int i = 0; i < n; i++) {
-                x[i] = (float) Math.exp(x[i]);
             }
         }
     }
