@@ -139,7 +139,8 @@ class DacCodecTest {
                     () -> borrowing.encoderOutput(
                             gaussian(15, 0.3, 1, 1, codec.config().hopLength())));
             try (DacCodec owning = DacCodec.of(codec.model())) {
-                TensorAssert.assertClose("same weights, own pool", before, owning.decode(z), 0, 0);
+                // not bit-exact: the fast path's vector sine may change an ulp once the JIT intrinsifies it
+                TensorAssert.assertClose("same weights, own pool", before, owning.decode(z), 1e-5, 1e-6);
             }
         }
     }
