@@ -109,6 +109,19 @@ public final class Npy extends AbstractTensorSource {
         }
     }
 
+    /**
+     * The .npy header (magic, version, dictionary, padding) of a C-order array, for writers that
+     * stream the data themselves after it: {@code dtype.bytes() · ∏shape} little-endian bytes.
+     */
+    public static byte[] header(DType dtype, long... shape) {
+        for (long d : shape) {
+            if (d < 0) {
+                throw new IllegalArgumentException("negative dimension in shape " + java.util.Arrays.toString(shape));
+            }
+        }
+        return NpyFormat.header(dtype, shape.clone(), false);
+    }
+
     /** Writes an array as .npy (format 1.0, or 2.0 for huge headers), little-endian, C order. */
     public static void write(Path file, INDArray array) {
         write(file, array, 'c');

@@ -174,6 +174,26 @@ class NpyTest {
     }
 
     @Test
+    void header_thenStreamedBytes_readBackAsTheArray(@TempDir Path dir) throws IOException {
+        long[] shape = {3, 2, 5};
+        byte[] data = new byte[30];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) (250 - 7 * i);
+        }
+        Path f = dir.resolve("u8.npy");
+        try (var out = Files.newOutputStream(f)) {
+            out.write(Npy.header(DType.U8, shape));
+            out.write(data);
+        }
+        INDArray a = Npy.read(f);
+        assertArrayEquals(shape, a.shape());
+        for (int i = 0; i < data.length; i++) {
+            assertEquals(data[i] & 0xff, a.getInt(i / 10, (i / 5) % 2, i % 5), "element " + i);
+        }
+        assertThrows(IllegalArgumentException.class, () -> Npy.header(DType.U8, 2, -1));
+    }
+
+    @Test
     void write_bfloat16_throwsBecauseNumpyHasNone() {
         INDArray bf = Nd4j.createFromArray(1f, 2f).castTo(DataType.BFLOAT16);
         IllegalArgumentException e =
