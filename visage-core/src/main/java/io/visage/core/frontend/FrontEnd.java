@@ -6,8 +6,9 @@ import io.visage.core.clip.ClipVisionTransformer;
 import io.visage.core.direction.CameraDirection;
 import io.visage.core.energy.EnergyMap;
 import io.visage.core.energy.EnergyMapConfig;
-import io.visage.core.video.FrameSampler;
+import io.visage.core.video.FrameSource;
 import io.visage.core.video.RgbImage;
+import io.visage.core.video.VideoDecoder;
 import io.visage.core.video.VideoFormatException;
 import io.visage.nn.autodiff.Ops;
 import io.visage.nn.autodiff.Tensor;
@@ -34,12 +35,28 @@ public final class FrontEnd {
     private final ClipVisionTransformer clip;
     private final EnergyMapConfig energyConfig;
     private final int batchFrames;
+    private final VideoDecoder decoder;
 
     /**
+     * A front end that reads video files with {@link VideoDecoder#AUTO}.
+     *
      * @param clip        the CLIP image tower (ViT-B/32 for ViSAGe)
      * @param batchFrames frames per CLIP forward pass, ≥ 1
      */
     public FrontEnd(ClipVisionTransformer clip, int batchFrames) {
+        this(clip, batchFrames, VideoDecoder.AUTO);
+    }
+
+    /**
+     * @param clip        the CLIP image tower (ViT-B/32 for ViSAGe)
+     * @param batchFrames frames per CLIP forward pass, ≥ 1
+     * @param decoder     which library decodes video files
+     */
+    public FrontEnd(ClipVisionTransformer clip, int batchFrames, VideoDecoder decoder) {
+        if (decoder == null) {
+            throw new IllegalArgumentException("a video decoder is required");
+        }
+        this.decoder = decoder;
         if (batchFrames < 1) {
             throw new IllegalArgumentException("batchFrames must be >= 1 but was " + batchFrames);
         }
@@ -69,7 +86,7 @@ public final class FrontEnd {
     public VideoFeatures features(Path video, float[] direction) {
         int size = clip.config().inputResolution();
         Accumulator acc = new Accumulator();
-        try (FrameSampler sampler = FrameSampler.open(video, FPS, size)) {
+        try (FrameSource sampler = decoder.open(video, FPS, size)) {
             List<RgbImage> batch = new ArrayList<>(batchFrames);
             for (RgbImage f = sampler.next(); f != null; f = sampler.next()) {
                 batch.add(f);
@@ -86,6 +103,11 @@ public final class FrontEnd {
             throw new VideoFormatException(video, "no frames at " + FPS + " fps");
         }
         return finish(acc, direction);
+    }
+
+    /** The library that decodes video files. */
+    public VideoDecoder decoder() {
+        return decoder;
     }
 
     /** Features of the same video, read from {@code cache} when present, else computed and written there. */

@@ -56,6 +56,25 @@ public final class SpatialMp4Writer {
     public record Result(Path output, Mp4Track video, Mp4Track audio, List<Mp4Track> dropped, long clippedSamples) {}
 
     /**
+     * Whether {@code file} starts like an ISO base media file (MP4/MOV: a first box of type
+     * {@code ftyp}, {@code moov}, {@code mdat}, {@code free}, {@code skip}, {@code wide} or
+     * {@code pnot}), the only inputs {@link #write} can take its video track from. A cheap probe of
+     * the first 8 bytes, for failing before a long generation; false for unreadable files.
+     */
+    public static boolean isIsoMedia(Path file) {
+        byte[] head = new byte[8];
+        try (var in = Files.newInputStream(file)) {
+            if (in.readNBytes(head, 0, 8) < 8) {
+                return false;
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        String type = new String(head, 4, 4, StandardCharsets.ISO_8859_1);
+        return List.of("ftyp", "moov", "mdat", "free", "skip", "wide", "pnot").contains(type);
+    }
+
+    /**
      * Writes {@code outMp4}: the first video track of {@code inputVideoMp4} plus {@code foa} as a
      * spatial audio track.
      *

@@ -8,6 +8,7 @@ import io.visage.core.generate.Guidance;
 import io.visage.core.generate.Sampler;
 import io.visage.core.model.VisageConfig;
 import io.visage.core.pattern.TokenGrid;
+import io.visage.core.video.VideoDecoder;
 import io.visage.nn.kernel.Parallelism;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -43,8 +44,20 @@ public final class SpatialAudioGenerator {
      * @param chunkFrames codec frames per decoding chunk
      */
     public SpatialAudioGenerator(Components components, Parallelism par, int clipBatch, int chunkFrames) {
+        this(components, par, clipBatch, chunkFrames, VideoDecoder.AUTO);
+    }
+
+    /**
+     * @param components  the networks
+     * @param par         kernel worker pool (owned by the caller)
+     * @param clipBatch   frames per CLIP pass
+     * @param chunkFrames codec frames per decoding chunk
+     * @param decoder     which library decodes video files
+     */
+    public SpatialAudioGenerator(
+            Components components, Parallelism par, int clipBatch, int chunkFrames, VideoDecoder decoder) {
         this.components = components;
-        this.frontEnd = new FrontEnd(components.clip(), clipBatch);
+        this.frontEnd = new FrontEnd(components.clip(), clipBatch, decoder);
         this.pipeline = new VisagePipeline(components.model(), par);
         this.audio = new DacCodesToAudio(components.codec(), chunkFrames);
     }

@@ -27,7 +27,7 @@ import org.jcodec.common.model.Picture;
  * depth) and released in presentation order; memory stays bounded however long the video is.
  * Sequential decoding only (no seeking). Not thread-safe; close it.
  */
-public final class FrameSampler implements AutoCloseable {
+public final class FrameSampler implements FrameSource {
     /** Reorder-buffer depth (decoded frames held before the earliest is final). */
     public static final int REORDER_FRAMES = 16;
 
@@ -119,6 +119,11 @@ public final class FrameSampler implements AutoCloseable {
         }
     }
 
+    @Override
+    public VideoDecoder decoder() {
+        return VideoDecoder.JCODEC;
+    }
+
     /** The scale/crop geometry, known after the first frame is decoded (null before). */
     public FrameGeometry geometry() {
         return geometry;
@@ -130,6 +135,7 @@ public final class FrameSampler implements AutoCloseable {
      *
      * @throws VideoFormatException naming the file when decoding fails or the file is truncated
      */
+    @Override
     public RgbImage next() {
         while (ready.isEmpty()) {
             if (!eof && reorder.size() <= REORDER_FRAMES) {

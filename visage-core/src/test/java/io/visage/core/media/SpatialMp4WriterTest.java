@@ -169,6 +169,32 @@ class SpatialMp4WriterTest {
     }
 
     @Test
+    void isIsoMedia_trueForMp4AndMov_falseForOtherContainersAndJunk() throws IOException {
+        Path dir = Path.of(System.getProperty("java.io.tmpdir"));
+        for (String f : List.of("/video/smptebars-640x360-25fps-high.mp4", "/video/ffmpeg/prores.mov")) {
+            assertTrue(SpatialMp4Writer.isIsoMedia(resourcePath(f)), f);
+        }
+        for (String f : List.of("/video/ffmpeg/vp9.webm", "/video/ffmpeg/av1.mkv", "/video/ffmpeg/mpeg4.avi")) {
+            assertFalse(SpatialMp4Writer.isIsoMedia(resourcePath(f)), f);
+        }
+        Path tiny = Files.write(Files.createTempFile(dir, "tiny", ".mp4"), new byte[] {0, 0, 0});
+        try {
+            assertFalse(SpatialMp4Writer.isIsoMedia(tiny));
+            assertFalse(SpatialMp4Writer.isIsoMedia(tiny.resolveSibling("does-not-exist.mp4")));
+        } finally {
+            Files.delete(tiny);
+        }
+    }
+
+    private static Path resourcePath(String name) {
+        try {
+            return Path.of(SpatialMp4WriterTest.class.getResource(name).toURI());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
     void write_outputAsInput_replacesSpatialTrack() throws IOException {
         Path first = tmp.resolve("first.mp4");
         Path second = tmp.resolve("second.mp4");
