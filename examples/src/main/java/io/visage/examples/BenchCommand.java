@@ -127,8 +127,8 @@ public final class BenchCommand implements Callable<Integer> {
             name = "frontend",
             mixinStandardHelpOptions = true,
             description =
-                    "Video front end on the bundled 5-s 640x360 sample clip with full-size random ViT-B/32: frames/s of"
-                            + " decode+resize, CLIP, and the whole features() call.")
+                    "Video front end with full-size random ViT-B/32 on a clip (default: the bundled 5-s 640x360 sample),"
+                            + " JCodec and FFmpeg side by side: decode+resize, CLIP, and the whole features() call.")
     static final class FrontEnd implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -142,11 +142,14 @@ public final class BenchCommand implements Callable<Integer> {
         @Option(names = "--batch", defaultValue = "10", description = "frames per CLIP pass (default ${DEFAULT-VALUE})")
         int batch;
 
+        @Option(names = "--video", paramLabel = "FILE", description = "clip to measure (default: the bundled sample)")
+        java.nio.file.Path video;
+
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             printHints(spec.commandLine().getErr());
-            out.println(FrontEndBench.run(repeats, batch, out));
+            out.println(FrontEndBench.run(repeats, batch, video, out));
             return 0;
         }
     }

@@ -2,8 +2,10 @@ package io.visage.examples;
 
 import io.visage.core.direction.CameraDirection;
 import io.visage.core.generate.Sampler;
+import io.visage.core.media.SpatialMp4Writer;
 import io.visage.core.pipeline.Components;
 import io.visage.core.pipeline.PipelineProgress;
+import io.visage.core.video.VideoDecoder;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -46,8 +48,14 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(
             names = "--video",
             paramLabel = "FILE",
-            description = "input video instead of the bundled 5-s sample (copied to demo-input.mp4)")
+            description = {
+                "input video instead of the bundled 5-s sample (copied to demo-input.<ext>; any container",
+                "--video-decoder reads; demo.mp4 only for MP4/MOV inputs)"
+            })
     Path video;
+
+    @picocli.CommandLine.Mixin
+    VideoDecoderOption videoDecoder = new VideoDecoderOption();
 
     @Option(
             names = "--camera-index",
@@ -68,19 +76,31 @@ public final class DemoCommand implements Callable<Integer> {
     /**
      * Runs the demo into {@code dir}.
      *
-     * @param input the video, or null for the bundled sample; copied to {@code demo-input.mp4}
+     * @param input the video, or null for the bundled sample; copied to {@link #inputCopy}
      */
     static GenerateCommand.Result run(
             Path dir, Path input, CameraDirection camera, long seed, PipelineProgress progress) {
-        return run(dir, input, camera, seed, StageTimings.startingNow(progress));
+        return run(dir, input, VideoDecoder.AUTO, camera, seed, StageTimings.startingNow(progress));
     }
 
-    /** {@link #run(Path, Path, CameraDirection, long, PipelineProgress)}, timing each stage. */
-    static GenerateCommand.Result run(Path dir, Path input, CameraDirection camera, long seed, StageTimings timings) {
+    /** Where the demo copies its input: {@code demo-input} with the input's extension ({@code .mp4} for the sample). */
+    static Path inputCopy(Path dir, Path input) {
+        String name = input == null ? "x.mp4" : input.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String ext = dot > 0 ? name.substring(dot).toLowerCase(java.util.Locale.ROOT) : "";
+        return dir.resolve("demo-input" + ext);
+    }
+
+    /** {@link #run(Path, Path, CameraDirection, long, PipelineProgress)}, decoding with {@code decoder}, timing each stage. */
+    static GenerateCommand.Result run(
+            Path dir, Path input, VideoDecoder decoder, CameraDirection camera, long seed, StageTimings timings) {
         if (!Files.isDirectory(dir)) {
             throw new UncheckedIOException(new IOException(dir + ": output folder does not exist"));
         }
-        Path video = dir.resolve("demo-input.mp4");
+        if (input != null && !Files.isRegularFile(input)) {
+            throw new UncheckedIOException(new java.nio.file.NoSuchFileException(input + ": video file not found"));
+        }
+        Path video = inputCopy(dir, input);
         if (input == null) {
             SampleVideo.copyTo(video);
         } else {
@@ -92,9 +112,10 @@ public final class DemoCommand implements Callable<Integer> {
         }
         GenerateCommand.Options o = new GenerateCommand.Options(
                 video,
+                decoder,
                 GenerateCommand.CameraSpec.ofIndex(camera),
                 dir.resolve("demo.wav"),
-                dir.resolve("demo.mp4"),
+                SpatialMp4Writer.isIsoMedia(video) ? dir.resolve("demo.mp4") : null,
                 dir.resolve("demo-stereo.wav"),
                 dir.resolve("demo-energy.png"),
                 null,
@@ -118,10 +139,10 @@ public final class DemoCommand implements Callable<Integer> {
         StageTimings clock;
         try (GenerateCommand.Bars bars = new GenerateCommand.Bars(err)) {
             clock = StageTimings.startingNow(bars);
-            r = run(out, video, CameraDirection.parse(cameraIndex), seed, clock);
+            r = run(out, video, videoDecoder.get(), CameraDirection.parse(cameraIndex), seed, clock);
         }
         PrintWriter o = spec.commandLine().getOut();
-        o.println("wrote " + out.resolve("demo-input.mp4") + " (input video)");
+        o.println("wrote " + inputCopy(out, video) + " (input video)");
         for (Path p : r.written()) {
             o.println("wrote " + p);
         }

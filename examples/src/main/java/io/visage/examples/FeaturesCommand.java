@@ -6,6 +6,7 @@ import io.visage.core.clip.ClipWeights;
 import io.visage.core.direction.CameraDirection;
 import io.visage.core.frontend.FrontEnd;
 import io.visage.core.frontend.VideoFeatures;
+import io.visage.core.video.VideoDecoder;
 import io.visage.nn.module.RandomParams;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -32,8 +33,15 @@ public final class FeaturesCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--video", required = true, paramLabel = "MP4", description = "input video (MP4/MOV, H.264)")
+    @Option(
+            names = "--video",
+            required = true,
+            paramLabel = "VIDEO",
+            description = "input video (MP4/MOV/MKV/WebM/AVI; see --video-decoder)")
     Path video;
+
+    @picocli.CommandLine.Mixin
+    VideoDecoderOption videoDecoder = new VideoDecoderOption();
 
     @Option(
             names = "--camera-index",
@@ -66,6 +74,19 @@ public final class FeaturesCommand implements Callable<Integer> {
     /** Runs the command; {@code weights} may be null (random CLIP, reported on {@code err}). */
     public static Result run(
             Path video, CameraDirection direction, Path weights, Path out, int batch, long seed, PrintWriter err) {
+        return run(video, VideoDecoder.AUTO, direction, weights, out, batch, seed, err);
+    }
+
+    /** {@link #run(Path, CameraDirection, Path, Path, int, long, PrintWriter)} with a chosen decoder. */
+    public static Result run(
+            Path video,
+            VideoDecoder decoder,
+            CameraDirection direction,
+            Path weights,
+            Path out,
+            int batch,
+            long seed,
+            PrintWriter err) {
         ClipVisionTransformer clip;
         if (weights == null) {
             err.println("features: no --weights given: using a RANDOMLY INITIALISED ViT-B/32 (seed " + seed
@@ -76,7 +97,7 @@ public final class FeaturesCommand implements Callable<Integer> {
         } else {
             clip = ClipWeights.load(weights);
         }
-        VideoFeatures f = new FrontEnd(clip, batch).features(video, direction);
+        VideoFeatures f = new FrontEnd(clip, batch, decoder).features(video, direction);
         f.write(out);
         return new Result(
                 out, f.frames(), f.clip().size(1), f.energyMap().size(1), direction.vector(), weights == null);
@@ -87,7 +108,7 @@ public final class FeaturesCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         BlasCheck.printHint(err);
         CameraDirection d = CameraDirection.parse(cameraIndex);
-        Result r = run(video, d, weights, out, batch, seed, err);
+        Result r = run(video, videoDecoder.get(), d, weights, out, batch, seed, err);
         spec.commandLine()
                 .getOut()
                 .printf(

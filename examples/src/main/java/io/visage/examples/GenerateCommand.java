@@ -5,10 +5,12 @@ import io.visage.audio.foa.ReferenceMonoDecode;
 import io.visage.core.direction.CameraDirection;
 import io.visage.core.generate.Guidance;
 import io.visage.core.generate.Sampler;
+import io.visage.core.media.SpatialMp4Writer;
 import io.visage.core.pipeline.Components;
 import io.visage.core.pipeline.PipelineProgress;
 import io.visage.core.pipeline.SpatialAudioGenerator;
 import io.visage.core.pipeline.WeightsDirectory;
+import io.visage.core.video.VideoDecoder;
 import io.visage.eval.spatial.MapIndex;
 import io.visage.nn.ConfigException;
 import io.visage.nn.kernel.Parallelism;
@@ -41,8 +43,15 @@ public final class GenerateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--video", required = true, paramLabel = "MP4", description = "input video (MP4/MOV, H.264)")
+    @Option(
+            names = "--video",
+            required = true,
+            paramLabel = "VIDEO",
+            description = "input video (MP4/MOV/MKV/WebM/AVI; see --video-decoder; --mp4 needs MP4/MOV)")
     Path video;
+
+    @picocli.CommandLine.Mixin
+    VideoDecoderOption videoDecoder = new VideoDecoderOption();
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Camera camera;
@@ -169,6 +178,7 @@ public final class GenerateCommand implements Callable<Integer> {
     /** Options of {@link #run}; null paths are skipped. */
     record Options(
             Path video,
+            VideoDecoder decoder,
             CameraSpec camera,
             Path out,
             Path mp4,
@@ -197,9 +207,10 @@ public final class GenerateCommand implements Callable<Integer> {
                 o.camera().ambisonic(),
                 o.camera().mapCell());
         SpatialOutputs.checkFolders(targets);
+        checkMp4Input(o);
         SpatialAudioGenerator.Result r;
         try (Parallelism par = new Parallelism()) {
-            SpatialAudioGenerator gen = new SpatialAudioGenerator(components, par, 8, 256);
+            SpatialAudioGenerator gen = new SpatialAudioGenerator(components, par, 8, 256, o.decoder());
             r = gen.generate(
                     o.video(),
                     o.camera().vector(),
@@ -216,6 +227,17 @@ public final class GenerateCommand implements Callable<Integer> {
                 r.outputRateHz(),
                 r.codes().size(),
                 components.random());
+    }
+
+    /** --mp4 copies the input's video track, which needs an ISO media input: fail before generating. */
+    private static void checkMp4Input(Options o) {
+        if (o.mp4() != null && !SpatialMp4Writer.isIsoMedia(o.video())) {
+            throw new ConfigException(
+                    "--mp4 copies the input's video track into an MP4 and needs an MP4/MOV input, but "
+                            + o.video()
+                            + " is another container; leave out --mp4 (the WAV is written either way) or remux the"
+                            + " video to MP4 first");
+        }
     }
 
     Guidance parseGuidance() {
@@ -246,7 +268,17 @@ public final class GenerateCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         BlasCheck.printHint(err);
-        Options o = new Options(video, parseCamera(), out, mp4, preview, png, parseGuidance(), parseSampler(), rate);
+        Options o = new Options(
+                video,
+                videoDecoder.get(),
+                parseCamera(),
+                out,
+                mp4,
+                preview,
+                png,
+                parseGuidance(),
+                parseSampler(),
+                rate);
         SpatialOutputs.checkFolders(new SpatialOutputs.Targets(out, mp4, preview, png, null, null));
         Result r;
         double jvmStart = StageTimings.secondsSinceJvmStart();

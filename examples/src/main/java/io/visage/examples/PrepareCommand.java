@@ -10,6 +10,7 @@ import io.visage.core.data.DatasetLayout;
 import io.visage.core.data.DatasetPreparer;
 import io.visage.core.data.SplitRule;
 import io.visage.core.frontend.FrontEnd;
+import io.visage.core.video.VideoDecoder;
 import io.visage.nn.module.RandomParams;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -100,6 +101,9 @@ public final class PrepareCommand implements Callable<Integer> {
     /** What was written. */
     public record Result(DatasetPreparer.Result dataset, boolean randomClip, boolean randomCodec) {}
 
+    @picocli.CommandLine.Mixin
+    VideoDecoderOption videoDecoder = new VideoDecoderOption();
+
     /** Runs the command; null {@code weights} means random CLIP and codec (reported on {@code err}). */
     public static Result run(
             Path videos,
@@ -111,6 +115,35 @@ public final class PrepareCommand implements Callable<Integer> {
             Path codecConfig,
             long seed,
             SplitRule split,
+            PrintWriter err,
+            DatasetPreparer.Progress progress) {
+        return run(
+                videos,
+                foa,
+                ambiJson,
+                out,
+                weights,
+                clipConfig,
+                codecConfig,
+                seed,
+                split,
+                VideoDecoder.AUTO,
+                err,
+                progress);
+    }
+
+    /** {@link #run(Path, Path, Path, Path, Path, Path, Path, long, SplitRule, PrintWriter, DatasetPreparer.Progress)} with a chosen video decoder. */
+    public static Result run(
+            Path videos,
+            Path foa,
+            Path ambiJson,
+            Path out,
+            Path weights,
+            Path clipConfig,
+            Path codecConfig,
+            long seed,
+            SplitRule split,
+            VideoDecoder decoder,
             PrintWriter err,
             DatasetPreparer.Progress progress) {
         Path parent = out.toAbsolutePath().getParent();
@@ -142,7 +175,7 @@ public final class PrepareCommand implements Callable<Integer> {
             codec = DacCodec.load(dac);
         }
         try (DacCodec owned = codec) {
-            DatasetPreparer.Result r = new DatasetPreparer(new FrontEnd(clip, 8), owned, split)
+            DatasetPreparer.Result r = new DatasetPreparer(new FrontEnd(clip, 8, decoder), owned, split)
                     .prepare(videos, foa, ambiJson, new DatasetLayout(out), progress);
             return new Result(r, weights == null, weights == null);
         }
@@ -164,6 +197,7 @@ public final class PrepareCommand implements Callable<Integer> {
                     codecConfig,
                     seed,
                     new SplitRule(validFraction, testFraction, splitSeed),
+                    videoDecoder.get(),
                     err,
                     (done, n, id) -> {
                         bar.maxHint(n);

@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
             DemoCommand.class,
             GenerateCommand.class,
             FeaturesCommand.class,
+            FramesCommand.class,
             PrepareCommand.class,
             TrainCommand.class,
             EvaluateCommand.class,

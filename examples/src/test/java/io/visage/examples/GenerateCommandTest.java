@@ -10,6 +10,7 @@ import io.visage.core.pipeline.Components;
 import io.visage.core.pipeline.PipelineProgress;
 import io.visage.core.video.SyntheticVideo;
 import io.visage.core.video.VideoFormatException;
+import io.visage.nn.ConfigException;
 import io.visage.nn.testing.Fixtures;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
@@ -78,6 +79,48 @@ class GenerateCommandTest {
     }
 
     @Test
+    void demo_webmInput_decodedByFfmpeg_writesTheWavButNoMp4(@TempDir Path dir) throws IOException {
+        Path input = FramesCommandTest.copyResource("/video/ffmpeg/vp8.webm", dir);
+        GenerateCommand.Result r = DemoCommand.run(
+                dir,
+                input,
+                io.visage.core.video.VideoDecoder.AUTO,
+                new CameraDirection(40, 60),
+                7,
+                StageTimings.startingNow(PipelineProgress.NONE));
+        assertEquals(4, Wav.read(dir.resolve("demo.wav")).channelCount());
+        assertTrue(r.samples() > 0);
+        assertTrue(Files.exists(dir.resolve("demo-input.webm")));
+        assertFalse(Files.exists(dir.resolve("demo.mp4")), "no MP4 from a WebM input");
+        assertFalse(r.written().contains(dir.resolve("demo.mp4")), r.written().toString());
+    }
+
+    @Test
+    void mp4OutputFromAWebmInput_failsBeforeGenerating(@TempDir Path dir) throws IOException {
+        Path input = FramesCommandTest.copyResource("/video/ffmpeg/vp9.webm", dir);
+        GenerateCommand.Options o = new GenerateCommand.Options(
+                input,
+                io.visage.core.video.VideoDecoder.FFMPEG,
+                GenerateCommand.CameraSpec.ofIndex(new CameraDirection(45, 90)),
+                dir.resolve("out.wav"),
+                dir.resolve("out.mp4"),
+                null,
+                null,
+                null,
+                new Sampler.TopK(16, 1.0, new SplittableRandom(1)),
+                16000);
+        int[] steps = {0};
+        PipelineProgress counting = (stage, done, total) -> steps[0]++;
+        ConfigException e;
+        try (Components nets = DemoModels.create(3)) {
+            e = assertThrows(ConfigException.class, () -> GenerateCommand.run(nets, o, counting));
+        }
+        assertTrue(e.getMessage().contains("--mp4") && e.getMessage().contains("vp9.webm"), e.getMessage());
+        assertEquals(0, steps[0], "nothing ran");
+        assertEquals(List.of("vp9.webm"), files(dir));
+    }
+
+    @Test
     void truncatedVideo_failsNamingTheFile_andWritesNothing(@TempDir Path dir) throws IOException {
         Path video = dir.resolve("cut.mp4");
         SyntheticVideo.writeColourBars(video, 64, 48, 8, 16);
@@ -85,6 +128,7 @@ class GenerateCommandTest {
         Files.write(video, java.util.Arrays.copyOf(all, all.length / 3));
         GenerateCommand.Options o = new GenerateCommand.Options(
                 video,
+                io.visage.core.video.VideoDecoder.AUTO,
                 GenerateCommand.CameraSpec.ofIndex(new CameraDirection(45, 90)),
                 dir.resolve("out.wav"),
                 dir.resolve("out.mp4"),

@@ -165,6 +165,7 @@ class PrepareTrainCommandTest {
                     nets,
                     new GenerateCommand.Options(
                             in[0].resolve("aaaaaaaaaaa_0.mp4"),
+                            io.visage.core.video.VideoDecoder.AUTO,
                             GenerateCommand.CameraSpec.ofIndex(new CameraDirection(10, 0)),
                             dir.resolve("generated.wav"),
                             null,
