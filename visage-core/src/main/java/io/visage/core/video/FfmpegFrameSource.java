@@ -189,7 +189,11 @@ public final class FfmpegFrameSource implements FrameSource {
         AVFormatContext fmt = new AVFormatContext(null);
         int ret = avformat_open_input(fmt, file.toString(), null, null);
         if (ret < 0) {
-            throw new VideoFormatException(file, "not a readable video file (" + error(ret) + ")");
+            throw new VideoFormatException(
+                    file,
+                    "not a readable video file"
+                            + (ret == AVERROR_EOF() ? ": it ends inside its headers (empty or truncated)" : "")
+                            + " (" + error(ret) + ")");
         }
         FfmpegFrameSource s = null;
         try {

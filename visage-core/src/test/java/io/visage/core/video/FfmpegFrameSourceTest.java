@@ -229,6 +229,32 @@ class FfmpegFrameSourceTest {
     }
 
     @Test
+    void videoTrackWithoutFrames_endsInsideItsHeaders(@TempDir Path dir) throws IOException {
+        // the WebM's headers (EBML, Segment, Tracks with the VP9 track) up to its first Cluster
+        // (the first Cluster ID after the Tracks element; the SeekHead before it holds the ID too)
+        byte[] webm = Files.readAllBytes(resource(DIR + "/vp9.webm"));
+        int tracks = indexOf(webm, new byte[] {0x16, 0x54, (byte) 0xAE, 0x6B}, 0);
+        assertTrue(tracks > 0, "the WebM has a Tracks element");
+        int cluster = indexOf(webm, new byte[] {0x1F, 0x43, (byte) 0xB6, 0x75}, tracks);
+        assertTrue(cluster > 0, "the WebM has a Cluster");
+        Path f = Files.write(dir.resolve("zero-frames.webm"), java.util.Arrays.copyOf(webm, cluster));
+        assertOneLineNaming(failure(f), f, "ends inside its headers");
+    }
+
+    private static int indexOf(byte[] data, byte[] pattern, int from) {
+        outer:
+        for (int i = from; i + pattern.length <= data.length; i++) {
+            for (int j = 0; j < pattern.length; j++) {
+                if (data[i + j] != pattern[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    @Test
     void damagedData_failsWithTheFileName_orDecodesEveryFrame(@TempDir Path dir) throws IOException {
         byte[] webm = Files.readAllBytes(resource(DIR + "/vp9.webm"));
         byte[] bad = webm.clone();
