@@ -4,6 +4,8 @@ import io.visage.core.direction.CameraDirection;
 import io.visage.core.generate.Sampler;
 import io.visage.core.pipeline.Components;
 import io.visage.core.pipeline.PipelineProgress;
+import io.visage.core.pipeline.SpatialAudioGenerator;
+import io.visage.core.pipeline.WindowPlan;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -60,6 +62,23 @@ public final class DemoCommand implements Callable<Integer> {
     boolean timings;
 
     @Option(
+            names = "--overlap",
+            defaultValue = "1.0",
+            paramLabel = "SECONDS",
+            description = "for a --video longer than 5 s: seconds each window shares with the previous one, whose"
+                    + " codes prompt it; a multiple of 0.25 below 5 (default ${DEFAULT-VALUE}; 0 = independent"
+                    + " windows, cut)")
+    double overlap;
+
+    @Option(
+            names = "--join",
+            defaultValue = "crossfade",
+            paramLabel = "METHOD",
+            converter = GenerateCommand.JoinConverter.class,
+            description = "how overlapping windows are joined: crossfade or cut (default ${DEFAULT-VALUE})")
+    WindowPlan.Join join;
+
+    @Option(
             names = "--seed",
             defaultValue = "2025",
             description = "seed of the random weights and of sampling (default ${DEFAULT-VALUE})")
@@ -72,11 +91,29 @@ public final class DemoCommand implements Callable<Integer> {
      */
     static GenerateCommand.Result run(
             Path dir, Path input, CameraDirection camera, long seed, PipelineProgress progress) {
-        return run(dir, input, camera, seed, StageTimings.startingNow(progress));
+        return run(
+                dir,
+                input,
+                camera,
+                seed,
+                SpatialAudioGenerator.Options.DEFAULT_OVERLAP_SECONDS,
+                WindowPlan.Join.CROSSFADE,
+                StageTimings.startingNow(progress));
     }
 
-    /** {@link #run(Path, Path, CameraDirection, long, PipelineProgress)}, timing each stage. */
-    static GenerateCommand.Result run(Path dir, Path input, CameraDirection camera, long seed, StageTimings timings) {
+    /**
+     * {@link #run(Path, Path, CameraDirection, long, PipelineProgress)} with an overlap of long
+     * videos' windows, timing each stage.
+     */
+    static GenerateCommand.Result run(
+            Path dir,
+            Path input,
+            CameraDirection camera,
+            long seed,
+            double overlapSeconds,
+            WindowPlan.Join join,
+            StageTimings timings) {
+        WindowPlan.overlapFrames(DemoModels.modelConfig(), overlapSeconds); // before any file is written
         if (!Files.isDirectory(dir)) {
             throw new UncheckedIOException(new IOException(dir + ": output folder does not exist"));
         }
@@ -99,7 +136,9 @@ public final class DemoCommand implements Callable<Integer> {
                 dir.resolve("demo-energy.png"),
                 null,
                 new Sampler.TopK(256, 1.0, new SplittableRandom(seed)),
-                16000);
+                16000,
+                overlapSeconds,
+                join);
         try (Components c = DemoModels.create(seed)) {
             timings.mark("random networks");
             return GenerateCommand.run(c, o, timings);
@@ -118,7 +157,7 @@ public final class DemoCommand implements Callable<Integer> {
         StageTimings clock;
         try (GenerateCommand.Bars bars = new GenerateCommand.Bars(err)) {
             clock = StageTimings.startingNow(bars);
-            r = run(out, video, CameraDirection.parse(cameraIndex), seed, clock);
+            r = run(out, video, CameraDirection.parse(cameraIndex), seed, overlap, join, clock);
         }
         PrintWriter o = spec.commandLine().getOut();
         o.println("wrote " + out.resolve("demo-input.mp4") + " (input video)");
