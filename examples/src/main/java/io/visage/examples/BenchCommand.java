@@ -1,6 +1,7 @@
 package io.visage.examples;
 
 import io.visage.core.model.VisageConfig;
+import io.visage.core.pipeline.WindowPlan;
 import io.visage.examples.bench.AutodiffBench;
 import io.visage.examples.bench.CodecBench;
 import io.visage.examples.bench.DecodeStepBench;
@@ -8,6 +9,7 @@ import io.visage.examples.bench.FrontEndBench;
 import io.visage.examples.bench.GenerateBench;
 import io.visage.examples.bench.KernelBench;
 import io.visage.examples.bench.TrainBench;
+import io.visage.examples.bench.WindowsBench;
 import io.visage.nn.kernel.MatVecs;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -29,7 +31,8 @@ import picocli.CommandLine.Spec;
             BenchCommand.FrontEnd.class,
             BenchCommand.Autodiff.class,
             BenchCommand.Kernels.class,
-            BenchCommand.Train.class
+            BenchCommand.Train.class,
+            BenchCommand.Windows.class
         })
 public final class BenchCommand implements Callable<Integer> {
     @Spec
@@ -283,6 +286,59 @@ public final class BenchCommand implements Callable<Integer> {
                     steps,
                     threads == null ? Runtime.getRuntime().availableProcessors() : threads);
             out.println(TrainBench.report(o, TrainBench.run(o, out)));
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "windows",
+            mixinStandardHelpOptions = true,
+            description = "Joins of a long video's windows: full-size ViSAGe + DAC (random weights) generate a clip"
+                    + " from synthetic features once per overlap; level step |dB| and log-spectral distance of"
+                    + " adjacent 50-ms blocks of W at the window boundaries vs within windows. Several minutes.")
+    static final class Windows implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(
+                names = "--seconds",
+                defaultValue = "20",
+                description = "clip length in seconds (default ${DEFAULT-VALUE})")
+        double seconds;
+
+        @Option(
+                names = "--overlaps",
+                defaultValue = "0,1",
+                split = ",",
+                paramLabel = "SECONDS",
+                description = "overlaps to compare, seconds (default ${DEFAULT-VALUE})")
+        double[] overlaps;
+
+        @Option(
+                names = "--join",
+                defaultValue = "crossfade",
+                converter = GenerateCommand.JoinConverter.class,
+                description = "crossfade or cut (default ${DEFAULT-VALUE})")
+        WindowPlan.Join join;
+
+        @Option(names = "--seed", defaultValue = "7", description = "seed of the features (default ${DEFAULT-VALUE})")
+        long seed;
+
+        @Option(names = "--threads", description = "worker threads (default: available processors)")
+        Integer threads;
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            printHints(spec.commandLine().getErr());
+            out.println(WindowsBench.run(
+                    new WindowsBench.Options(
+                            seconds,
+                            overlaps,
+                            join,
+                            seed,
+                            threads == null ? Runtime.getRuntime().availableProcessors() : threads),
+                    spec.commandLine().getErr()));
             return 0;
         }
     }

@@ -5,6 +5,8 @@ import io.visage.core.generate.Sampler;
 import io.visage.core.media.SpatialMp4Writer;
 import io.visage.core.pipeline.Components;
 import io.visage.core.pipeline.PipelineProgress;
+import io.visage.core.pipeline.SpatialAudioGenerator;
+import io.visage.core.pipeline.WindowPlan;
 import io.visage.core.video.VideoDecoder;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -68,6 +70,23 @@ public final class DemoCommand implements Callable<Integer> {
     boolean timings;
 
     @Option(
+            names = "--overlap",
+            defaultValue = "1.0",
+            paramLabel = "SECONDS",
+            description = "for a --video longer than 5 s: seconds each window shares with the previous one, whose"
+                    + " codes prompt it; a multiple of 0.25 below 5 (default ${DEFAULT-VALUE}; 0 = independent"
+                    + " windows, cut)")
+    double overlap;
+
+    @Option(
+            names = "--join",
+            defaultValue = "crossfade",
+            paramLabel = "METHOD",
+            converter = GenerateCommand.JoinConverter.class,
+            description = "how overlapping windows are joined: crossfade or cut (default ${DEFAULT-VALUE})")
+    WindowPlan.Join join;
+
+    @Option(
             names = "--seed",
             defaultValue = "2025",
             description = "seed of the random weights and of sampling (default ${DEFAULT-VALUE})")
@@ -80,7 +99,15 @@ public final class DemoCommand implements Callable<Integer> {
      */
     static GenerateCommand.Result run(
             Path dir, Path input, CameraDirection camera, long seed, PipelineProgress progress) {
-        return run(dir, input, VideoDecoder.AUTO, camera, seed, StageTimings.startingNow(progress));
+        return run(
+                dir,
+                input,
+                VideoDecoder.AUTO,
+                camera,
+                seed,
+                SpatialAudioGenerator.Options.DEFAULT_OVERLAP_SECONDS,
+                WindowPlan.Join.CROSSFADE,
+                StageTimings.startingNow(progress));
     }
 
     /** Where the demo copies its input: {@code demo-input} with the input's extension ({@code .mp4} for the sample). */
@@ -91,9 +118,20 @@ public final class DemoCommand implements Callable<Integer> {
         return dir.resolve("demo-input" + ext);
     }
 
-    /** {@link #run(Path, Path, CameraDirection, long, PipelineProgress)}, decoding with {@code decoder}, timing each stage. */
+    /**
+     * {@link #run(Path, Path, CameraDirection, long, PipelineProgress)} decoding with {@code decoder},
+     * with an overlap of long videos' windows, timing each stage.
+     */
     static GenerateCommand.Result run(
-            Path dir, Path input, VideoDecoder decoder, CameraDirection camera, long seed, StageTimings timings) {
+            Path dir,
+            Path input,
+            VideoDecoder decoder,
+            CameraDirection camera,
+            long seed,
+            double overlapSeconds,
+            WindowPlan.Join join,
+            StageTimings timings) {
+        WindowPlan.overlapFrames(DemoModels.modelConfig(), overlapSeconds); // before any file is written
         if (!Files.isDirectory(dir)) {
             throw new UncheckedIOException(new IOException(dir + ": output folder does not exist"));
         }
@@ -120,7 +158,9 @@ public final class DemoCommand implements Callable<Integer> {
                 dir.resolve("demo-energy.png"),
                 null,
                 new Sampler.TopK(256, 1.0, new SplittableRandom(seed)),
-                16000);
+                16000,
+                overlapSeconds,
+                join);
         try (Components c = DemoModels.create(seed)) {
             timings.mark("random networks");
             return GenerateCommand.run(c, o, timings);
@@ -139,7 +179,7 @@ public final class DemoCommand implements Callable<Integer> {
         StageTimings clock;
         try (GenerateCommand.Bars bars = new GenerateCommand.Bars(err)) {
             clock = StageTimings.startingNow(bars);
-            r = run(out, video, videoDecoder.get(), CameraDirection.parse(cameraIndex), seed, clock);
+            r = run(out, video, videoDecoder.get(), CameraDirection.parse(cameraIndex), seed, overlap, join, clock);
         }
         PrintWriter o = spec.commandLine().getOut();
         o.println("wrote " + inputCopy(out, video) + " (input video)");

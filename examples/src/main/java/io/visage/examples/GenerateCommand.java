@@ -10,6 +10,7 @@ import io.visage.core.pipeline.Components;
 import io.visage.core.pipeline.PipelineProgress;
 import io.visage.core.pipeline.SpatialAudioGenerator;
 import io.visage.core.pipeline.WeightsDirectory;
+import io.visage.core.pipeline.WindowPlan;
 import io.visage.core.video.VideoDecoder;
 import io.visage.eval.spatial.MapIndex;
 import io.visage.nn.ConfigException;
@@ -30,14 +31,16 @@ import picocli.CommandLine.Spec;
 /**
  * {@code visage generate --video in.mp4 (--camera-index E,A | --yaw DEG --pitch DEG) --weights DIR
  * --out out.wav [--mp4 out.mp4] [--preview stereo.wav] [--png map.png] [--guidance W |
- * --dual-guidance WSEM,WSPA] [--top-k K] [--temperature T] [--seed N] [--greedy] [--rate HZ]}.
+ * --dual-guidance WSEM,WSPA] [--top-k K] [--temperature T] [--seed N] [--greedy] [--rate HZ]
+ * [--overlap SECONDS] [--join crossfade|cut]}.
  */
 @Command(
         name = "generate",
         mixinStandardHelpOptions = true,
         description = {
             "Video + camera direction -> 4-channel first-order ambisonics WAV (ambiX: W, Y, Z, X).",
-            "Videos longer than 5 s are generated in 5-s windows (no overlap; see SpatialAudioGenerator)."
+            "Videos longer than 5 s are generated in 5-s windows; each continues the previous one from the"
+                    + " last --overlap seconds of its codes, and the overlaps are cross-faded (see WindowPlan)."
         })
 public final class GenerateCommand implements Callable<Integer> {
     @Spec
@@ -143,6 +146,45 @@ public final class GenerateCommand implements Callable<Integer> {
     boolean timings;
 
     @Option(
+            names = "--overlap",
+            defaultValue = "1.0",
+            paramLabel = "SECONDS",
+            description = "long videos: seconds each 5-s window shares with the previous one, whose codes prompt it;"
+                    + " a multiple of 0.25 below 5 (default ${DEFAULT-VALUE}; 0 = independent windows, cut)")
+    double overlap;
+
+    @Option(
+            names = "--join",
+            defaultValue = "crossfade",
+            paramLabel = "METHOD",
+            converter = JoinConverter.class,
+            description = "how overlapping windows are joined: crossfade (linear, over the overlap) or cut (at the"
+                    + " codec frame in its middle); default ${DEFAULT-VALUE}")
+    WindowPlan.Join join;
+
+    /** {@code crossfade} / {@code cut}, case-insensitive. */
+    static final class JoinConverter implements picocli.CommandLine.ITypeConverter<WindowPlan.Join> {
+        @Override
+        public WindowPlan.Join convert(String value) {
+            for (WindowPlan.Join j : WindowPlan.Join.values()) {
+                if (j.name().equalsIgnoreCase(value.trim())) {
+                    return j;
+                }
+            }
+            throw new picocli.CommandLine.TypeConversionException(
+                    "'" + value + "' is not a join method: use crossfade or cut");
+        }
+    }
+
+    /** Rejects a negative or non-finite overlap before anything is loaded (the rest needs the model config). */
+    static double checkOverlap(double seconds) {
+        if (!Double.isFinite(seconds) || seconds < 0) {
+            throw new ConfigException("--overlap must be a non-negative number of seconds, got " + seconds);
+        }
+        return seconds;
+    }
+
+    @Option(
             names = "--rate",
             defaultValue = "16000",
             description = "output sample rate (default ${DEFAULT-VALUE} as the reference; 44100 = codec rate)")
@@ -186,7 +228,36 @@ public final class GenerateCommand implements Callable<Integer> {
             Path png,
             Guidance guidance,
             Sampler sampler,
-            int rate) {}
+            int rate,
+            double overlapSeconds,
+            WindowPlan.Join join) {
+        /** With the default overlap and a cross-fade. */
+        Options(
+                Path video,
+                VideoDecoder decoder,
+                CameraSpec camera,
+                Path out,
+                Path mp4,
+                Path preview,
+                Path png,
+                Guidance guidance,
+                Sampler sampler,
+                int rate) {
+            this(
+                    video,
+                    decoder,
+                    camera,
+                    out,
+                    mp4,
+                    preview,
+                    png,
+                    guidance,
+                    sampler,
+                    rate,
+                    SpatialAudioGenerator.Options.DEFAULT_OVERLAP_SECONDS,
+                    WindowPlan.Join.CROSSFADE);
+        }
+    }
 
     /** Generates with the given networks and writes the outputs. */
     static Result run(Components components, Options o, PipelineProgress progress) {
@@ -214,7 +285,8 @@ public final class GenerateCommand implements Callable<Integer> {
             r = gen.generate(
                     o.video(),
                     o.camera().vector(),
-                    new SpatialAudioGenerator.Options(o.guidance(), o.sampler(), o.rate()),
+                    new SpatialAudioGenerator.Options(
+                            o.guidance(), o.sampler(), o.rate(), o.overlapSeconds(), o.join()),
                     timings);
         }
         timings.mark("resampling");
@@ -278,7 +350,9 @@ public final class GenerateCommand implements Callable<Integer> {
                 png,
                 parseGuidance(),
                 parseSampler(),
-                rate);
+                rate,
+                checkOverlap(overlap),
+                join);
         SpatialOutputs.checkFolders(new SpatialOutputs.Targets(out, mp4, preview, png, null, null));
         Result r;
         double jvmStart = StageTimings.secondsSinceJvmStart();

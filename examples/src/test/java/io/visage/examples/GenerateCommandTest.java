@@ -87,6 +87,8 @@ class GenerateCommandTest {
                 io.visage.core.video.VideoDecoder.AUTO,
                 new CameraDirection(40, 60),
                 7,
+                0,
+                io.visage.core.pipeline.WindowPlan.Join.CROSSFADE,
                 StageTimings.startingNow(PipelineProgress.NONE));
         assertEquals(4, Wav.read(dir.resolve("demo.wav")).channelCount());
         assertTrue(r.samples() > 0);
@@ -118,6 +120,67 @@ class GenerateCommandTest {
         assertTrue(e.getMessage().contains("--mp4") && e.getMessage().contains("vp9.webm"), e.getMessage());
         assertEquals(0, steps[0], "nothing ran");
         assertEquals(List.of("vp9.webm"), files(dir));
+    }
+
+    @Test
+    void demo_ofALongVideo_joinsOverlappingWindows_toTheExpectedLength(@TempDir Path dir) throws IOException {
+        int seconds = 6; // 24 CLIP frames: windows [0, 20) and [16, 24) with a 1-s overlap
+        Path input = dir.resolve("long.mp4");
+        SyntheticVideo.writeColourBars(input, 64, 48, 8, 8 * seconds);
+        GenerateCommand.Result r = DemoCommand.run(
+                dir,
+                input,
+                io.visage.core.video.VideoDecoder.AUTO,
+                new CameraDirection(45, 90),
+                5,
+                1.0,
+                io.visage.core.pipeline.WindowPlan.Join.CROSSFADE,
+                StageTimings.startingNow(PipelineProgress.NONE));
+        assertEquals(2, r.windows());
+        // 4 s up to the last window's start (16 frames) + its 8-frame decode with the reference's padding
+        long lastStart = 16L * 44100 / 4;
+        long lastFrames = (long) Math.ceil((double) (long) (8 / 4.0 * 44100) / 512);
+        long expected16k = (long) Math.ceil((lastStart + lastFrames * 512) * 160 / 441.0);
+        assertEquals(expected16k, r.samples());
+        assertEquals(expected16k, Wav.read(dir.resolve("demo.wav")).channels()[0].length);
+    }
+
+    @Test
+    void overlapAndJoinOptions_areValidatedAndDocumented(@TempDir Path dir) throws IOException {
+        int[] s = run("demo", "--out", dir.toString(), "--overlap", "0.3");
+        assertEquals(1, s[0]);
+        assertTrue(lastErr.contains("0.3 s is not a whole number of CLIP frames"), lastErr);
+        assertFalse(lastErr.contains("\tat "), lastErr);
+        s = run("demo", "--out", dir.toString(), "--overlap", "5");
+        assertEquals(1, s[0]);
+        assertTrue(lastErr.contains("leaves no hop"), lastErr);
+        s = run("demo", "--out", dir.toString(), "--join", "blend");
+        assertEquals(2, s[0]);
+        assertTrue(lastErr.contains("crossfade or cut"), lastErr);
+        assertEquals(List.of(), files(dir), "nothing written");
+
+        Path video = dir.resolve("in.mp4");
+        SyntheticVideo.writeColourBars(video, 64, 48, 8, 8);
+        s = run(
+                "generate",
+                "--video",
+                video.toString(),
+                "--camera-index",
+                "45,90",
+                "--weights",
+                dir.toString(),
+                "--out",
+                dir.resolve("o.wav").toString(),
+                "--overlap",
+                "-1");
+        assertEquals(1, s[0]);
+        assertTrue(lastErr.contains("--overlap must be a non-negative"), lastErr);
+
+        StringWriter out = new StringWriter();
+        assertEquals(
+                0, VisageCli.execute(new PrintWriter(out), new PrintWriter(new StringWriter()), "generate", "--help"));
+        assertTrue(out.toString().contains("--overlap=SECONDS"), out.toString());
+        assertTrue(out.toString().contains("--join=METHOD"), out.toString());
     }
 
     @Test

@@ -25,7 +25,9 @@ import org.nd4j.linalg.factory.Nd4j;
  * / {@code generate_dual_cfg}, SPEC §3): one encoder pass per guidance branch, then
  * {@code rows(T)} KV-cached decoder steps with all branches of all clips as rows of one
  * {@link IncrementalDecoder} state; at each step the live heads of the code pattern are
- * evaluated (ascending), guided, sampled, and the new row (pad elsewhere) is fed back.
+ * evaluated (ascending), guided, sampled, and the new row (pad elsewhere) is fed back. A
+ * {@link Prompt} teacher-forces known first frames through the same schedule (continuing a
+ * previous window of a long video).
  *
  * <p>Stateless apart from the immutable model and kernels; the caller owns the
  * {@link Parallelism} pool and any RNG (inside the {@link Sampler}).
@@ -126,7 +128,7 @@ public final class Generator {
     }
 
     /**
-     * Generates codes for a batch of clips.
+     * Generates codes for a batch of clips (no prompt: every cell is sampled).
      *
      * @param c        conditions of B clips of F frames
      * @param guidance branches and their combination
@@ -135,6 +137,24 @@ public final class Generator {
      * @return codes [B, T_out, K] and the generated rows [B, steps, K]
      */
     public Generation generate(Conditions c, Guidance guidance, Sampler sampler, GenerationProgress progress) {
+        return generate(c, guidance, sampler, Prompt.none(), progress);
+    }
+
+    /**
+     * Generates codes for a batch of clips whose first {@code prompt.frames()} codec frames are
+     * given. The schedule is unchanged (all {@code rows(T)} steps run, every branch of every clip
+     * as a row); at step r each live head j writes the cell of frame {@code f = pattern.frameOf(j, r)}:
+     * for {@code f < P} that is the prompt's code (forced: the head is not evaluated, the sampler
+     * is not called, so a top-k RNG advances only for sampled cells), otherwise the guided logits
+     * are sampled. The forced row is fed back exactly like a sampled one, so later cells are
+     * conditioned on the prompt through the decoder's self-attention. With {@link Prompt#none()}
+     * this is {@link #generate(Conditions, Guidance, Sampler, GenerationProgress)}.
+     *
+     * @param prompt known first frames [B, P, K], P ≤ T (codes in [0, dac_vocab_size))
+     * @return codes [B, T_out, K] (frames < P equal the prompt) and the generated rows [B, steps, K]
+     */
+    public Generation generate(
+            Conditions c, Guidance guidance, Sampler sampler, Prompt prompt, GenerationProgress progress) {
         VisageConfig cfg = model.config();
         CodePattern pattern = model.pattern();
         int frames = cfg.targetFrames(c.frames());
@@ -146,6 +166,8 @@ public final class Generator {
         int k = model.codebooks();
         int v = cfg.dacVocabSize();
         int b = c.batch();
+        prompt.check(b, k, frames, v);
+        int forced = prompt.frames();
         DecodingSession s = start(c, guidance, steps);
         long[] generated = new long[b * steps * k];
         long[] row = null;
@@ -154,6 +176,13 @@ public final class Generator {
             row = new long[b * k];
             Arrays.fill(row, cfg.dacPadTokenId());
             for (int head : pattern.liveHeads(step, frames)) {
+                int f = pattern.frameOf(head, step);
+                if (f < forced) {
+                    for (int i = 0; i < b; i++) {
+                        row[i * k + head] = prompt.code(i, f, head);
+                    }
+                    continue;
+                }
                 float[] l = s.guidedLogits(head);
                 for (int i = 0; i < b; i++) {
                     row[i * k + head] = sampler.sample(l, i * v, v);

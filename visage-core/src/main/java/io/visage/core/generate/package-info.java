@@ -1,5 +1,6 @@
 /**
  * Autoregressive generation: guidance branches as rows of one KV-cached decoder state,
- * guidance formulas, greedy / top-k samplers with explicit RNGs, progress callbacks.
+ * guidance formulas, greedy / top-k samplers with explicit RNGs, prompts (known first codec
+ * frames, teacher-forced through the code pattern), progress callbacks.
  */
 package io.visage.core.generate;

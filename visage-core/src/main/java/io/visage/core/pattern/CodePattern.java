@@ -73,6 +73,16 @@ public record CodePattern(ModelKind kind, int numRvq, long padId) {
         return 2 * frame + 2;
     }
 
+    /**
+     * Inverse of {@link #rowOf}: the frame whose codebook {@code c} lives in row {@code row}, or −1
+     * when that cell of the row holds no code of {@code c} (a pad cell). Frames are not bounded
+     * above: the caller compares with its clip's frame count.
+     */
+    public int frameOf(int codebook, int row) {
+        int f = row - phase(codebook);
+        return f >= 0 && f % 2 == 0 ? f / 2 : -1;
+    }
+
     /** The offset of {@code c}'s row within a frame's pair of rows: 0, 1 or 2. */
     private int phase(int codebook) {
         return rowOf(codebook, 0);
@@ -90,8 +100,8 @@ public record CodePattern(ModelKind kind, int numRvq, long padId) {
         }
         List<Integer> live = new ArrayList<>();
         for (int c = 0; c < codebooks(); c++) {
-            int f = (step - phase(c));
-            if (f >= 0 && f % 2 == 0 && f / 2 < frames) {
+            int f = frameOf(c, step);
+            if (f >= 0 && f < frames) {
                 live.add(c);
             }
         }

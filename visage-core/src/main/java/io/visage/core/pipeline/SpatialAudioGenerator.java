@@ -5,10 +5,12 @@ import io.visage.core.direction.CameraDirection;
 import io.visage.core.frontend.FrontEnd;
 import io.visage.core.frontend.VideoFeatures;
 import io.visage.core.generate.Guidance;
+import io.visage.core.generate.Prompt;
 import io.visage.core.generate.Sampler;
 import io.visage.core.model.VisageConfig;
 import io.visage.core.pattern.TokenGrid;
 import io.visage.core.video.VideoDecoder;
+import io.visage.nn.ConfigException;
 import io.visage.nn.kernel.Parallelism;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,14 +24,20 @@ import org.nd4j.linalg.indexing.NDArrayIndex;
  * and patch energy maps → codes from the ViSAGe model (guided, sampled) → DAC decoding per FOA
  * channel → resampling to the output rate, as {@code generate_ambi.py} does.
  *
- * <p><b>Long videos</b> are generated window by window: windows of {@code max_source_length}
- * frames (20 = 5 s for the released model), without overlap, each conditioned on its own frames
- * and the same camera direction, sampled with one continuing RNG. Every window except the last is
- * cut to its exact duration ({@code frames/4·rate} samples) before the windows are joined, so the
- * output lasts exactly {@code F/4} seconds plus the reference's codec padding of the last window;
- * a clip of at most one window is therefore generated exactly as the reference does. Boundaries
- * are not cross-faded (each window is an independent sample; a cross-fade would mix two
- * unrelated sound fields).
+ * <p><b>Long videos</b> are generated in windows of {@code max_source_length} frames (20 = 5 s for
+ * the released model) that overlap by {@link Options#overlapSeconds()} (default 1 s) and join
+ * (arithmetic in {@link WindowPlan}): each window's encoder sees its own frames and the same camera
+ * direction; each window after the first is a continuation of the previous one, whose decoder is
+ * prompted ({@link Prompt}, teacher-forced, no RNG drawn) with the previous window's codes of the
+ * overlap, aligned on the codec frame grid so they decode at the same output samples (the audio
+ * of a continuing window therefore starts less than one codec frame, 11.6 ms, after its first
+ * video frame, without accumulating); the two
+ * decodes of the overlap are then cross-faded linearly (near-identical signals; see
+ * {@link WindowPlan.Join}) or cut at a codec frame boundary. All windows share one continuing RNG.
+ * With overlap 0 the windows are independent samples, cut at the boundaries (the sound changes
+ * abruptly there; the previous behaviour). Either way the output lasts {@code F/4} seconds up to
+ * the last window's start plus that window's decode with the reference's codec padding, and a clip
+ * of at most one window is generated exactly as the reference does (the overlap does not matter).
  */
 public final class SpatialAudioGenerator {
     private final Components components;
@@ -65,12 +73,19 @@ public final class SpatialAudioGenerator {
     /**
      * How to generate.
      *
-     * @param guidance     guidance, or null for the model's {@code cfg_guidance_scale} (single)
-     * @param sampler      top-k / greedy sampler with its RNG
-     * @param outputRateHz rate of {@link Result#foa()} (16,000 as the reference writes; the codec rate
-     *                     gives the codec output unchanged)
+     * @param guidance       guidance, or null for the model's {@code cfg_guidance_scale} (single)
+     * @param sampler        top-k / greedy sampler with its RNG
+     * @param outputRateHz   rate of {@link Result#foa()} (16,000 as the reference writes; the codec rate
+     *                       gives the codec output unchanged)
+     * @param overlapSeconds overlap of consecutive windows of a long video, a whole number of CLIP
+     *                       frames (multiple of 1/4 s) shorter than a window; 0 = independent windows
+     * @param join           how overlapping windows are joined
      */
-    public record Options(Guidance guidance, Sampler sampler, int outputRateHz) {
+    public record Options(
+            Guidance guidance, Sampler sampler, int outputRateHz, double overlapSeconds, WindowPlan.Join join) {
+        /** The default overlap of consecutive windows: 1 s (4 CLIP frames, ≈ 86 codec frames of prompt). */
+        public static final double DEFAULT_OVERLAP_SECONDS = 1.0;
+
         public Options {
             if (sampler == null) {
                 throw new IllegalArgumentException("a sampler is required");
@@ -78,6 +93,17 @@ public final class SpatialAudioGenerator {
             if (outputRateHz < 1) {
                 throw new IllegalArgumentException("output rate must be positive, got " + outputRateHz);
             }
+            if (!Double.isFinite(overlapSeconds) || overlapSeconds < 0) {
+                throw new IllegalArgumentException("overlap must be >= 0 seconds, got " + overlapSeconds);
+            }
+            if (join == null) {
+                throw new IllegalArgumentException("a join method is required");
+            }
+        }
+
+        /** With the default overlap ({@value #DEFAULT_OVERLAP_SECONDS} s) and a cross-fade. */
+        public Options(Guidance guidance, Sampler sampler, int outputRateHz) {
+            this(guidance, sampler, outputRateHz, DEFAULT_OVERLAP_SECONDS, WindowPlan.Join.CROSSFADE);
         }
     }
 
@@ -85,14 +111,17 @@ public final class SpatialAudioGenerator {
      * What came out.
      *
      * @param features     the model inputs of the whole video (CLIP [F, d_clip], energy [F, 49], direction [3])
-     * @param codes        codes of each window, [1, T, 36] each
-     * @param codecAudio   FOA at the codec rate [4][N] (W, Y, Z, X)
+     * @param windows      how the video was cut into windows and joined
+     * @param codes        codes of each window, [1, T, 36] each (a continuing window's first
+     *                     {@code promptFrames} frames are the previous window's, see {@link WindowPlan.Window})
+     * @param codecAudio   FOA at the codec rate [4][N] (W, Y, Z, X), N = {@link WindowPlan#totalSamples()}
      * @param codecRateHz  the codec's sample rate
      * @param foa          FOA at the output rate [4][M]
      * @param outputRateHz the output rate
      */
     public record Result(
             VideoFeatures features,
+            WindowPlan windows,
             List<TokenGrid> codes,
             float[][] codecAudio,
             int codecRateHz,
@@ -112,6 +141,7 @@ public final class SpatialAudioGenerator {
         if (direction.length != VisageConfig.DIRECTION_SIZE) {
             throw new IllegalArgumentException("direction must have 3 components, got " + direction.length);
         }
+        WindowPlan.overlapFrames(components.model().config(), o.overlapSeconds()); // fail before the front end
         progress.update(PipelineProgress.Stage.FRAMES, 0, -1);
         VideoFeatures features = frontEnd.features(video, direction);
         progress.update(PipelineProgress.Stage.FRAMES, features.frames(), features.frames());
@@ -121,85 +151,51 @@ public final class SpatialAudioGenerator {
     /** Generates from precomputed features (e.g. the reference's .npy files). */
     public Result generate(VideoFeatures features, Options o, PipelineProgress progress) {
         VisageConfig cfg = components.model().config();
-        int frames = Math.toIntExact(features.frames());
-        int window = cfg.maxSourceLength();
-        List<int[]> windows = new ArrayList<>();
-        for (int start = 0; start < frames; start += window) {
-            windows.add(new int[] {start, Math.min(frames, start + window)});
+        WindowPlan plan = WindowPlan.of(cfg, Math.toIntExact(features.frames()), o.overlapSeconds());
+        if (plan.hop() != components.codec().config().decoderUpsampling()) {
+            throw new ConfigException(
+                    "the codec's hop of " + components.codec().config().decoderUpsampling()
+                            + " samples differs from the model's " + plan.hop() + " (dac_sample_rate "
+                            + cfg.dacSampleRate() + "): windows could not be joined on its frame grid");
         }
-        long totalSteps = 0;
-        for (int[] w : windows) {
-            totalSteps += 2L * targetFrames(cfg, w[1] - w[0]) + 1;
-        }
+        List<WindowPlan.Window> windows = plan.windows();
         Guidance guidance = o.guidance() == null ? pipeline.defaultGuidance() : o.guidance();
         List<TokenGrid> codes = new ArrayList<>();
         List<float[][]> pieces = new ArrayList<>();
-        long[] stepsBefore = {0};
-        long stepsTotal = totalSteps;
-        for (int i = 0; i < windows.size(); i++) {
-            int[] w = windows.get(i);
+        long stepsTotal = plan.decoderSteps();
+        long stepsBefore = 0;
+        for (WindowPlan.Window w : windows) {
             INDArray clip = rows(features.clip(), w);
             INDArray energy = rows(features.energyMap(), w);
-            long base = stepsBefore[0];
+            Prompt prompt = w.promptFrames() == 0
+                    ? Prompt.none()
+                    : Prompt.of(codes.get(w.index() - 1).rowRange(w.promptFrom(), w.promptFrom() + w.promptFrames()));
+            long base = stepsBefore;
             TokenGrid c = pipeline.codes(
                     clip,
                     energy,
                     features.direction(),
                     guidance,
                     o.sampler(),
+                    prompt,
                     (done, total) -> progress.update(PipelineProgress.Stage.DECODER_STEPS, base + done, stepsTotal));
-            stepsBefore[0] += 2L * targetFrames(cfg, w[1] - w[0]) + 1;
+            stepsBefore += 2L * w.generatedFrames() + 1;
             codes.add(c);
-            progress.update(PipelineProgress.Stage.AUDIO, i, windows.size());
-            float[][] a = audio.decode(c);
-            if (i < windows.size() - 1) {
-                a = cut(a, (int) ((long) (w[1] - w[0]) * audio.sampleRateHz() / cfg.clipFrameRate()));
-            }
-            pieces.add(a);
-            progress.update(PipelineProgress.Stage.AUDIO, i + 1, windows.size());
+            progress.update(PipelineProgress.Stage.AUDIO, w.index(), windows.size());
+            pieces.add(audio.decode(c));
+            progress.update(PipelineProgress.Stage.AUDIO, w.index() + 1, windows.size());
         }
-        float[][] codecAudio = concat(pieces);
+        float[][] codecAudio = plan.join(pieces, o.join());
         float[][] out = o.outputRateHz() == audio.sampleRateHz()
                 ? codecAudio
                 : Resampler.torchaudioTransform(audio.sampleRateHz(), o.outputRateHz())
                         .resample(codecAudio);
-        return new Result(features, codes, codecAudio, audio.sampleRateHz(), out, o.outputRateHz());
+        return new Result(features, plan, codes, codecAudio, audio.sampleRateHz(), out, o.outputRateHz());
     }
 
-    /** Decoder steps of a window: int(F / clip_frame_rate · dac_frame_rate) codec frames, 2 rows each, plus one. */
-    private static long targetFrames(VisageConfig cfg, int frames) {
-        return (long) ((double) frames / cfg.clipFrameRate() * cfg.dacFrameRate());
-    }
-
-    private static INDArray rows(INDArray a, int[] w) {
-        return a.get(NDArrayIndex.interval(w[0], w[1]), NDArrayIndex.all())
+    private static INDArray rows(INDArray a, WindowPlan.Window w) {
+        return a.get(NDArrayIndex.interval(w.startFrame(), w.endFrame()), NDArrayIndex.all())
                 .dup('c')
                 .castTo(DataType.FLOAT);
-    }
-
-    private static float[][] cut(float[][] a, int n) {
-        float[][] out = new float[a.length][];
-        for (int c = 0; c < a.length; c++) {
-            out[c] = java.util.Arrays.copyOf(a[c], Math.min(n, a[c].length));
-        }
-        return out;
-    }
-
-    private static float[][] concat(List<float[][]> pieces) {
-        int channels = pieces.get(0).length;
-        float[][] out = new float[channels][];
-        for (int c = 0; c < channels; c++) {
-            int n = 0;
-            for (float[][] p : pieces) {
-                n += p[c].length;
-            }
-            out[c] = new float[n];
-            int off = 0;
-            for (float[][] p : pieces) {
-                System.arraycopy(p[c], 0, out[c], off, p[c].length);
-                off += p[c].length;
-            }
-        }
-        return out;
     }
 }

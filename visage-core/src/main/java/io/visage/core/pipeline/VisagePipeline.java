@@ -5,6 +5,7 @@ import io.visage.core.generate.Generation;
 import io.visage.core.generate.GenerationProgress;
 import io.visage.core.generate.Generator;
 import io.visage.core.generate.Guidance;
+import io.visage.core.generate.Prompt;
 import io.visage.core.generate.Sampler;
 import io.visage.core.model.ModelKind;
 import io.visage.core.model.Visage;
@@ -62,6 +63,25 @@ public final class VisagePipeline {
             Guidance guidance,
             Sampler sampler,
             GenerationProgress progress) {
+        return codes(clip, energy, direction, guidance, sampler, Prompt.none(), progress);
+    }
+
+    /**
+     * Generates the codes of one clip whose first codec frames are known (the continuation of a
+     * previous window, see {@link Generator#generate(Conditions, Guidance, Sampler, Prompt,
+     * GenerationProgress)}).
+     *
+     * @param prompt known first frames [1, P, K] (or {@link Prompt#none()})
+     * @return codes [1, T, K] time-major, frames < P equal to the prompt
+     */
+    public TokenGrid codes(
+            INDArray clip,
+            INDArray energy,
+            INDArray direction,
+            Guidance guidance,
+            Sampler sampler,
+            Prompt prompt,
+            GenerationProgress progress) {
         VisageConfig c = model.config();
         String where = "VisagePipeline.codes";
         Checks.shape(where, "clip features [F, d_clip]", clip, Checks.ANY, c.dClip());
@@ -73,7 +93,7 @@ public final class VisagePipeline {
                 clip.castTo(DataType.FLOAT).reshape(1, f, c.dClip()),
                 energy.castTo(DataType.FLOAT).reshape(1, f, VisageConfig.ENERGY_MAP_SIZE),
                 direction.castTo(DataType.FLOAT).reshape(1, VisageConfig.DIRECTION_SIZE));
-        Generation g = generator.generate(cond, guidance, sampler, progress);
+        Generation g = generator.generate(cond, guidance, sampler, prompt, progress);
         return g.codes();
     }
 

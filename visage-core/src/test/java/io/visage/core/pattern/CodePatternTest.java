@@ -180,6 +180,28 @@ class CodePatternTest {
     }
 
     @Test
+    void frameOf_invertsRowOf_andIsMinusOneOnPadCells() {
+        for (CodePattern p : new CodePattern[] {CodePattern.ambisonics(3, 99), CodePattern.mono(4, 99)}) {
+            int t = 7;
+            int k = p.codebooks();
+            long[] codes = new long[k * t];
+            TokenGrid inter = p.interleave(codes, t); // all codes 0, pad 99 elsewhere
+            for (int r = 0; r < inter.rows(); r++) {
+                for (int c = 0; c < k; c++) {
+                    int f = p.frameOf(c, r);
+                    if (inter.get(0, r, c) == p.padId()) { // no code of c in row r, or one of a frame >= T
+                        assertTrue(f == -1 || f >= t, p.kind() + " pad cell row " + r + " codebook " + c + ": " + f);
+                    } else {
+                        assertEquals(r, p.rowOf(c, f), p.kind() + " row " + r + " codebook " + c);
+                    }
+                }
+            }
+            assertEquals(-1, p.frameOf(0, 1));
+            assertThrows(IndexOutOfBoundsException.class, () -> p.frameOf(k, 0));
+        }
+    }
+
+    @Test
     void revert_wrongRowCount_throwsWithLengths() {
         CodePattern p = CodePattern.ambisonics(9, 1024);
         ShapeMismatchException e =
