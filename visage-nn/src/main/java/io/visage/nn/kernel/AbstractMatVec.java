@@ -67,8 +67,31 @@ abstract class AbstractMatVec implements MatVec {
         if (out == 0) {
             return;
         }
-        compute(w.direct(), w.directBias(), 0, out, x, xOff, in, y, yOff, out, batch);
+        if (w.packed() != null) {
+            computePacked(w.packed(), w.directBias(), x, xOff, y, yOff, batch);
+        } else {
+            compute(w.direct(), w.directBias(), 0, out, x, xOff, in, y, yOff, out, batch);
+        }
         Reference.reachabilityFence(w); // keeps the arrays behind the direct buffers alive
+    }
+
+    /**
+     * {@code y[b][o] = bias[o] + Σ_k x[b][k] · W[o][k]} over all rows of a packed (BF16/INT8) weight,
+     * {@code x} and {@code y} packed; arguments are valid. This reference form dequantises one
+     * element at a time; vector implementations override it.
+     */
+    void computePacked(PackedWeights w, DirectFloats bias, float[] x, int xOff, float[] y, int yOff, int batch) {
+        int in = w.cols();
+        int out = w.rows();
+        for (int b = 0; b < batch; b++) {
+            for (int o = 0; o < out; o++) {
+                double s = 0;
+                for (int k = 0; k < in; k++) {
+                    s += (double) w.get(o, k) * x[xOff + b * in + k];
+                }
+                y[yOff + b * out + o] = (float) s + (bias == null ? 0f : bias.get(o));
+            }
+        }
     }
 
     /** Arguments are valid here; {@code bias} may be null; {@code hi > lo}. */

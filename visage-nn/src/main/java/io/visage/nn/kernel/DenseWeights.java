@@ -15,6 +15,7 @@ public final class DenseWeights {
     private final INDArray bias;
     private final DirectFloats w;
     private final DirectFloats b;
+    private final PackedWeights packed;
 
     /**
      * @param weight [out, in], float32, rows contiguous and back to back (a row-range view is fine)
@@ -22,10 +23,39 @@ public final class DenseWeights {
      * @throws io.visage.nn.ShapeMismatchException naming the layout found otherwise
      */
     public DenseWeights(INDArray weight, INDArray bias) {
+        this(weight, bias, WeightFormat.FP32);
+    }
+
+    /**
+     * @param weight [out, in], float32, rows contiguous and back to back (a row-range view is fine)
+     * @param bias   [out] float32 contiguous, or null (kept float32 in every format)
+     * @param format how the kernels read the weight: FP32 in place; BF16/INT8 converted here, once
+     *               (the float32 array stays referenced for {@link #weight()})
+     */
+    public DenseWeights(INDArray weight, INDArray bias, WeightFormat format) {
         this.weight = weight;
         this.bias = bias;
         this.w = DirectFloats.matrix("DenseWeights", weight);
         this.b = bias == null ? null : DirectFloats.vector("DenseWeights", "bias", bias, w.rows());
+        this.packed = format == WeightFormat.FP32 ? null : PackedWeights.pack(w, format);
+    }
+
+    /** The same layer with its weight stored in {@code format} (this object when it already is). */
+    public DenseWeights as(WeightFormat format) {
+        return format == format() ? this : new DenseWeights(weight, bias, format);
+    }
+
+    /** How the kernels read the weight. */
+    public WeightFormat format() {
+        return packed == null ? WeightFormat.FP32 : packed.format();
+    }
+
+    /** The weight as the kernels see it, {@code [o, k]} as float32 (after bf16 rounding or int8 quantisation). */
+    public float storedWeight(int o, int k) {
+        if (o < 0 || o >= out() || k < 0 || k >= in()) {
+            throw new IndexOutOfBoundsException("[" + o + ", " + k + "] of [" + out() + ", " + in() + "]");
+        }
+        return packed == null ? w.bytes().getFloat(w.rowByte(o) + 4 * k) : packed.get(o, k);
     }
 
     /** The weight and bias of {@code linear} (views of its parameters). */
@@ -45,9 +75,10 @@ public final class DenseWeights {
         return w.cols();
     }
 
-    /** Bytes one product streams: weight plus bias. */
+    /** Bytes one product streams: the stored weight (and INT8 scales) plus the float32 bias. */
     public long bytes() {
-        return 4L * ((long) w.rows() * w.cols() + (b == null ? 0 : w.rows()));
+        long weightBytes = packed == null ? 4L * w.rows() * w.cols() : packed.bytes();
+        return weightBytes + (b == null ? 0 : 4L * w.rows());
     }
 
     /** The weight array (a live reference). */
@@ -58,6 +89,10 @@ public final class DenseWeights {
     /** The bias array, or null. */
     public INDArray bias() {
         return bias;
+    }
+
+    PackedWeights packed() {
+        return packed;
     }
 
     DirectFloats direct() {

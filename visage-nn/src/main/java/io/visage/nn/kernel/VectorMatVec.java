@@ -76,6 +76,11 @@ public final class VectorMatVec extends AbstractMatVec {
         }
     }
 
+    @Override
+    void computePacked(PackedWeights w, DirectFloats bias, float[] x, int xOff, float[] y, int yOff, int batch) {
+        PackedVectorKernels.multiply(par, w, bias, x, xOff, y, yOff, batch);
+    }
+
     private static void oneRowAtATime(
             DirectFloats wf,
             DirectFloats bias,

@@ -3,6 +3,7 @@ package io.visage.nn.transformer;
 import io.visage.nn.attention.MultiHeadAttention;
 import io.visage.nn.kernel.DenseWeights;
 import io.visage.nn.kernel.NormWeights;
+import io.visage.nn.kernel.WeightFormat;
 import java.util.List;
 
 /**
@@ -43,8 +44,17 @@ public record DecoderLayerWeights(
         DenseWeights fc2,
         NormWeights finalNorm) {
 
-    /** The views of {@code layer}'s parameters. */
+    /** The views of {@code layer}'s parameters (float32, read in place). */
     public static DecoderLayerWeights of(BartDecoderLayer layer) {
+        return of(layer, WeightFormat.FP32);
+    }
+
+    /**
+     * {@code layer}'s parameters for the decode kernels, every projection's weight stored in
+     * {@code format} (biases and norms stay float32). The cross-attention key/value weights are
+     * also kept float32 for the one GEMM over the encoder states.
+     */
+    public static DecoderLayerWeights of(BartDecoderLayer layer, WeightFormat format) {
         MultiHeadAttention self = layer.selfAttn();
         MultiHeadAttention cross = layer.encoderAttn();
         if (self.heads() != cross.heads() || self.scaling() != cross.scaling()) {
@@ -54,24 +64,33 @@ public record DecoderLayerWeights(
         return new DecoderLayerWeights(
                 self.heads(),
                 (float) self.scaling(),
-                DenseWeights.of(self.qProj()),
-                DenseWeights.of(self.kProj()),
-                DenseWeights.of(self.vProj()),
-                DenseWeights.of(self.outProj()),
+                dense(self.qProj(), format),
+                dense(self.kProj(), format),
+                dense(self.vProj(), format),
+                dense(self.outProj(), format),
                 NormWeights.of(layer.selfAttnLayerNorm()),
-                DenseWeights.of(cross.qProj()),
+                dense(cross.qProj(), format),
                 DenseWeights.of(cross.kProj()),
                 DenseWeights.of(cross.vProj()),
-                DenseWeights.of(cross.outProj()),
+                dense(cross.outProj(), format),
                 NormWeights.of(layer.encoderAttnLayerNorm()),
-                DenseWeights.of(layer.fc1()),
-                DenseWeights.of(layer.fc2()),
+                dense(layer.fc1(), format),
+                dense(layer.fc2(), format),
                 NormWeights.of(layer.finalLayerNorm()));
     }
 
-    /** The views of every layer, in order. */
+    private static DenseWeights dense(io.visage.nn.layers.Linear linear, WeightFormat format) {
+        return DenseWeights.of(linear).as(format);
+    }
+
+    /** The views of every layer, in order (float32). */
     public static List<DecoderLayerWeights> of(List<BartDecoderLayer> layers) {
-        return layers.stream().map(DecoderLayerWeights::of).toList();
+        return of(layers, WeightFormat.FP32);
+    }
+
+    /** Every layer, in order, with weights stored in {@code format}. */
+    public static List<DecoderLayerWeights> of(List<BartDecoderLayer> layers, WeightFormat format) {
+        return layers.stream().map(l -> of(l, format)).toList();
     }
 
     /** Width D. */
