@@ -5,6 +5,7 @@ import io.visage.core.model.VisageDecoder;
 import io.visage.nn.autodiff.Tensor;
 import io.visage.nn.kernel.DenseWeights;
 import io.visage.nn.kernel.NormWeights;
+import io.visage.nn.kernel.WeightFormat;
 import io.visage.nn.layers.Embedding;
 import io.visage.nn.module.StateDicts;
 import io.visage.nn.transformer.DecoderLayerWeights;
@@ -31,6 +32,11 @@ record DecodingWeights(
         List<DenseWeights> heads) {
 
     static DecodingWeights of(Visage model) {
+        return of(model, WeightFormat.FP32);
+    }
+
+    /** The decoder's weights with every projection and head stored in {@code format}. */
+    static DecodingWeights of(Visage model, WeightFormat format) {
         Map<Tensor, String> keys = StateDicts.keysByTensor(model);
         VisageDecoder d = model.decoder();
         List<EmbeddingRows> tables =
@@ -40,8 +46,8 @@ record DecodingWeights(
                 rows(d.embedPositions(), keys),
                 d.bos().value().dup('c').data().asFloat(),
                 NormWeights.of(d.layernormEmbedding()),
-                DecoderLayerWeights.of(d.layers()),
-                model.heads().stream().map(DenseWeights::of).toList());
+                DecoderLayerWeights.of(d.layers(), format),
+                model.heads().stream().map(h -> DenseWeights.of(h).as(format)).toList());
     }
 
     private static EmbeddingRows rows(Embedding e, Map<Tensor, String> keys) {

@@ -12,6 +12,7 @@ import io.visage.nn.kernel.AttentionKernel;
 import io.visage.nn.kernel.MatVec;
 import io.visage.nn.kernel.MatVecs;
 import io.visage.nn.kernel.Parallelism;
+import io.visage.nn.kernel.WeightFormat;
 import io.visage.nn.transformer.IncrementalDecoder;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -40,17 +41,30 @@ public final class Generator {
 
     /** @param par worker pool for the decode kernels (owned by the caller) */
     public Generator(Visage model, Parallelism par) {
-        this(model, MatVecs.best(par), new AttentionKernel(par));
+        this(model, par, WeightFormat.FP32);
+    }
+
+    /**
+     * @param par    worker pool for the decode kernels (owned by the caller)
+     * @param format how the decoder's projections and heads are stored for the decode kernels (FP32 =
+     *               the model's arrays in place, the reference's numerics; BF16/INT8 converted once here)
+     */
+    public Generator(Visage model, Parallelism par, WeightFormat format) {
+        this(model, MatVecs.best(par), new AttentionKernel(par), format);
     }
 
     public Generator(Visage model, MatVec matVec, AttentionKernel attention) {
+        this(model, matVec, attention, WeightFormat.FP32);
+    }
+
+    public Generator(Visage model, MatVec matVec, AttentionKernel attention, WeightFormat format) {
         if (model.head(0).weight().dataType() != DataType.FLOAT) {
             throw new IllegalArgumentException("generation needs a float32 model, got "
                     + model.head(0).weight().dataType());
         }
         this.model = model;
         this.matVec = matVec;
-        this.weights = DecodingWeights.of(model);
+        this.weights = DecodingWeights.of(model, format);
         this.decoder = new IncrementalDecoder(weights.layers(), matVec, attention);
     }
 

@@ -9,6 +9,7 @@ import io.visage.nn.ConfigException;
 import io.visage.nn.autodiff.Ops;
 import io.visage.nn.autodiff.Tensor;
 import io.visage.nn.kernel.Parallelism;
+import io.visage.nn.kernel.WeightFormat;
 import io.visage.nn.testing.TensorAssert;
 import java.util.Arrays;
 import java.util.List;
@@ -102,6 +103,47 @@ class GeneratorPropertiesTest {
             System.arraycopy(fed, b * capacity * k, out, b * rows * k, rows * k);
         }
         return out;
+    }
+
+    @Test
+    void bf16AndInt8Weights_followTheFp32Logits_withLessWeightTraffic() {
+        // d = 64, FFN 128: the vector kernels' main loops run (bf16 16 and int8 32 columns per step here)
+        VisageConfig cfg = TinyModels.config(64, 2, 40, 0.3);
+        Visage m = Visage.random(cfg, ModelKind.AMBISONICS, 61, DataType.FLOAT);
+        Conditions c = conditions(new Random(62), cfg, 1, 1);
+        Guidance g = new Guidance.Single(2.5);
+        Generator ref = new Generator(m, par);
+        int steps = ref.steps(1);
+        int frames = cfg.targetFrames(1);
+        for (WeightFormat f : List.of(WeightFormat.BF16, WeightFormat.INT8)) {
+            Generator low = new Generator(m, par, f);
+            DecodingSession a = ref.start(c, g, steps);
+            DecodingSession b = low.start(c, g, steps);
+            assertTrue(
+                    b.weightBytesPerStep(m.codebooks()) < 0.6 * a.weightBytesPerStep(m.codebooks()),
+                    f + ": " + b.weightBytesPerStep(m.codebooks()) + " vs " + a.weightBytesPerStep(m.codebooks()));
+            double se = 0;
+            double ss = 0;
+            long[] row = null;
+            int v = cfg.dacVocabSize();
+            for (int step = 0; step < steps; step++) {
+                a.step(row);
+                b.step(row);
+                row = new long[m.codebooks()];
+                java.util.Arrays.fill(row, cfg.dacPadTokenId());
+                for (int head : m.pattern().liveHeads(step, frames)) {
+                    float[] la = a.guidedLogits(head);
+                    float[] lb = b.guidedLogits(head);
+                    for (int i = 0; i < v; i++) {
+                        se += (lb[i] - la[i]) * (double) (lb[i] - la[i]);
+                        ss += la[i] * (double) la[i];
+                    }
+                    row[head] = new Sampler.Greedy().sample(la, 0, v);
+                }
+            }
+            double rel = Math.sqrt(se / ss);
+            assertTrue(rel > 0 && rel < (f == WeightFormat.BF16 ? 0.02 : 0.06), f + ": relative logit error " + rel);
+        }
     }
 
     @Test
