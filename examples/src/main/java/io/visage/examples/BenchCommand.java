@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
             BenchCommand.DecodeStep.class,
             BenchCommand.Generate.class,
+            BenchCommand.WeightsError.class,
             BenchCommand.Codec.class,
             BenchCommand.FrontEnd.class,
             BenchCommand.Autodiff.class,
@@ -80,6 +81,9 @@ public final class BenchCommand implements Callable<Integer> {
                         "KERNEL (the generation path) or GENERAL (plain ND4J layer ops, for comparison); default ${DEFAULT-VALUE}")
         DecodeStepBench.Path path;
 
+        @picocli.CommandLine.Mixin
+        WeightsDtypeOption weightsDtype = new WeightsDtypeOption();
+
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
@@ -96,7 +100,8 @@ public final class BenchCommand implements Callable<Integer> {
                     cached,
                     o.steps(),
                     o.threads(),
-                    path);
+                    path,
+                    weightsDtype.get());
             out.println(DecodeStepBench.run(o, out));
             return 0;
         }
@@ -161,26 +166,64 @@ public final class BenchCommand implements Callable<Integer> {
             name = "generate",
             mixinStandardHelpOptions = true,
             description = "Full-size ViSAGe generation (random weights), single guidance (2 branches), N steps from an"
-                    + " empty cache: median ms/step, s per 5-s clip, GB/s of weights, peak RSS.")
+                    + " empty cache (default a whole clip): median and mean ms/step, s per 5-s clip, GB/s of weights,"
+                    + " peak RSS.")
     static final class Generate implements Callable<Integer> {
         @Spec
         CommandSpec spec;
 
         @Option(
                 names = "--steps",
-                defaultValue = "60",
-                description = "decoder steps (default ${DEFAULT-VALUE}, max 861)")
+                defaultValue = "861",
+                description = "decoder steps (default ${DEFAULT-VALUE} = a whole 5-s clip, max 861)")
         int steps;
 
         @Option(names = "--threads", description = "worker threads (default: available processors)")
         Integer threads;
+
+        @picocli.CommandLine.Mixin
+        WeightsDtypeOption weightsDtype = new WeightsDtypeOption();
 
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             printHints(spec.commandLine().getErr());
             out.println(GenerateBench.run(
-                    steps, threads == null ? Runtime.getRuntime().availableProcessors() : threads, out));
+                    steps,
+                    threads == null ? Runtime.getRuntime().availableProcessors() : threads,
+                    weightsDtype.get(),
+                    out));
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "weights-error",
+            mixinStandardHelpOptions = true,
+            description = "bf16 or int8 decoder weights against fp32 on the full-size model (random weights): guided"
+                    + " logit error and greedy-code agreement, both fed the fp32 codes.")
+    static final class WeightsError implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--steps", defaultValue = "200", description = "decoder steps (default ${DEFAULT-VALUE})")
+        int steps;
+
+        @Option(names = "--threads", description = "worker threads (default: available processors)")
+        Integer threads;
+
+        @picocli.CommandLine.Mixin
+        WeightsDtypeOption weightsDtype = new WeightsDtypeOption();
+
+        @Override
+        public Integer call() {
+            PrintWriter out = spec.commandLine().getOut();
+            printHints(spec.commandLine().getErr());
+            out.println(io.visage.examples.bench.WeightsErrorBench.run(
+                    weightsDtype.get(),
+                    steps,
+                    threads == null ? Runtime.getRuntime().availableProcessors() : threads,
+                    out));
             return 0;
         }
     }

@@ -7,6 +7,7 @@ import io.visage.nn.kernel.AttentionKernel;
 import io.visage.nn.kernel.MatVec;
 import io.visage.nn.kernel.MatVecs;
 import io.visage.nn.kernel.Parallelism;
+import io.visage.nn.kernel.WeightFormat;
 import io.visage.nn.module.RandomParams;
 import io.visage.nn.transformer.BartDecoderLayer;
 import io.visage.nn.transformer.DecoderLayerWeights;
@@ -41,8 +42,16 @@ public final class DecodeStepBench {
             int cached,
             int steps,
             int threads,
-            Path path) {
+            Path path,
+            WeightFormat format) {
         public Options {
+            if (format == null) {
+                throw new IllegalArgumentException("decode-step benchmark: weight format is null");
+            }
+            if (format != WeightFormat.FP32 && path == Path.GENERAL) {
+                throw new IllegalArgumentException("--weights-dtype " + format.label()
+                        + " is a decode-kernel format; the GENERAL path runs float32 ND4J ops only");
+            }
             if (layers < 1
                     || dModel < 1
                     || heads < 1
@@ -58,7 +67,7 @@ public final class DecodeStepBench {
 
         /** The ViSAGe decoder at the cache length of the middle of a 5-s clip. */
         public static Options visage(int steps, int threads) {
-            return new Options(12, 1024, 16, 4096, 2, 22, 430, steps, threads, Path.KERNEL);
+            return new Options(12, 1024, 16, 4096, 2, 22, 430, steps, threads, Path.KERNEL, WeightFormat.FP32);
         }
     }
 
@@ -94,7 +103,7 @@ public final class DecodeStepBench {
         public String toString() {
             return String.format(
                     "decode step: %d layers, d=%d, %d heads, FFN %d, batch %d, KV cache %d positions, %d threads%n"
-                            + "  kernel              %s%n"
+                            + "  kernel              %s, %s weights%n"
                             + "  step time           median %.2f ms (min %.2f) over %d steps%n"
                             + "  weights per step    %.1f MB  ->  %.1f GB/s streamed%n"
                             + "  KV cache per step   %.1f MB (not counted above)%n"
@@ -109,6 +118,7 @@ public final class DecodeStepBench {
                     options.cached(),
                     options.threads(),
                     kernel,
+                    options.format().label(),
                     medianMs,
                     minMs,
                     options.steps(),
@@ -138,7 +148,7 @@ public final class DecodeStepBench {
             }
             MatVec mv = MatVecs.best(par);
             IncrementalDecoder dec =
-                    new IncrementalDecoder(DecoderLayerWeights.of(layers), mv, new AttentionKernel(par));
+                    new IncrementalDecoder(DecoderLayerWeights.of(layers, o.format()), mv, new AttentionKernel(par));
             INDArray enc = Nd4j.rand(DataType.FLOAT, o.batch(), o.sourceLength(), o.dModel())
                     .subi(0.5);
             Random rng = new Random(1);

@@ -11,6 +11,7 @@ import io.visage.core.model.VisageConfig;
 import io.visage.core.pattern.CodePattern;
 import io.visage.nn.kernel.MatVecs;
 import io.visage.nn.kernel.Parallelism;
+import io.visage.nn.kernel.WeightFormat;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -34,6 +35,7 @@ public final class GenerateBench {
             int steps,
             int threads,
             String kernel,
+            WeightFormat format,
             double medianMs,
             double meanMs,
             double weightGBps,
@@ -49,8 +51,8 @@ public final class GenerateBench {
             return String.format(
                     "generate: full-size ViSAGe (random weights), single guidance = 2 decoder rows, %d steps"
                             + " from an empty cache, %d threads%n"
-                            + "  kernel              %s%n"
-                            + "  step time           median %.2f ms, mean %.2f ms%n"
+                            + "  kernel              %s, %s weights%n"
+                            + "  step time           median %.2f ms, mean %.2f ms over %d steps%n"
                             + "  5-s clip            %.1f s extrapolated (%d steps x median)%n"
                             + "  weights streamed    %.1f GB/s (decoder layers + live heads)%n"
                             + "  machine bandwidth   copy %.1f GB/s, read %.1f GB/s (same run)%n"
@@ -59,8 +61,10 @@ public final class GenerateBench {
                     steps,
                     threads,
                     kernel,
+                    format.label(),
                     medianMs,
                     meanMs,
+                    steps,
                     clipSeconds(),
                     CLIP_STEPS,
                     weightGBps,
@@ -72,7 +76,7 @@ public final class GenerateBench {
         }
     }
 
-    public static Result run(int steps, int threads, PrintWriter log) {
+    public static Result run(int steps, int threads, WeightFormat format, PrintWriter log) {
         if (steps < 1 || steps > CLIP_STEPS) {
             throw new IllegalArgumentException("--steps must be in [1, " + CLIP_STEPS + "], got " + steps);
         }
@@ -81,7 +85,7 @@ public final class GenerateBench {
         log.flush();
         Visage model = Visage.random(cfg, ModelKind.AMBISONICS, 2025, DataType.FLOAT);
         try (Parallelism par = new Parallelism(threads)) {
-            Generator gen = new Generator(model, par);
+            Generator gen = new Generator(model, par, format);
             int clipFrames = cfg.maxSourceLength();
             Conditions c = new Conditions(
                     Nd4j.rand(DataType.FLOAT, 1, clipFrames, cfg.dClip()),
@@ -120,6 +124,7 @@ public final class GenerateBench {
                     steps,
                     threads,
                     MatVecs.best(par).name(),
+                    format,
                     median,
                     total / steps,
                     bytes / (total / 1e3) / 1e9,
