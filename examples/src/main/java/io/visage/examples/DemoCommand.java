@@ -160,7 +160,8 @@ public final class DemoCommand implements Callable<Integer> {
                 new Sampler.TopK(256, 1.0, new SplittableRandom(seed)),
                 16000,
                 overlapSeconds,
-                join);
+                join,
+                io.visage.nn.kernel.WeightFormat.FP32);
         try (Components c = DemoModels.create(seed)) {
             timings.mark("random networks");
             return GenerateCommand.run(c, o, timings);

@@ -15,6 +15,7 @@ import io.visage.core.video.VideoDecoder;
 import io.visage.eval.spatial.MapIndex;
 import io.visage.nn.ConfigException;
 import io.visage.nn.kernel.Parallelism;
+import io.visage.nn.kernel.WeightFormat;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -55,6 +56,9 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Mixin
     VideoDecoderOption videoDecoder = new VideoDecoderOption();
+
+    @picocli.CommandLine.Mixin
+    WeightsDtypeOption weightsDtype = new WeightsDtypeOption();
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Camera camera;
@@ -230,8 +234,9 @@ public final class GenerateCommand implements Callable<Integer> {
             Sampler sampler,
             int rate,
             double overlapSeconds,
-            WindowPlan.Join join) {
-        /** With the default overlap and a cross-fade. */
+            WindowPlan.Join join,
+            WeightFormat weightsFormat) {
+        /** With the default overlap, a cross-fade and fp32 weights. */
         Options(
                 Path video,
                 VideoDecoder decoder,
@@ -255,7 +260,8 @@ public final class GenerateCommand implements Callable<Integer> {
                     sampler,
                     rate,
                     SpatialAudioGenerator.Options.DEFAULT_OVERLAP_SECONDS,
-                    WindowPlan.Join.CROSSFADE);
+                    WindowPlan.Join.CROSSFADE,
+                    WeightFormat.FP32);
         }
     }
 
@@ -281,7 +287,8 @@ public final class GenerateCommand implements Callable<Integer> {
         checkMp4Input(o);
         SpatialAudioGenerator.Result r;
         try (Parallelism par = new Parallelism()) {
-            SpatialAudioGenerator gen = new SpatialAudioGenerator(components, par, 8, 256, o.decoder());
+            SpatialAudioGenerator gen =
+                    new SpatialAudioGenerator(components, par, 8, 256, o.decoder(), o.weightsFormat());
             r = gen.generate(
                     o.video(),
                     o.camera().vector(),
@@ -352,7 +359,8 @@ public final class GenerateCommand implements Callable<Integer> {
                 parseSampler(),
                 rate,
                 checkOverlap(overlap),
-                join);
+                join,
+                weightsDtype.get());
         SpatialOutputs.checkFolders(new SpatialOutputs.Targets(out, mp4, preview, png, null, null));
         Result r;
         double jvmStart = StageTimings.secondsSinceJvmStart();

@@ -184,6 +184,52 @@ class GenerateCommandTest {
     }
 
     @Test
+    void bf16AndInt8Weights_generateTheSameLength_andAnUnknownDtypeIsAUsageError(@TempDir Path dir) throws IOException {
+        Path video = dir.resolve("in.mp4");
+        SyntheticVideo.writeColourBars(video, 64, 48, 8, 8);
+        long[] samples = new long[3];
+        io.visage.nn.kernel.WeightFormat[] formats = io.visage.nn.kernel.WeightFormat.values();
+        for (int i = 0; i < formats.length; i++) {
+            GenerateCommand.Options o = new GenerateCommand.Options(
+                    video,
+                    io.visage.core.video.VideoDecoder.AUTO,
+                    GenerateCommand.CameraSpec.ofIndex(new CameraDirection(45, 90)),
+                    dir.resolve(formats[i].label() + ".wav"),
+                    null,
+                    null,
+                    null,
+                    null,
+                    new Sampler.Greedy(),
+                    16000,
+                    0,
+                    io.visage.core.pipeline.WindowPlan.Join.CROSSFADE,
+                    formats[i]);
+            try (Components nets = DemoModels.create(3)) {
+                samples[i] = GenerateCommand.run(nets, o, PipelineProgress.NONE).samples();
+            }
+            assertEquals(
+                    samples[0],
+                    Wav.read(dir.resolve(formats[i].label() + ".wav")).channels()[0].length);
+        }
+        assertEquals(samples[0], samples[1]);
+        assertEquals(samples[0], samples[2]);
+        int[] s = run(
+                "generate",
+                "--video",
+                video.toString(),
+                "--camera-index",
+                "45,90",
+                "--weights",
+                dir.toString(),
+                "--out",
+                dir.resolve("x.wav").toString(),
+                "--weights-dtype",
+                "fp16");
+        assertEquals(2, s[0]);
+        assertTrue(lastErr.contains("unknown weight format 'fp16'"), lastErr);
+    }
+
+    @Test
     void truncatedVideo_failsNamingTheFile_andWritesNothing(@TempDir Path dir) throws IOException {
         Path video = dir.resolve("cut.mp4");
         SyntheticVideo.writeColourBars(video, 64, 48, 8, 16);

@@ -12,6 +12,7 @@ import io.visage.core.pattern.TokenGrid;
 import io.visage.core.video.VideoDecoder;
 import io.visage.nn.ConfigException;
 import io.visage.nn.kernel.Parallelism;
+import io.visage.nn.kernel.WeightFormat;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,9 +65,27 @@ public final class SpatialAudioGenerator {
      */
     public SpatialAudioGenerator(
             Components components, Parallelism par, int clipBatch, int chunkFrames, VideoDecoder decoder) {
+        this(components, par, clipBatch, chunkFrames, decoder, WeightFormat.FP32);
+    }
+
+    /**
+     * @param components    the networks
+     * @param par           kernel worker pool (owned by the caller)
+     * @param clipBatch     frames per CLIP pass
+     * @param chunkFrames   codec frames per decoding chunk
+     * @param decoder       which library decodes video files
+     * @param weightsFormat how the decoder's weights are stored for generation (FP32 = the reference's numerics)
+     */
+    public SpatialAudioGenerator(
+            Components components,
+            Parallelism par,
+            int clipBatch,
+            int chunkFrames,
+            VideoDecoder decoder,
+            WeightFormat weightsFormat) {
         this.components = components;
         this.frontEnd = new FrontEnd(components.clip(), clipBatch, decoder);
-        this.pipeline = new VisagePipeline(components.model(), par);
+        this.pipeline = new VisagePipeline(components.model(), par, weightsFormat);
         this.audio = new DacCodesToAudio(components.codec(), chunkFrames);
     }
 

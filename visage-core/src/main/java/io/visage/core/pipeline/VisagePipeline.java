@@ -13,6 +13,7 @@ import io.visage.core.model.VisageConfig;
 import io.visage.core.pattern.TokenGrid;
 import io.visage.nn.Checks;
 import io.visage.nn.kernel.Parallelism;
+import io.visage.nn.kernel.WeightFormat;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -36,11 +37,19 @@ public final class VisagePipeline {
 
     /** @param par kernel worker pool, owned by the caller */
     public VisagePipeline(Visage model, Parallelism par) {
+        this(model, par, WeightFormat.FP32);
+    }
+
+    /**
+     * @param par    kernel worker pool, owned by the caller
+     * @param format how the decoder's weights are stored for generation ({@link Generator#Generator(Visage, Parallelism, WeightFormat)})
+     */
+    public VisagePipeline(Visage model, Parallelism par, WeightFormat format) {
         if (model.kind() != ModelKind.AMBISONICS) {
             throw new IllegalArgumentException("VisagePipeline needs the ambisonics model, got " + model.kind());
         }
         this.model = model;
-        this.generator = new Generator(model, par);
+        this.generator = new Generator(model, par, format);
     }
 
     /** The reference's released setting: single guidance with {@code cfg_guidance_scale}. */
