@@ -466,6 +466,40 @@ public final class VisageConfig {
         }
     }
 
+    /**
+     * This config as a {@code config.json} object with the reference's key names: every key
+     * {@link #fromJson} reads, so {@code fromJson(toJson())} equals this config.
+     */
+    public com.fasterxml.jackson.databind.node.ObjectNode toJson() {
+        com.fasterxml.jackson.databind.node.ObjectNode n = JSON.createObjectNode();
+        n.put("d_model", dModel);
+        n.put("encoder_layers", encoderLayers);
+        n.put("decoder_layers", decoderLayers);
+        n.put("encoder_attention_heads", encoderAttentionHeads);
+        n.put("decoder_attention_heads", decoderAttentionHeads);
+        n.put("encoder_ffn_dim", encoderFfnDim);
+        n.put("decoder_ffn_dim", decoderFfnDim);
+        n.put("activation_function", activation.configName());
+        n.put("dropout", dropout);
+        n.put("attention_dropout", attentionDropout);
+        n.put("activation_dropout", activationDropout);
+        n.put("init_std", initStd);
+        n.put("d_clip", dClip);
+        n.put("num_rvq", numRvq);
+        n.put("dac_vocab_size", dacVocabSize);
+        n.put("dac_pad_token_id", dacPadTokenId);
+        n.put("dac_sample_rate", dacSampleRate);
+        n.put("max_source_length", maxSourceLength);
+        n.put("max_target_length", maxTargetLength);
+        n.put("clip_frame_rate", clipFrameRate);
+        n.put("classifier_free_guidance", classifierFreeGuidance);
+        n.put("cfg_dropout_prob", cfgDropoutProb);
+        n.put("cfg_guidance_scale", cfgGuidanceScale);
+        n.put("cfg_spatial_guidance_scale", cfgSpatialGuidanceScale);
+        n.put("_attn_implementation", attnImplementation);
+        return n;
+    }
+
     /** Validates a parsed {@code config.json} object. */
     public static VisageConfig fromJson(JsonNode root) {
         if (root == null || !root.isObject()) {

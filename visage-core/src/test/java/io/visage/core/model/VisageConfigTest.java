@@ -41,6 +41,22 @@ class VisageConfigTest {
     }
 
     @Test
+    void toJson_roundTrips_theReleasedAndTheFixtureConfigs_withModelKeysOnly() throws IOException {
+        VisageConfig released = VisageConfig.fromJson(keys().get("config_json"));
+        VisageConfig tiny = VisageConfig.fromJson(
+                JSON.readTree(Fixtures.file("visage-tiny", "config.json").toFile()));
+        for (VisageConfig c : new VisageConfig[] {released, tiny, VisageConfig.released()}) {
+            ObjectNode j = c.toJson();
+            assertEquals(c, VisageConfig.fromJson(j), j.toString());
+            for (Iterator<String> it = j.fieldNames(); it.hasNext(); ) {
+                String key = it.next();
+                assertTrue(VisageConfig.MODEL_KEYS.contains(key), key + " must be a key the model reads");
+            }
+        }
+        assertEquals(VisageConfig.released(), released, "released() is the reference's config.json");
+    }
+
+    @Test
     void fixtureConfig_everyKeyKnown_andDerivedValuesConsistent() throws IOException {
         JsonNode j = JSON.readTree(Fixtures.file("visage-tiny", "config.json").toFile());
         VisageConfig c = VisageConfig.fromJson(j);
