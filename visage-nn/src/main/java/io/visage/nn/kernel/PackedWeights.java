@@ -31,26 +31,32 @@ record PackedWeights(WeightFormat format, int rows, int cols, int rowBytes, Byte
             throw new IllegalArgumentException("packed weight [" + rows + ", " + cols + "] exceeds 2 GiB");
         }
         ByteBuffer data = ByteBuffer.allocateDirect((int) total).order(ByteOrder.LITTLE_ENDIAN);
-        ByteBuffer src = w.bytes();
+        java.nio.FloatBuffer src =
+                w.bytes().duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
         float[] scales = format == WeightFormat.INT8 ? new float[rows] : null;
+        float[] row = new float[cols];
+        short[] halves = format == WeightFormat.BF16 ? new short[cols] : null;
+        byte[] bytes = format == WeightFormat.INT8 ? new byte[cols] : null;
         for (int o = 0; o < rows; o++) {
-            int r = w.rowByte(o);
+            src.get(w.rowByte(o) / 4, row); // bulk reads (the float offset of a row is whole: rows are 4-byte aligned)
             int d = o * rowBytes;
             if (format == WeightFormat.BF16) {
                 for (int k = 0; k < cols; k++) {
-                    data.putShort(d + 2 * k, WeightFormat.toBf16(src.getFloat(r + 4 * k)));
+                    halves[k] = WeightFormat.toBf16(row[k]);
                 }
+                data.asShortBuffer().put(d / 2, halves);
             } else {
                 float max = 0f;
                 for (int k = 0; k < cols; k++) {
-                    max = Math.max(max, Math.abs(src.getFloat(r + 4 * k)));
+                    max = Math.max(max, Math.abs(row[k]));
                 }
                 float scale = max / 127f;
                 scales[o] = scale;
                 for (int k = 0; k < cols; k++) {
-                    int q = scale == 0f ? 0 : Math.round(src.getFloat(r + 4 * k) / scale);
-                    data.put(d + k, (byte) Math.max(-127, Math.min(127, q)));
+                    int q = scale == 0f ? 0 : Math.round(row[k] / scale);
+                    bytes[k] = (byte) Math.max(-127, Math.min(127, q));
                 }
+                data.put(d, bytes);
             }
         }
         return new PackedWeights(format, rows, cols, rowBytes, data, scales);
