@@ -28,6 +28,7 @@ import picocli.CommandLine.Spec;
             BenchCommand.DecodeStep.class,
             BenchCommand.Generate.class,
             BenchCommand.WeightsError.class,
+            BenchCommand.E2e.class,
             BenchCommand.Codec.class,
             BenchCommand.FrontEnd.class,
             BenchCommand.Autodiff.class,
@@ -224,6 +225,84 @@ public final class BenchCommand implements Callable<Integer> {
                     steps,
                     threads == null ? Runtime.getRuntime().availableProcessors() : threads,
                     out));
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "e2e",
+            mixinStandardHelpOptions = true,
+            description = {
+                "One 5-s clip end to end in this JVM, as `visage generate` runs it: full-size networks with random"
+                        + " weights written once to files in the official layout, the bundled sample video, every stage"
+                        + " timed (JVM start, loading, frames+CLIP, decoder steps, DAC decode, resampling, writing)."
+            })
+    static final class E2e implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(
+                names = "--weights-dir",
+                paramLabel = "DIR",
+                description = "where the random weights are written once and reused (default: target/e2e-weights"
+                        + " under the working folder)")
+        java.nio.file.Path weightsDir;
+
+        @picocli.CommandLine.Mixin
+        WeightsDtypeOption weightsDtype = new WeightsDtypeOption();
+
+        @Override
+        public Integer call() throws java.io.IOException {
+            double jvmStart = StageTimings.secondsSinceJvmStart();
+            PrintWriter out = spec.commandLine().getOut();
+            printHints(spec.commandLine().getErr());
+            java.nio.file.Path dir = weightsDir != null ? weightsDir : java.nio.file.Path.of("target", "e2e-weights");
+            io.visage.examples.bench.RandomWeightsFolder.ensure(dir, 2025, out);
+            java.nio.file.Path work = java.nio.file.Files.createTempDirectory("visage-e2e");
+            try {
+                java.nio.file.Path video = SampleVideo.copyTo(work.resolve("sample.mp4"));
+                GenerateCommand.Options o = new GenerateCommand.Options(
+                        video,
+                        io.visage.core.video.VideoDecoder.AUTO,
+                        GenerateCommand.CameraSpec.ofIndex(new io.visage.core.direction.CameraDirection(45, 90)),
+                        work.resolve("foa.wav"),
+                        work.resolve("foa.mp4"),
+                        work.resolve("stereo.wav"),
+                        work.resolve("map.png"),
+                        null,
+                        new io.visage.core.generate.Sampler.TopK(256, 1.0, new java.util.SplittableRandom(1115)),
+                        16000,
+                        io.visage.core.pipeline.SpatialAudioGenerator.Options.DEFAULT_OVERLAP_SECONDS,
+                        io.visage.core.pipeline.WindowPlan.Join.CROSSFADE,
+                        weightsDtype.get());
+                StageTimings clock = StageTimings.startingNow(io.visage.core.pipeline.PipelineProgress.NONE);
+                GenerateCommand.Result r;
+                try (io.visage.core.pipeline.Components c = io.visage.core.pipeline.WeightsDirectory.load(dir)) {
+                    clock.mark("loading");
+                    r = GenerateCommand.run(c, o, clock);
+                }
+                double wall = jvmStart + clock.totalSeconds(); // writing the weights (first run) not counted
+                out.printf(
+                        "e2e: 5-s sample, full-size random weights from %s, %s decoder weights: %.1f s wall from JVM start"
+                                + " (%d samples at %d Hz, %d outputs), peak RSS %s%n",
+                        dir,
+                        weightsDtype.get().label(),
+                        wall,
+                        r.samples(),
+                        r.rateHz(),
+                        r.written().size(),
+                        io.visage.examples.bench.PeakRss.read()
+                                .map(u -> String.format("%.2f GB", u.peakBytes() / 1e9))
+                                .orElse("n/a"));
+                out.println("  " + clock.report(jvmStart));
+            } finally {
+                try (java.util.stream.Stream<java.nio.file.Path> s = java.nio.file.Files.list(work)) {
+                    for (java.nio.file.Path p : s.toList()) {
+                        java.nio.file.Files.deleteIfExists(p);
+                    }
+                }
+                java.nio.file.Files.deleteIfExists(work);
+            }
             return 0;
         }
     }

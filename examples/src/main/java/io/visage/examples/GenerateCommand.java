@@ -289,6 +289,7 @@ public final class GenerateCommand implements Callable<Integer> {
         try (Parallelism par = new Parallelism()) {
             SpatialAudioGenerator gen =
                     new SpatialAudioGenerator(components, par, 8, 256, o.decoder(), o.weightsFormat());
+            timings.mark("decoder weights"); // resolving (fp32) or converting (bf16/int8) the decoder's weights
             r = gen.generate(
                     o.video(),
                     o.camera().vector(),

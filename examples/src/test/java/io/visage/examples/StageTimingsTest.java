@@ -92,6 +92,7 @@ class StageTimingsTest {
             for (String stage : List.of(
                     "JVM start",
                     "random networks",
+                    "decoder weights",
                     "frames+CLIP",
                     "decoder steps",
                     "DAC decode",
