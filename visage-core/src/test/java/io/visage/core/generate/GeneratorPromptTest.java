@@ -12,8 +12,6 @@ import io.visage.nn.autodiff.Tensor;
 import io.visage.nn.kernel.Parallelism;
 import java.util.List;
 import java.util.Random;
-import java.util.SplittableRandom;
-import java.util.random.RandomGenerator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -40,13 +38,6 @@ class GeneratorPromptTest {
         par.close();
     }
 
-    private static Conditions conditions(Random rng, VisageConfig cfg, int batch, int frames) {
-        return new Conditions(
-                TinyModels.randn(rng, DataType.FLOAT, batch, frames, cfg.dClip()),
-                TinyModels.randn(rng, DataType.FLOAT, batch, frames, VisageConfig.ENERGY_MAP_SIZE),
-                TinyModels.randn(rng, DataType.FLOAT, batch, VisageConfig.DIRECTION_SIZE));
-    }
-
     private static TokenGrid randomCodes(Random rng, int batch, int frames, int k, int vocab) {
         long[] v = new long[batch * frames * k];
         for (int i = 0; i < v.length; i++) {
@@ -55,28 +46,12 @@ class GeneratorPromptTest {
         return new TokenGrid(batch, frames, k, v);
     }
 
-    /** A RandomGenerator that counts the draws it hands out. */
-    private static final class CountingRng implements RandomGenerator {
-        private final SplittableRandom inner;
-        long draws;
-
-        CountingRng(long seed) {
-            inner = new SplittableRandom(seed);
-        }
-
-        @Override
-        public long nextLong() {
-            draws++;
-            return inner.nextLong();
-        }
-    }
-
     @Test
     void forcedCells_equalThePrompt_andOnlyTheOtherCellsDrawFromTheRng() {
         VisageConfig cfg = TinyModels.config(16, 2, 12, 0.3);
         Visage m = Visage.random(cfg, ModelKind.AMBISONICS, 61, DataType.FLOAT);
         CodePattern p = m.pattern();
-        Conditions c = conditions(new Random(62), cfg, 2, 1);
+        Conditions c = TinyModels.conditions(new Random(62), cfg, 2, 1);
         int frames = cfg.targetFrames(1);
         int k = m.codebooks();
         int promptFrames = 5;
@@ -97,7 +72,7 @@ class GeneratorPromptTest {
                 }
             }
             // one draw per sampled cell: (T - P) frames of K codebooks per clip, none for forced cells
-            assertEquals(2L * (frames - promptFrames) * k, rng.draws, g + ": RNG draws");
+            assertEquals(2L * (frames - promptFrames) * k, rng.draws(), g + ": RNG draws");
         }
     }
 
@@ -107,7 +82,7 @@ class GeneratorPromptTest {
         Visage m = Visage.random(cfg, ModelKind.AMBISONICS, 71, DataType.FLOAT);
         CodePattern p = m.pattern();
         Random rng = new Random(72);
-        Conditions c = conditions(rng, cfg, 2, 1);
+        Conditions c = TinyModels.conditions(rng, cfg, 2, 1);
         int k = m.codebooks();
         int promptFrames = 4;
         TokenGrid prompt = randomCodes(rng, 2, promptFrames, k, cfg.dacVocabSize());
@@ -155,7 +130,7 @@ class GeneratorPromptTest {
     void promptOfTheGreedyOutput_reproducesIt_andAnotherPromptChangesTheContinuation() {
         VisageConfig cfg = TinyModels.config(16, 2, 12, 0.3);
         Visage m = Visage.random(cfg, ModelKind.AMBISONICS, 81, DataType.FLOAT);
-        Conditions c = conditions(new Random(82), cfg, 2, 1);
+        Conditions c = TinyModels.conditions(new Random(82), cfg, 2, 1);
         Generator gen = new Generator(m, par);
         Guidance g = new Guidance.Single(2.5);
         Generation free = gen.generate(c, g, new Sampler.Greedy(), GenerationProgress.NONE);
@@ -179,7 +154,7 @@ class GeneratorPromptTest {
     void badPrompts_areRejectedWithWhatIsWrong() {
         VisageConfig cfg = TinyModels.config(16, 2, 12, 0.3);
         Visage m = Visage.random(cfg, ModelKind.AMBISONICS, 91, DataType.FLOAT);
-        Conditions c = conditions(new Random(92), cfg, 2, 1);
+        Conditions c = TinyModels.conditions(new Random(92), cfg, 2, 1);
         Generator gen = new Generator(m, par);
         int k = m.codebooks();
         int frames = cfg.targetFrames(1);

@@ -42,19 +42,12 @@ class GeneratorPropertiesTest {
         par.close();
     }
 
-    private static Conditions conditions(Random rng, VisageConfig cfg, int batch, int frames) {
-        return new Conditions(
-                TinyModels.randn(rng, DataType.FLOAT, batch, frames, cfg.dClip()),
-                TinyModels.randn(rng, DataType.FLOAT, batch, frames, VisageConfig.ENERGY_MAP_SIZE),
-                TinyModels.randn(rng, DataType.FLOAT, batch, VisageConfig.DIRECTION_SIZE));
-    }
-
     @Test
     void cachedDecoding_equalsFullRecompute_atEveryStep() {
         VisageConfig cfg = TinyModels.config(16, 2, 12, 0.3);
         Visage m = Visage.random(cfg, ModelKind.AMBISONICS, 21, DataType.FLOAT);
         Random rng = new Random(22);
-        Conditions c = conditions(rng, cfg, 2, 2);
+        Conditions c = TinyModels.conditions(rng, cfg, 2, 2);
         Generator gen = new Generator(m, par);
         int steps = 9;
         DecodingSession s = gen.start(c, new Guidance.None(), steps);
@@ -110,7 +103,7 @@ class GeneratorPropertiesTest {
         // d = 64, FFN 128: the vector kernels' main loops run (bf16 16 and int8 32 columns per step here)
         VisageConfig cfg = TinyModels.config(64, 2, 40, 0.3);
         Visage m = Visage.random(cfg, ModelKind.AMBISONICS, 61, DataType.FLOAT);
-        Conditions c = conditions(new Random(62), cfg, 1, 1);
+        Conditions c = TinyModels.conditions(new Random(62), cfg, 1, 1);
         Guidance g = new Guidance.Single(2.5);
         Generator ref = new Generator(m, par);
         int steps = ref.steps(1);
@@ -150,7 +143,7 @@ class GeneratorPropertiesTest {
     void batchOfTwo_equalsEachClipAlone() {
         VisageConfig cfg = TinyModels.config(16, 2, 12, 0.3);
         Visage m = Visage.random(cfg, ModelKind.AMBISONICS, 31, DataType.FLOAT);
-        Conditions both = conditions(new Random(32), cfg, 2, 1);
+        Conditions both = TinyModels.conditions(new Random(32), cfg, 2, 1);
         Generator gen = new Generator(m, par);
         for (Guidance g : List.of(new Guidance.Single(2.5), new Guidance.Dual(2.0, 1.5))) {
             Generation together = gen.generate(both, g, new Sampler.Greedy(), GenerationProgress.NONE);
@@ -202,7 +195,7 @@ class GeneratorPropertiesTest {
         VisageConfig cfg = TinyModels.config(16, 2, 12, 0.3);
         Visage m = Visage.random(cfg, ModelKind.AMBISONICS, 31, DataType.FLOAT);
         Generator gen = new Generator(m, par);
-        Conditions c = conditions(new Random(1), cfg, 1, cfg.maxSourceLength());
+        Conditions c = TinyModels.conditions(new Random(1), cfg, 1, cfg.maxSourceLength());
         ConfigException e = assertThrows(
                 ConfigException.class,
                 () -> gen.generate(c, new Guidance.Single(1), new Sampler.Greedy(), GenerationProgress.NONE));

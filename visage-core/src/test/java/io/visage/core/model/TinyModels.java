@@ -2,6 +2,7 @@ package io.visage.core.model;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.visage.core.generate.Conditions;
 import io.visage.core.pattern.CodePattern;
 import io.visage.core.pattern.TokenGrid;
 import io.visage.nn.autodiff.Tensor;
@@ -37,6 +38,14 @@ public final class TinyModels {
     }
 
     /** Random tensor [shape] of {@code type}. */
+    /** Random float32 conditions (CLIP, energy map, direction) of {@code batch} clips of {@code frames} frames. */
+    public static Conditions conditions(Random rng, VisageConfig cfg, int batch, int frames) {
+        return new Conditions(
+                randn(rng, DataType.FLOAT, batch, frames, cfg.dClip()),
+                randn(rng, DataType.FLOAT, batch, frames, VisageConfig.ENERGY_MAP_SIZE),
+                randn(rng, DataType.FLOAT, batch, VisageConfig.DIRECTION_SIZE));
+    }
+
     public static INDArray randn(Random rng, DataType type, long... shape) {
         long n = 1;
         for (long s : shape) {

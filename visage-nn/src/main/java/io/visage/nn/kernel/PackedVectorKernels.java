@@ -141,14 +141,7 @@ final class PackedVectorKernels {
             a30 = hi.fma(d0, lo.fma(e0, a30));
             a31 = hi.fma(d1, lo.fma(e1, a31));
         }
-        sums[0] = a00.reduceLanes(VectorOperators.ADD);
-        sums[1] = a01.reduceLanes(VectorOperators.ADD);
-        sums[2] = a10.reduceLanes(VectorOperators.ADD);
-        sums[3] = a11.reduceLanes(VectorOperators.ADD);
-        sums[4] = a20.reduceLanes(VectorOperators.ADD);
-        sums[5] = a21.reduceLanes(VectorOperators.ADD);
-        sums[6] = a30.reduceLanes(VectorOperators.ADD);
-        sums[7] = a31.reduceLanes(VectorOperators.ADD);
+        reduceInto(sums, a00, a01, a10, a11, a20, a21, a30, a31);
     }
 
     /** As {@link #bf16Block} for int8 (x de-interleaved by position mod 4); the sums are unscaled. */
@@ -187,6 +180,26 @@ final class PackedVectorKernels {
                 a31 = p.fma(e1, a31);
             }
         }
+        reduceInto(sums, a00, a01, a10, a11, a20, a21, a30, a31);
+    }
+
+    /** Byte {@code m} (0 = lowest) of every int lane, sign-extended, as float. */
+    private static FloatVector byteLane(IntVector v, int m) {
+        IntVector shifted = m == 3 ? v : v.lanewise(VectorOperators.LSHL, 24 - 8 * m);
+        return (FloatVector) shifted.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0);
+    }
+
+    /** The lane sums of the eight accumulators, in row-major (row, x row) order. */
+    private static void reduceInto(
+            float[] sums,
+            FloatVector a00,
+            FloatVector a01,
+            FloatVector a10,
+            FloatVector a11,
+            FloatVector a20,
+            FloatVector a21,
+            FloatVector a30,
+            FloatVector a31) {
         sums[0] = a00.reduceLanes(VectorOperators.ADD);
         sums[1] = a01.reduceLanes(VectorOperators.ADD);
         sums[2] = a10.reduceLanes(VectorOperators.ADD);
@@ -195,11 +208,5 @@ final class PackedVectorKernels {
         sums[5] = a21.reduceLanes(VectorOperators.ADD);
         sums[6] = a30.reduceLanes(VectorOperators.ADD);
         sums[7] = a31.reduceLanes(VectorOperators.ADD);
-    }
-
-    /** Byte {@code m} (0 = lowest) of every int lane, sign-extended, as float. */
-    private static FloatVector byteLane(IntVector v, int m) {
-        IntVector shifted = m == 3 ? v : v.lanewise(VectorOperators.LSHL, 24 - 8 * m);
-        return (FloatVector) shifted.lanewise(VectorOperators.ASHR, 24).convert(VectorOperators.I2F, 0);
     }
 }
