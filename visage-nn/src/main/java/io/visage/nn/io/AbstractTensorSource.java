@@ -68,7 +68,19 @@ abstract class AbstractTensorSource implements TensorSource {
     @Override
     public INDArray load(String name) {
         TensorInfo t = info(name);
-        return RawData.toArray(t.dtype(), t.shape(), bytes(t));
+        if (closed) {
+            throw new IllegalStateException(path + ": source is closed");
+        }
+        INDArray direct = readDirect(t);
+        return direct != null ? direct : RawData.toArray(t.dtype(), t.shape(), bytes(t));
+    }
+
+    /**
+     * The tensor as a new c-order array filled straight from the file, without an intermediate
+     * buffer, or null when this source cannot (the default; then {@link #cOrderBytes} is used).
+     */
+    INDArray readDirect(TensorInfo t) {
+        return null;
     }
 
     @Override

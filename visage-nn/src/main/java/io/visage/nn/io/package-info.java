@@ -1,5 +1,5 @@
 /**
- * Tensor-file I/O: {@link io.visage.nn.io.Safetensors} (memory-mapped), PyTorch zip checkpoints
+ * Tensor-file I/O: {@link io.visage.nn.io.Safetensors} (positional reads), PyTorch zip checkpoints
  * through a restricted unpickler ({@link io.visage.nn.io.TorchCheckpoint}), NumPy
  * {@link io.visage.nn.io.Npy} and {@link io.visage.nn.io.Npz}, all behind
  * {@link io.visage.nn.io.TensorSource}; {@link io.visage.nn.io.TensorFiles#open} picks the reader by
