@@ -71,12 +71,16 @@ class SpatialAudioGeneratorTest {
                 Dac.random(DacConfig.builder().encoderDim(4).decoderDim(32).build(), 13));
         nets = new Components(clip, model, codec, true);
         // decodes of the same codes differ in the last digits while the JIT replaces the Vector API's
-        // Java fallback of the codec's sine by its intrinsic (up to ~1e-3 on the first decode, ~1e-7
-        // later), so audio is compared with sameAudio below; codes are compared exactly
+        // Java fallback of the codec's sine by its intrinsic (up to ~1e-3 on the first decode, 2e-5
+        // seen later), so audio is compared with sameAudio below; codes are compared exactly
         new DacCodesToAudio(codec, 64).decode(TokenGrid.filled(1, 8, model.codebooks(), 1));
     }
 
-    /** Equal length, and equal samples up to the codec's float rounding (1e-5 of the peak). */
+    /**
+     * Equal length, and equal samples up to the codec's float rounding (2e-3 of the peak: the
+     * JIT-dependent sine differences are amplified by this random DAC, up to ~1e-3 seen; a wrong
+     * join or window would differ at full scale).
+     */
     private static void sameAudio(float[] expected, float[] actual, String what) {
         assertEquals(expected.length, actual.length, what + ": length");
         double peak = 0;
@@ -84,7 +88,7 @@ class SpatialAudioGeneratorTest {
             peak = Math.max(peak, Math.abs(v));
         }
         for (int i = 0; i < expected.length; i++) {
-            assertEquals(expected[i], actual[i], 1e-5 * peak + 1e-7, what + ": sample " + i);
+            assertEquals(expected[i], actual[i], 2e-3 * peak + 1e-7, what + ": sample " + i);
         }
     }
 
