@@ -7,6 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 size=224
+raw="$(mktemp)"
+trap 'rm -f "$raw"' EXIT
 golden() {  # golden IN OUT
   local in="$1" out="$2" w h rot
   w=$(ffprobe -v error -select_streams v:0 -show_entries stream=width -of default=nw=1:nk=1 "$in" | head -n1)
@@ -18,13 +20,13 @@ golden() {  # golden IN OUT
   local x=$(( (sw - size) / 2 )) y=$(( (sh - size) / 2 ))
   local cmd=(ffmpeg -v error -i "$in" -filter_complex "[0]fps=fps=4[s0];[s0]scale=$sw:$sh[s1];[s1]crop=$size:$size:$x:$y[s2]"
              -map "[s2]" -f rawvideo -pix_fmt rgb24 pipe:)
-  "${cmd[@]}" > /tmp/golden.raw
-  local n=$(( $(stat -c %s /tmp/golden.raw) / (size * size * 3) ))
+  "${cmd[@]}" > "$raw"
+  local n=$(( $(stat -c %s "$raw") / (size * size * 3) ))
   {
     echo "# ${cmd[*]}"
     echo "# frames $n, size $size"
     for (( i = 0; i < n; i++ )); do
-      dd if=/tmp/golden.raw bs=$(( size * size * 3 )) skip=$i count=1 status=none | sha256sum | cut -d' ' -f1
+      dd if="$raw" bs=$(( size * size * 3 )) skip=$i count=1 status=none | sha256sum | cut -d' ' -f1
     done
   } > "$out"
   echo "$in: $n frames"

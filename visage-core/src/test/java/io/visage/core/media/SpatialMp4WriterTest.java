@@ -170,20 +170,15 @@ class SpatialMp4WriterTest {
 
     @Test
     void isIsoMedia_trueForMp4AndMov_falseForOtherContainersAndJunk() throws IOException {
-        Path dir = Path.of(System.getProperty("java.io.tmpdir"));
         for (String f : List.of("/video/smptebars-640x360-25fps-high.mp4", "/video/ffmpeg/prores.mov")) {
             assertTrue(SpatialMp4Writer.isIsoMedia(resourcePath(f)), f);
         }
         for (String f : List.of("/video/ffmpeg/vp9.webm", "/video/ffmpeg/av1.mkv", "/video/ffmpeg/mpeg4.avi")) {
             assertFalse(SpatialMp4Writer.isIsoMedia(resourcePath(f)), f);
         }
-        Path tiny = Files.write(Files.createTempFile(dir, "tiny", ".mp4"), new byte[] {0, 0, 0});
-        try {
-            assertFalse(SpatialMp4Writer.isIsoMedia(tiny));
-            assertFalse(SpatialMp4Writer.isIsoMedia(tiny.resolveSibling("does-not-exist.mp4")));
-        } finally {
-            Files.delete(tiny);
-        }
+        Path tiny = Files.write(tmp.resolve("tiny.mp4"), new byte[] {0, 0, 0});
+        assertFalse(SpatialMp4Writer.isIsoMedia(tiny));
+        assertFalse(SpatialMp4Writer.isIsoMedia(tmp.resolve("does-not-exist.mp4")));
     }
 
     private static Path resourcePath(String name) {
