@@ -198,7 +198,7 @@ public final class SpatialAudioGenerator {
                     o.sampler(),
                     prompt,
                     (done, total) -> progress.update(PipelineProgress.Stage.DECODER_STEPS, base + done, stepsTotal));
-            stepsBefore += 2L * w.generatedFrames() + 1;
+            stepsBefore += w.decoderSteps();
             codes.add(c);
             progress.update(PipelineProgress.Stage.AUDIO, w.index(), windows.size());
             pieces.add(audio.decode(c));

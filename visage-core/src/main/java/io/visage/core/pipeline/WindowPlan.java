@@ -1,6 +1,7 @@
 package io.visage.core.pipeline;
 
 import io.visage.core.model.VisageConfig;
+import io.visage.core.pattern.CodePattern;
 import io.visage.nn.ConfigException;
 import io.visage.nn.ShapeMismatchException;
 import java.util.ArrayList;
@@ -83,6 +84,11 @@ public final class WindowPlan {
         /** CLIP frames n. */
         public int frames() {
             return endFrame - startFrame;
+        }
+
+        /** Decoder steps of this window: {@link CodePattern#rows} of the ambisonics layout, 2T + 1, prompt steps included. */
+        public long decoderSteps() {
+            return 2L * generatedFrames + 1;
         }
     }
 
@@ -245,11 +251,11 @@ public final class WindowPlan {
         return totalSamples;
     }
 
-    /** Decoder steps of all windows (2T + 1 each, prompt steps included). */
+    /** Decoder steps of all windows ({@link Window#decoderSteps()} summed). */
     public long decoderSteps() {
         long n = 0;
         for (Window w : windows) {
-            n += 2L * w.generatedFrames() + 1;
+            n += w.decoderSteps();
         }
         return n;
     }
