@@ -5,7 +5,6 @@ import io.visage.core.clip.ClipVisionConfig;
 import io.visage.core.clip.ClipVisionTransformer;
 import io.visage.core.direction.CameraDirection;
 import io.visage.core.frontend.FrontEnd;
-import io.visage.core.video.FrameSource;
 import io.visage.core.video.RgbImage;
 import io.visage.core.video.VideoDecoder;
 import io.visage.core.video.VideoFormatException;
@@ -94,7 +93,7 @@ public final class FrontEndBench {
                 try {
                     for (int r = -1; r < repeats; r++) {
                         long t0 = System.nanoTime();
-                        List<RgbImage> fr = readAll(dec, clipFile);
+                        List<RgbImage> fr = dec.readAll(clipFile, FrontEnd.FPS, 224);
                         long t1 = System.nanoTime();
                         fe.features(clipFile, d);
                         long t2 = System.nanoTime();
@@ -146,15 +145,5 @@ public final class FrontEndBench {
                 }
             }
         }
-    }
-
-    private static List<RgbImage> readAll(VideoDecoder dec, Path file) {
-        List<RgbImage> out = new ArrayList<>();
-        try (FrameSource s = dec.open(file, FrontEnd.FPS, 224)) {
-            for (RgbImage f = s.next(); f != null; f = s.next()) {
-                out.add(f);
-            }
-        }
-        return out;
     }
 }

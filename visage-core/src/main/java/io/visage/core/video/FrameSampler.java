@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -110,13 +109,7 @@ public final class FrameSampler implements FrameSource {
 
     /** Reads all sampled frames (convenience for short clips). */
     public static List<RgbImage> readAll(Path file, double fps, int size) {
-        try (FrameSampler s = open(file, fps, size)) {
-            List<RgbImage> out = new ArrayList<>();
-            for (RgbImage f = s.next(); f != null; f = s.next()) {
-                out.add(f);
-            }
-            return out;
-        }
+        return VideoDecoder.JCODEC.readAll(file, fps, size);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.visage.core.video;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Which library decodes video files.
@@ -31,6 +33,17 @@ public enum VideoDecoder {
             case FFMPEG -> FfmpegFrameSource.open(file, fps, size);
             case AUTO -> openAuto(file, fps, size);
         };
+    }
+
+    /** Reads all frames of {@code file} (convenience for short clips; {@link #open} streams). */
+    public List<RgbImage> readAll(Path file, double fps, int size) {
+        try (FrameSource s = open(file, fps, size)) {
+            List<RgbImage> out = new ArrayList<>();
+            for (RgbImage f = s.next(); f != null; f = s.next()) {
+                out.add(f);
+            }
+            return out;
+        }
     }
 
     private static FrameSource openAuto(Path file, double fps, int size) {
