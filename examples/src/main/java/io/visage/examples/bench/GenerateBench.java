@@ -76,6 +76,14 @@ public final class GenerateBench {
         }
     }
 
+    /** One clip of uniform random CLIP features and energy maps, camera looking up ({0, 0, 1}). */
+    static Conditions randomConditions(VisageConfig cfg, int clipFrames) {
+        return new Conditions(
+                Nd4j.rand(DataType.FLOAT, 1, clipFrames, cfg.dClip()),
+                Nd4j.rand(DataType.FLOAT, 1, clipFrames, VisageConfig.ENERGY_MAP_SIZE),
+                Nd4j.createFromArray(new float[][] {{0f, 0f, 1f}}));
+    }
+
     public static Result run(int steps, int threads, WeightFormat format, PrintWriter log) {
         if (steps < 1 || steps > CLIP_STEPS) {
             throw new IllegalArgumentException("--steps must be in [1, " + CLIP_STEPS + "], got " + steps);
@@ -87,10 +95,7 @@ public final class GenerateBench {
         try (Parallelism par = new Parallelism(threads)) {
             Generator gen = new Generator(model, par, format);
             int clipFrames = cfg.maxSourceLength();
-            Conditions c = new Conditions(
-                    Nd4j.rand(DataType.FLOAT, 1, clipFrames, cfg.dClip()),
-                    Nd4j.rand(DataType.FLOAT, 1, clipFrames, VisageConfig.ENERGY_MAP_SIZE),
-                    Nd4j.createFromArray(new float[][] {{0f, 0f, 1f}}));
+            Conditions c = randomConditions(cfg, clipFrames);
             DecodingSession s = gen.start(c, new Guidance.Single(cfg.cfgGuidanceScale()), gen.steps(clipFrames));
             CodePattern pattern = model.pattern();
             int frames = cfg.targetFrames(clipFrames);

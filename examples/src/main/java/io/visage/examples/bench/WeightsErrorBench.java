@@ -15,7 +15,6 @@ import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.Locale;
 import org.nd4j.linalg.api.buffer.DataType;
-import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * How far bf16/int8 decoder weights move generation from float32, on the full-size model with
@@ -65,10 +64,7 @@ public final class WeightsErrorBench {
         try (Parallelism par = new Parallelism(threads)) {
             Generator ref = new Generator(model, par);
             Generator low = new Generator(model, par, format);
-            Conditions c = new Conditions(
-                    Nd4j.rand(DataType.FLOAT, 1, clipFrames, cfg.dClip()),
-                    Nd4j.rand(DataType.FLOAT, 1, clipFrames, VisageConfig.ENERGY_MAP_SIZE),
-                    Nd4j.createFromArray(new float[][] {{0f, 0f, 1f}}));
+            Conditions c = GenerateBench.randomConditions(cfg, clipFrames);
             Guidance g = new Guidance.Single(cfg.cfgGuidanceScale());
             DecodingSession a = ref.start(c, g, ref.steps(clipFrames));
             DecodingSession b = low.start(c, g, low.steps(clipFrames));
