@@ -32,7 +32,8 @@ record PackedWeights(WeightFormat format, int rows, int cols, int rowBytes, Byte
         }
         ByteBuffer data = ByteBuffer.allocateDirect((int) total).order(ByteOrder.LITTLE_ENDIAN);
         java.nio.FloatBuffer src =
-                w.bytes().duplicate().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+                w.bytes().duplicate().clear().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
+        java.nio.ShortBuffer halvesOut = data.asShortBuffer();
         float[] scales = format == WeightFormat.INT8 ? new float[rows] : null;
         float[] row = new float[cols];
         short[] halves = format == WeightFormat.BF16 ? new short[cols] : null;
@@ -44,7 +45,7 @@ record PackedWeights(WeightFormat format, int rows, int cols, int rowBytes, Byte
                 for (int k = 0; k < cols; k++) {
                     halves[k] = WeightFormat.toBf16(row[k]);
                 }
-                data.asShortBuffer().put(d / 2, halves);
+                halvesOut.put(d / 2, halves);
             } else {
                 float max = 0f;
                 for (int k = 0; k < cols; k++) {
