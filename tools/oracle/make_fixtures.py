@@ -24,7 +24,7 @@ import importlib  # noqa: E402
 from oracle import refs  # noqa: E402
 
 SET_NAMES = ["visage-tiny", "dac-tiny", "clip-tiny", "energy-map", "foa-metrics", "codes-pattern", "keys",
-             "resample", "semantic-math"]
+             "resample", "semantic-math", "vggish-tiny", "passt-tiny", "semantic-eval"]
 
 
 class _Sets(dict):
@@ -46,7 +46,8 @@ class _Sets(dict):
 
 SETS = _Sets()
 SEED_OFFSET = {"visage-tiny": 0, "dac-tiny": 101, "clip-tiny": 202, "energy-map": 303, "foa-metrics": 404,
-               "codes-pattern": 505, "keys": 0, "resample": 707, "semantic-math": 808}
+               "codes-pattern": 505, "keys": 0, "resample": 707, "semantic-math": 808,
+               "vggish-tiny": 909, "passt-tiny": 1010, "semantic-eval": 1111}
 
 URLS = {
     "visage": "github.com/jaeyeonkim99/visage",
@@ -54,6 +55,8 @@ URLS = {
     "clip": "github.com/openai/CLIP",
     "julius": "github.com/adefossez/julius",
     "audioldm_eval": "github.com/haoheliu/audioldm_eval",
+    "torchvggish": "github.com/harritaylor/torchvggish",
+    "hear21passt": "github.com/kkoutini/passt_hear21",
 }
 
 
@@ -78,7 +81,12 @@ def main():
         if n not in SETS:
             ap.error(f"unknown set {n}")
     warnings.filterwarnings("ignore", category=FutureWarning)
-    refs.install(a.reference)
+    needs = []
+    for n in names:
+        for sub in getattr(SETS[n], "NEEDS", refs.CORE):
+            if sub not in needs:
+                needs.append(sub)
+    refs.install(a.reference, needs)
     os.makedirs(a.out, exist_ok=True)
     for n in names:
         t = time.time()
