@@ -37,6 +37,10 @@ final class PasstFixture {
         return FixtureTolerances.forSet(SET);
     }
 
+    static Passt model() {
+        return Passt.load(file("weights.safetensors"), config());
+    }
+
     /** Indices K of every {@code clip.K.audio}, ascending. */
     static List<Integer> clips(TensorSource io) {
         TreeSet<Integer> out = new TreeSet<>();
