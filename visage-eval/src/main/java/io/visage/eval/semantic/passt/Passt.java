@@ -177,7 +177,7 @@ public final class Passt implements EmbeddingModel, Module {
      */
     @Override
     public float[][] embed(float[] mono) {
-        return rows(logits(Ops.inference(), mel(List.of(mono))));
+        return logitRows(List.of(mono));
     }
 
     /**
@@ -198,7 +198,7 @@ public final class Passt implements EmbeddingModel, Module {
             while (j < clips.size() && j - i < MAX_BATCH && clips.get(j).length == clips.get(i).length) {
                 j++;
             }
-            float[][] batch = rows(logits(Ops.inference(), mel(clips.subList(i, j))));
+            float[][] batch = logitRows(clips.subList(i, j));
             for (float[] row : batch) {
                 out.add(new float[][] {row});
             }
@@ -241,11 +241,20 @@ public final class Passt implements EmbeddingModel, Module {
      * @return logits [B, C]
      */
     public Tensor logits(Ops ops, Tensor mel) {
-        Tensor x = tokens(ops, patchEmbed.forward(ops, checkMel(mel)), mel.size(0), timePatches(mel));
+        int tp = timePatches(mel);
+        Tensor patches = patchEmbed.forward(ops, mel);
+        Tensor x = tokens(ops, patches, mel.size(0), tp);
+        Release.after(ops, patches);
         for (PasstBlock block : blocks.items()) {
-            x = block.forward(ops, x);
+            Tensor next = block.forward(ops, x);
+            Release.after(ops, x);
+            x = next;
         }
-        return head(ops, features(ops, norm.forward(ops, x)));
+        Tensor normed = norm.forward(ops, x);
+        Release.after(ops, x);
+        Tensor features = features(ops, normed);
+        Release.after(ops, normed);
+        return head(ops, features);
     }
 
     /**
@@ -283,13 +292,15 @@ public final class Passt implements EmbeddingModel, Module {
         Tensor time =
                 ops.reshape(ops.permute(ops.reshape(ops.narrow(timeNewPosEmbed, 3, 0, tp), d, tp), 1, 0), 1, 1, tp, d);
         Tensor freq = ops.reshape(ops.permute(ops.reshape(freqNewPosEmbed, d, fp), 1, 0), 1, fp, 1, d);
-        Tensor x = ops.reshape(patches, b, fp, tp, d);
-        x = ops.add(ops.add(x, time), freq);
-        x = ops.reshape(x, b, (long) fp * tp, d);
+        Tensor timed = ops.add(ops.reshape(patches, b, fp, tp, d), time);
+        Tensor placed = ops.add(timed, freq);
+        Release.after(ops, timed);
         Tensor zeros = ops.constant(Nd4j.zeros(patches.dataType(), b, 1, d));
         Tensor cls = ops.add(zeros, ops.add(clsToken, ops.narrow(newPosEmbed, 1, 0, 1)));
         Tensor dist = ops.add(zeros, ops.add(distToken, ops.narrow(newPosEmbed, 1, 1, 1)));
-        return ops.concat(1, cls, dist, x);
+        Tensor x = ops.concat(1, cls, dist, ops.reshape(placed, b, (long) fp * tp, d));
+        Release.after(ops, placed);
+        return x;
     }
 
     /** @param normed [B, N, D] @return (token 0 + token 1) / 2, [B, D] */
@@ -352,13 +363,18 @@ public final class Passt implements EmbeddingModel, Module {
         }
     }
 
-    private static float[][] rows(Tensor logits) {
+    /** One forward under inference ops: [B][C]. */
+    private float[][] logitRows(List<float[]> clips) {
+        Ops ops = Ops.inference();
+        Tensor mel = mel(clips);
+        Tensor logits = logits(ops, mel);
         INDArray v = logits.value();
         int b = (int) v.size(0);
         float[][] out = new float[b][];
         for (int i = 0; i < b; i++) {
             out[i] = v.getRow(i).dup().data().asFloat();
         }
+        Release.after(ops, mel, logits);
         return out;
     }
 

@@ -45,14 +45,22 @@ public final class PasstAttention implements Module {
                 heads);
     }
 
-    /** @param x [B, N, D] @return [B, N, D] */
+    /**
+     * @param x [B, N, D] (not modified or freed)
+     * @return [B, N, D]
+     */
     public Tensor forward(Ops ops, Tensor x) {
         long d = proj.outFeatures();
         Tensor packed = qkv.forward(ops, x);
         Tensor q = ops.narrow(packed, 2, 0, d);
         Tensor k = ops.narrow(packed, 2, d, d);
         Tensor v = ops.narrow(packed, 2, 2 * d, d);
-        return proj.forward(ops, ops.attention(q, k, v, heads, scale, false));
+        Release.after(ops, packed);
+        Tensor ctx = ops.attention(q, k, v, heads, scale, false);
+        Release.after(ops, q, k, v);
+        Tensor out = proj.forward(ops, ctx);
+        Release.after(ops, ctx);
+        return out;
     }
 
     public int heads() {

@@ -43,12 +43,24 @@ public final class PasstBlock implements Module {
                 Linear.create(p, Params.join(path, "mlp.fc2"), hidden, d, true, 0.02));
     }
 
-    /** @param x [B, N, D] @return [B, N, D] */
+    /**
+     * Under inference ops the block's temporaries are freed on the way ({@link Release}).
+     *
+     * @param x [B, N, D] (not modified or freed)
+     * @return [B, N, D]
+     */
     public Tensor forward(Ops ops, Tensor x) {
-        x = ops.add(x, attn.forward(ops, norm1.forward(ops, x)));
-        Tensor m = ops.feedForward(
-                norm2.forward(ops, x), fc1.weight(), fc1.bias(), Activation.GELU_EXACT, 0.0, fc2.weight(), fc2.bias());
-        return ops.add(x, m);
+        Tensor h = norm1.forward(ops, x);
+        Tensor a = attn.forward(ops, h);
+        Release.after(ops, h);
+        Tensor mid = ops.add(x, a);
+        Release.after(ops, a);
+        h = norm2.forward(ops, mid);
+        Tensor m = ops.feedForward(h, fc1.weight(), fc1.bias(), Activation.GELU_EXACT, 0.0, fc2.weight(), fc2.bias());
+        Release.after(ops, h);
+        Tensor out = ops.add(mid, m);
+        Release.after(ops, mid, m);
+        return out;
     }
 
     @Override

@@ -54,7 +54,9 @@ public final class PasstPatchEmbed implements Module {
         }
         Tensor patches = ops.constant(patches(mel.value(), config));
         Tensor w = ops.reshape(weight, config.embedDim(), config.patchArea());
-        return ops.linear(patches, w, bias);
+        Tensor out = ops.linear(patches, w, bias);
+        Release.after(ops, patches);
+        return out;
     }
 
     /**

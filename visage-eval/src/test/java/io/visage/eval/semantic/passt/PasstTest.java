@@ -1,7 +1,9 @@
 package io.visage.eval.semantic.passt;
 
 import io.visage.nn.ShapeMismatchException;
+import io.visage.nn.autodiff.Gradients;
 import io.visage.nn.autodiff.Ops;
+import io.visage.nn.autodiff.Tape;
 import io.visage.nn.autodiff.Tensor;
 import io.visage.nn.io.TensorSource;
 import io.visage.nn.testing.FixtureTolerances;
@@ -101,6 +103,31 @@ class PasstTest {
             TensorAssert.assertClose(
                     "embedAll row " + i, new long[] {passt.dimension()}, one[0], all.get(i)[0], 1e-5, 1e-5);
         }
+    }
+
+    @Test
+    void logits_recordingOps_sameValuesAndGradientsForEveryWeightButHeadDist() {
+        Passt passt = PasstFixture.model();
+        float[] shortest;
+        try (TensorSource io = PasstFixture.io()) {
+            shortest = PasstFixture.clips(io).stream()
+                    .map(k -> PasstFixture.audio(io, k))
+                    .min(java.util.Comparator.comparingInt(a -> a.length))
+                    .orElseThrow();
+        }
+        Tensor mel = passt.mel(List.of(shortest));
+        Tape tape = new Tape();
+        Ops rec = Ops.recording(tape);
+        Tensor logits = passt.logits(rec, mel);
+        TensorAssert.assertClose("recorded logits", passt.logits(OPS, mel).value(), logits.value(), 0, 0);
+        Gradients g = tape.backward(rec.sum(logits));
+        passt.stateDict().forEach((name, t) -> {
+            if (name.startsWith("head_dist.")) {
+                assertFalse(g.has(t) && g.get(t).amaxNumber().doubleValue() > 0, name + " must not reach the logits");
+            } else {
+                assertTrue(g.has(t) && g.get(t).amaxNumber().doubleValue() > 0, name + " has no gradient");
+            }
+        });
     }
 
     @Test
