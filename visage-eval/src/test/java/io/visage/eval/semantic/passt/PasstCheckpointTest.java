@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class PasstWeightsTest {
+class PasstCheckpointTest {
     /** Zero-filled parameters of the requested shapes (the module tree without any weights file). */
     private static final class ZeroParams implements Params {
         @Override
