@@ -50,7 +50,7 @@ final class FeedForwardOp {
         }
         a.close();
         INDArray[] saved = Arrays2.isCopyOf(x2, x.value()) ? new INDArray[] {u, x2} : new INDArray[] {u};
-        return ops.record(out, new Tensor[] {x, w1, b1, w2, b2}, saved, (g, sink) -> {
+        Tensor y = ops.record(out, new Tensor[] {x, w1, b1, w2, b2}, saved, (g, sink) -> {
             INDArray g2 = Arrays2.rows(g, n, outF);
             if (sink.wants(w2)) {
                 INDArray a2 = activated(act, u, dropout, maskSeed, ops.parallelism());
@@ -83,6 +83,10 @@ final class FeedForwardOp {
             }
             du.close();
         });
+        if (!y.requiresGrad()) {
+            Arrays2.close(saved); // kept for a backward that will not run
+        }
+        return y;
     }
 
     /** act(u), times the dropout mask when one is drawn; a new array. */

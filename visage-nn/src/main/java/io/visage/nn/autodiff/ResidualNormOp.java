@@ -47,7 +47,7 @@ final class ResidualNormOp {
             out2.addiRowVector(beta.value());
         }
         Arrays2.close(mean, sq, rstd == var ? null : var);
-        return ops.record(out, new Tensor[] {x, delta, gamma, beta}, new INDArray[] {xhat, rstd}, (g, sink) -> {
+        Tensor y = ops.record(out, new Tensor[] {x, delta, gamma, beta}, new INDArray[] {xhat, rstd}, (g, sink) -> {
             INDArray g2 = Arrays2.rows(g, n, d);
             if (gamma != null && sink.wants(gamma)) {
                 INDArray gx = g2.mul(xhat);
@@ -85,5 +85,9 @@ final class ResidualNormOp {
                 dz.close();
             }
         });
+        if (!y.requiresGrad()) {
+            Arrays2.close(xhat, rstd); // kept for a backward that will not run
+        }
+        return y;
     }
 }
