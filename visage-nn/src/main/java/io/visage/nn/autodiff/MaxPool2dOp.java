@@ -1,0 +1,116 @@
+package io.visage.nn.autodiff;
+
+import io.visage.nn.ShapeMismatchException;
+import java.util.Arrays;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * {@code torch.nn.functional.max_pool2d(x, kernel, stride)} without padding, dilation 1, floor
+ * mode, as plain loops over the values. Window elements are visited row by row and the first
+ * maximum wins (a later element replaces it only when strictly greater, or when it is NaN, which
+ * then propagates), as PyTorch's CPU kernel does; the backward routes each output's gradient to
+ * that one element.
+ */
+final class MaxPool2dOp {
+    private MaxPool2dOp() {}
+
+    static Tensor apply(Ops ops, Tensor x, int kernel, int stride) {
+        long[] s = x.shape();
+        if (s.length != 4) {
+            throw new ShapeMismatchException("max_pool2d: input must be [B, C, H, W], got " + Arrays.toString(s));
+        }
+        if (kernel < 1 || stride < 1) {
+            throw new IllegalArgumentException(
+                    "max_pool2d: kernel " + kernel + " and stride " + stride + " must be >= 1");
+        }
+        if (s[2] < kernel || s[3] < kernel) {
+            throw new ShapeMismatchException(
+                    "max_pool2d: input " + Arrays.toString(s) + " is smaller than the kernel " + kernel + "x" + kernel);
+        }
+        DataType type = x.dataType();
+        if (type != DataType.FLOAT && type != DataType.DOUBLE) {
+            throw new IllegalArgumentException("max_pool2d: FLOAT or DOUBLE input expected, got " + type);
+        }
+        int planes = Math.toIntExact(s[0] * s[1]);
+        int h = (int) s[2];
+        int w = (int) s[3];
+        int ho = (h - kernel) / stride + 1;
+        int wo = (w - kernel) / stride + 1;
+        long[] outShape = {s[0], s[1], ho, wo};
+        int[] argmax = new int[Math.toIntExact((long) planes * ho * wo)];
+        INDArray xc = x.value().dup('c');
+        INDArray out;
+        if (type == DataType.DOUBLE) {
+            double[] v = xc.data().asDouble();
+            double[] o = new double[argmax.length];
+            for (int p = 0; p < planes; p++) {
+                int base = p * h * w;
+                for (int oy = 0; oy < ho; oy++) {
+                    for (int ox = 0; ox < wo; ox++) {
+                        int at = base + oy * stride * w + ox * stride;
+                        double best = Double.NEGATIVE_INFINITY;
+                        int arg = at;
+                        for (int i = 0; i < kernel; i++) {
+                            for (int j = 0; j < kernel; j++) {
+                                int k = at + i * w + j;
+                                double e = v[k];
+                                if (e > best || Double.isNaN(e)) {
+                                    best = e;
+                                    arg = k;
+                                }
+                            }
+                        }
+                        int q = (p * ho + oy) * wo + ox;
+                        o[q] = best;
+                        argmax[q] = arg;
+                    }
+                }
+            }
+            out = Nd4j.create(o, outShape, 'c');
+        } else {
+            float[] v = xc.data().asFloat();
+            float[] o = new float[argmax.length];
+            for (int p = 0; p < planes; p++) {
+                int base = p * h * w;
+                for (int oy = 0; oy < ho; oy++) {
+                    for (int ox = 0; ox < wo; ox++) {
+                        int at = base + oy * stride * w + ox * stride;
+                        float best = Float.NEGATIVE_INFINITY;
+                        int arg = at;
+                        for (int i = 0; i < kernel; i++) {
+                            for (int j = 0; j < kernel; j++) {
+                                int k = at + i * w + j;
+                                float e = v[k];
+                                if (e > best || Float.isNaN(e)) {
+                                    best = e;
+                                    arg = k;
+                                }
+                            }
+                        }
+                        int q = (p * ho + oy) * wo + ox;
+                        o[q] = best;
+                        argmax[q] = arg;
+                    }
+                }
+            }
+            out = Nd4j.create(o, outShape, 'c');
+        }
+        xc.close();
+        return ops.record(out, new Tensor[] {x}, new INDArray[0], (g, sink) -> {
+            double[] gv = g.dup('c').data().asDouble();
+            double[] gx = new double[Math.toIntExact(x.value().length())];
+            for (int q = 0; q < argmax.length; q++) {
+                gx[argmax[q]] += gv[q];
+            }
+            INDArray grad = Nd4j.create(gx, s, 'c');
+            if (type != DataType.DOUBLE) {
+                INDArray cast = grad.castTo(type);
+                grad.close();
+                grad = cast;
+            }
+            sink.addOwned(x, grad);
+        });
+    }
+}
