@@ -184,7 +184,7 @@ public final class VggishFrontEnd {
         }
         if (mono.length == 0) {
             throw new IllegalArgumentException("vggish: audio is empty (0 samples); one embedding needs "
-                    + minimumSamples() + " samples (0.96 s at 16 kHz)");
+                    + minimumSamples() + " samples at 16 kHz (" + EXAMPLE_FRAMES + " STFT frames)");
         }
         for (int i = 0; i < mono.length; i++) {
             if (!Float.isFinite(mono[i])) {
