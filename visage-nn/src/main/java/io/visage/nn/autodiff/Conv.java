@@ -20,7 +20,7 @@ final class Conv {
     private Conv() {}
 
     /** Positions {@code first, first+step, ...} ({@code n} of them) along the last axis. */
-    static INDArrayIndex steps(long first, int step, int n) {
+    private static INDArrayIndex steps(long first, int step, int n) {
         // ND4J 1.0.0-M2.1 misreads a strided interval that holds one element (interval(5, 2, 6)
         // selects [5, 7, 9, 11]), so single positions use a plain interval.
         return step == 1 || n == 1

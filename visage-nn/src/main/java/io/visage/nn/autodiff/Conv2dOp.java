@@ -3,16 +3,13 @@ package io.visage.nn.autodiff;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
-import static org.nd4j.linalg.indexing.NDArrayIndex.all;
-import static org.nd4j.linalg.indexing.NDArrayIndex.interval;
-import static org.nd4j.linalg.indexing.NDArrayIndex.point;
-
 /**
- * The kernels behind {@link Ops#conv2d}: im2col with one strided copy per kernel tap over a chunk
- * of batch items, then one GEMM {@code W[Cout, Cin·kH·kW] · cols[Cin·kH·kW, n·Hout·Wout]} per
- * chunk. Chunks hold as many batch items as fit in the column budget (at least one), so the column
- * buffer stays bounded whatever the batch. The backward is the same im2col for the weight gradient
- * and col2im (one strided add per tap) for the input gradient.
+ * The kernels behind {@link Ops#conv2d}: im2col with plain Java copies (one {@link
+ * System#arraycopy} per output row and kernel tap at stride 1) over a chunk of batch items, then
+ * one GEMM {@code W[Cout, Cin·kH·kW] · cols[Cin·kH·kW, n·Hout·Wout]} per chunk, the bias entering
+ * as the GEMM's initial value. Chunks hold as many batch items as keep the column buffer under
+ * the budget (at least one). The backward is the same im2col for the weight gradient and col2im
+ * (a scatter-add, in float64) for the input gradient. Zero padding is never materialised.
  */
 final class Conv2dOp {
     private Conv2dOp() {}
@@ -23,82 +20,136 @@ final class Conv2dOp {
         return (int) Math.max(1, Math.min(g.batch(), budget / Math.max(1, per)));
     }
 
-    /** x zero-padded to [B, C, H + 2·padH, W + 2·padW] (x itself without padding). */
-    private static INDArray pad(INDArray x, Conv2dGeometry g) {
-        if (g.padH() == 0 && g.padW() == 0) {
-            return x;
-        }
-        INDArray p = Nd4j.create(x.dataType(), g.batch(), g.cin(), g.paddedH(), g.paddedW());
-        p.get(all(), all(), interval(g.padH(), g.padH() + g.h()), interval(g.padW(), g.padW() + g.w()))
-                .assign(x);
-        return p;
+    /** First output column {@code ox} whose input column {@code ox·s + j − p} is ≥ 0. */
+    private static int firstInside(int j, int stride, int pad) {
+        int need = pad - j;
+        return need <= 0 ? 0 : (need + stride - 1) / stride;
     }
 
-    /** Batch items [b0, b0 + n) of a [B, C, H, W] array as a [C, n, H, W] view. */
-    private static INDArray channelsFirst(INDArray a, int b0, int n) {
-        return a.get(interval(b0, b0 + n), all(), all(), all()).permute(1, 0, 2, 3);
-    }
-
-    /** cols[c, i, j, b, y, x] = xpad[b0 + b, c, y·sH + i, x·sW + j], as [Cin·kH·kW, n·Hout·Wout]. */
-    private static INDArray im2col(INDArray xpad, Conv2dGeometry g, int b0, int n) {
-        INDArray cols = Nd4j.create(xpad.dataType(), g.cin(), g.kh(), g.kw(), n, g.hout(), g.wout());
-        INDArray src = channelsFirst(xpad, b0, n);
-        for (int i = 0; i < g.kh(); i++) {
-            for (int j = 0; j < g.kw(); j++) {
-                cols.get(all(), point(i), point(j), all(), all(), all())
-                        .assign(src.get(
-                                all(),
-                                all(),
-                                Conv.steps(i, g.strideH(), g.hout()),
-                                Conv.steps(j, g.strideW(), g.wout())));
-            }
-        }
-        return cols.reshape('c', g.columnRows(), (long) n * g.outputPositions());
-    }
-
-    /** gxpad[b0 + b, c, y·sH + i, x·sW + j] += dcols[c, i, j, b, y, x]. */
-    private static void col2im(INDArray dcols, INDArray gxpad, Conv2dGeometry g, int b0, int n) {
-        INDArray d = dcols.reshape('c', g.cin(), g.kh(), g.kw(), n, g.hout(), g.wout());
-        INDArray dst = channelsFirst(gxpad, b0, n);
-        for (int i = 0; i < g.kh(); i++) {
-            for (int j = 0; j < g.kw(); j++) {
-                dst.get(all(), all(), Conv.steps(i, g.strideH(), g.hout()), Conv.steps(j, g.strideW(), g.wout()))
-                        .addi(d.get(all(), point(i), point(j), all(), all(), all()));
-            }
-        }
-    }
-
-    private static void close(INDArray... arrays) {
-        Arrays2.close(arrays);
+    /** One past the last output column whose input column is < {@code w}. */
+    private static int endInside(int j, int stride, int pad, int w, int wout) {
+        int last = w - 1 + pad - j;
+        return last < 0 ? 0 : Math.min(wout, last / stride + 1);
     }
 
     /**
-     * @param x [B, Cin, H, W]; @param w [Cout, Cin, kH, kW]; @param bias [Cout] or null
+     * cols[(c·kH + i)·kW + j, b·Hout·Wout + y·Wout + x] = x[b0 + b, c, y·sH + i − pH, x·sW + j − pW]
+     * (zero outside the input).
+     *
+     * @param x c-order [B, Cin, H, W] values, {@code float[]} or {@code double[]}
+     * @return [Cin·kH·kW, n·Hout·Wout] row-major, same element type
+     */
+    static Object im2col(Object x, Conv2dGeometry g, int b0, int n) {
+        int hw = (int) g.outputPositions();
+        int cols = n * hw;
+        Object out = x instanceof double[] ? new double[Math.toIntExact(g.columnRows() * cols)] : null;
+        if (out == null) {
+            out = new float[Math.toIntExact(g.columnRows() * cols)];
+        }
+        int h = g.h();
+        int w = g.w();
+        for (int c = 0; c < g.cin(); c++) {
+            for (int i = 0; i < g.kh(); i++) {
+                for (int j = 0; j < g.kw(); j++) {
+                    int row = ((c * g.kh() + i) * g.kw() + j) * cols;
+                    int x0 = firstInside(j, g.strideW(), g.padW());
+                    int x1 = endInside(j, g.strideW(), g.padW(), w, g.wout());
+                    if (x1 <= x0) {
+                        continue;
+                    }
+                    for (int b = 0; b < n; b++) {
+                        int plane = ((b0 + b) * g.cin() + c) * h * w;
+                        for (int oy = 0; oy < g.hout(); oy++) {
+                            int iy = oy * g.strideH() + i - g.padH();
+                            if (iy < 0 || iy >= h) {
+                                continue;
+                            }
+                            int dst = row + b * hw + oy * g.wout();
+                            int src = plane + iy * w + j - g.padW();
+                            if (g.strideW() == 1) {
+                                System.arraycopy(x, src + x0, out, dst + x0, x1 - x0);
+                            } else {
+                                for (int ox = x0; ox < x1; ox++) {
+                                    System.arraycopy(x, src + ox * g.strideW(), out, dst + ox, 1);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out;
+    }
+
+    /** gx[b0 + b, c, y·sH + i − pH, x·sW + j − pW] += dcols[(c·kH + i)·kW + j, b·Hout·Wout + y·Wout + x] inside the input. */
+    static void col2im(double[] dcols, double[] gx, Conv2dGeometry g, int b0, int n) {
+        int hw = (int) g.outputPositions();
+        int cols = n * hw;
+        int h = g.h();
+        int w = g.w();
+        for (int c = 0; c < g.cin(); c++) {
+            for (int i = 0; i < g.kh(); i++) {
+                for (int j = 0; j < g.kw(); j++) {
+                    int row = ((c * g.kh() + i) * g.kw() + j) * cols;
+                    int x0 = firstInside(j, g.strideW(), g.padW());
+                    int x1 = endInside(j, g.strideW(), g.padW(), w, g.wout());
+                    for (int b = 0; b < n; b++) {
+                        int plane = ((b0 + b) * g.cin() + c) * h * w;
+                        for (int oy = 0; oy < g.hout(); oy++) {
+                            int iy = oy * g.strideH() + i - g.padH();
+                            if (iy < 0 || iy >= h) {
+                                continue;
+                            }
+                            int src = row + b * hw + oy * g.wout();
+                            int dst = plane + iy * w + j - g.padW();
+                            for (int ox = x0; ox < x1; ox++) {
+                                gx[dst + ox * g.strideW()] += dcols[src + ox];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * @param x [B, Cin, H, W]; @param w [Cout, Cin, kH, kW]; @param bias [Cout] or null (FLOAT or DOUBLE, one type)
      * @return [B, Cout, Hout, Wout]
      */
     static INDArray forward(INDArray x, INDArray w, INDArray bias, Conv2dGeometry g, long budget) {
-        INDArray out = Nd4j.create(x.dataType(), g.batch(), g.cout(), g.hout(), g.wout());
+        HostArrays.requireFloating("conv2d", x.dataType());
+        long[] outShape = {g.batch(), g.cout(), g.hout(), g.wout()};
         if (g.batch() == 0) {
-            return out;
+            return Nd4j.create(x.dataType(), outShape);
         }
-        INDArray xpad = pad(x, g);
+        Object xv = HostArrays.read(x);
         INDArray w2 = w.reshape('c', g.cout(), g.columnRows());
+        INDArray w2c = w2.isView() ? w2.dup('c') : w2;
+        int hw = (int) g.outputPositions();
+        Object out = HostArrays.allocate(x.dataType(), Math.toIntExact((long) g.batch() * g.cout() * hw));
         int step = chunk(g, budget);
         for (int b0 = 0; b0 < g.batch(); b0 += step) {
             int n = Math.min(step, g.batch() - b0);
-            INDArray cols = im2col(xpad, g, b0, n);
-            INDArray prod = Ops.mm(w2, cols, false, false); // [Cout, n·Hout·Wout]
-            out.get(interval(b0, b0 + n), all(), all(), all())
-                    .assign(prod.reshape('c', g.cout(), n, g.hout(), g.wout()).permute(1, 0, 2, 3));
-            close(prod, cols);
+            INDArray cols = HostArrays.create(im2col(xv, g, b0, n), new long[] {g.columnRows(), (long) n * hw});
+            INDArray prod = Nd4j.create(x.dataType(), g.cout(), (long) n * hw);
+            if (bias != null) {
+                prod.addiColumnVector(bias.reshape(g.cout(), 1));
+            }
+            Nd4j.gemm(w2c, cols, prod, false, false, 1.0, 1.0);
+            Object pv = HostArrays.read(prod);
+            // [Cout, n, Hout·Wout] -> [n, Cout, Hout·Wout]
+            for (int o = 0; o < g.cout(); o++) {
+                for (int b = 0; b < n; b++) {
+                    System.arraycopy(pv, (o * n + b) * hw, out, ((b0 + b) * g.cout() + o) * hw, hw);
+                }
+            }
+            cols.close();
+            prod.close();
         }
-        if (xpad != x) {
-            xpad.close();
+        if (w2c != w2) {
+            w2c.close();
         }
-        if (bias != null) {
-            out.addi(bias.reshape(1, g.cout(), 1, 1));
-        }
-        return out;
+        return HostArrays.create(out, outShape);
     }
 
     /**
@@ -119,44 +170,41 @@ final class Conv2dOp {
         INDArray gx = null;
         INDArray gw = null;
         if ((needX || needW) && g.batch() > 0) {
-            INDArray xpad = needW ? pad(x, g) : null;
-            INDArray gxpad = needX ? Nd4j.create(x.dataType(), g.batch(), g.cin(), g.paddedH(), g.paddedW()) : null;
-            INDArray w2 = w.reshape('c', g.cout(), g.columnRows());
+            Object xv = needW ? HostArrays.read(x) : null;
+            Object gyv = HostArrays.read(gy);
+            double[] gxv = needX ? new double[Math.toIntExact(x.length())] : null;
+            INDArray w2 = w.reshape('c', g.cout(), g.columnRows()).dup('c');
             INDArray gw2 = needW ? Nd4j.create(w.dataType(), g.cout(), g.columnRows()) : null;
+            int hw = (int) g.outputPositions();
             int step = chunk(g, budget);
             for (int b0 = 0; b0 < g.batch(); b0 += step) {
                 int n = Math.min(step, g.batch() - b0);
-                INDArray gyc = channelsFirst(gy, b0, n).dup('c').reshape('c', g.cout(), (long) n * g.outputPositions());
+                // gy[b0:b0+n] as [Cout, n·Hout·Wout]
+                Object gyc = HostArrays.allocate(gy.dataType(), g.cout() * n * hw);
+                for (int o = 0; o < g.cout(); o++) {
+                    for (int b = 0; b < n; b++) {
+                        System.arraycopy(gyv, ((b0 + b) * g.cout() + o) * hw, gyc, (o * n + b) * hw, hw);
+                    }
+                }
+                INDArray gy2 = HostArrays.create(gyc, new long[] {g.cout(), (long) n * hw});
                 if (needW) {
-                    INDArray cols = im2col(xpad, g, b0, n);
-                    Nd4j.gemm(gyc, cols, gw2, false, true, 1.0, 1.0);
-                    close(cols);
+                    INDArray cols = HostArrays.create(im2col(xv, g, b0, n), new long[] {g.columnRows(), (long) n * hw});
+                    Nd4j.gemm(gy2, cols, gw2, false, true, 1.0, 1.0);
+                    cols.close();
                 }
                 if (needX) {
-                    INDArray dcols = Ops.mm(w2, gyc, true, false); // [Cin·kH·kW, n·Hout·Wout]
-                    col2im(dcols, gxpad, g, b0, n);
-                    close(dcols);
+                    INDArray dcols = Nd4j.gemm(w2, gy2, true, false); // [Cin·kH·kW, n·Hout·Wout]
+                    col2im(HostArrays.readDoubles(dcols), gxv, g, b0, n);
+                    dcols.close();
                 }
-                close(gyc);
+                gy2.close();
             }
+            w2.close();
             if (needW) {
                 gw = gw2.reshape('c', g.cout(), g.cin(), g.kh(), g.kw());
             }
             if (needX) {
-                gx = g.padH() == 0 && g.padW() == 0
-                        ? gxpad
-                        : gxpad.get(
-                                        all(),
-                                        all(),
-                                        interval(g.padH(), g.padH() + g.h()),
-                                        interval(g.padW(), g.padW() + g.w()))
-                                .dup('c');
-                if (gx != gxpad) {
-                    gxpad.close();
-                }
-            }
-            if (xpad != null && xpad != x) {
-                xpad.close();
+                gx = HostArrays.create(gxv, x.shape(), x.dataType());
             }
         } else {
             gx = needX ? x.ulike().assign(0) : null;

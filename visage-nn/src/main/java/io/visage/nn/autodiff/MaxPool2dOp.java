@@ -30,9 +30,7 @@ final class MaxPool2dOp {
                     "max_pool2d: input " + Arrays.toString(s) + " is smaller than the kernel " + kernel + "x" + kernel);
         }
         DataType type = x.dataType();
-        if (type != DataType.FLOAT && type != DataType.DOUBLE) {
-            throw new IllegalArgumentException("max_pool2d: FLOAT or DOUBLE input expected, got " + type);
-        }
+        HostArrays.requireFloating("max_pool2d", type);
         int planes = Math.toIntExact(s[0] * s[1]);
         int h = (int) s[2];
         int w = (int) s[3];
@@ -40,10 +38,10 @@ final class MaxPool2dOp {
         int wo = (w - kernel) / stride + 1;
         long[] outShape = {s[0], s[1], ho, wo};
         int[] argmax = new int[Math.toIntExact((long) planes * ho * wo)];
-        INDArray xc = x.value().dup('c');
+        Object values = HostArrays.read(x.value());
         INDArray out;
         if (type == DataType.DOUBLE) {
-            double[] v = xc.data().asDouble();
+            double[] v = (double[]) values;
             double[] o = new double[argmax.length];
             for (int p = 0; p < planes; p++) {
                 int base = p * h * w;
@@ -70,7 +68,7 @@ final class MaxPool2dOp {
             }
             out = Nd4j.create(o, outShape, 'c');
         } else {
-            float[] v = xc.data().asFloat();
+            float[] v = (float[]) values;
             float[] o = new float[argmax.length];
             for (int p = 0; p < planes; p++) {
                 int base = p * h * w;
@@ -97,20 +95,13 @@ final class MaxPool2dOp {
             }
             out = Nd4j.create(o, outShape, 'c');
         }
-        xc.close();
         return ops.record(out, new Tensor[] {x}, new INDArray[0], (g, sink) -> {
-            double[] gv = g.dup('c').data().asDouble();
+            double[] gv = HostArrays.readDoubles(g);
             double[] gx = new double[Math.toIntExact(x.value().length())];
             for (int q = 0; q < argmax.length; q++) {
                 gx[argmax[q]] += gv[q];
             }
-            INDArray grad = Nd4j.create(gx, s, 'c');
-            if (type != DataType.DOUBLE) {
-                INDArray cast = grad.castTo(type);
-                grad.close();
-                grad = cast;
-            }
-            sink.addOwned(x, grad);
+            sink.addOwned(x, HostArrays.create(gx, s, type));
         });
     }
 }

@@ -70,7 +70,9 @@ class Conv2dOpTest {
         "2,4,3,11,6,2,3,2,1,0,1,100000000",
         "2,1,6,8,9,3,2,2,3,1,0,50",
         "1,3,2,5,5,5,5,1,1,2,2,100000000",
-        "4,2,3,6,4,1,1,1,1,0,0,30"
+        "4,2,3,6,4,1,1,1,1,0,0,30",
+        "2,3,4,9,10,3,3,2,2,1,1,100000000",
+        "1,2,3,7,9,3,3,3,2,2,2,40"
     })
     void forward_matchesNestedLoops(
             int b, int cin, int cout, int h, int w, int kh, int kw, int sh, int sw, int ph, int pw, long budget) {
@@ -136,7 +138,7 @@ class Conv2dOpTest {
     }
 
     @ParameterizedTest(name = "k={0}x{1} s={2},{3} p={4},{5}")
-    @CsvSource({"3,3,1,1,1,1", "2,3,2,1,0,1", "3,2,2,3,1,0"})
+    @CsvSource({"3,3,1,1,1,1", "2,3,2,1,0,1", "3,2,2,3,1,0", "3,3,2,2,2,1"})
     void gradients_matchFiniteDifferences(int kh, int kw, int sh, int sw, int ph, int pw) {
         Random rng = new Random(kh * 10 + sh);
         Tensor x = Tensor.parameter(randn(rng, 2, 3, 7, 8));
