@@ -1,11 +1,13 @@
 package io.visage.nn.autodiff;
 
+import java.nio.ByteBuffer;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 
 /**
- * The kernels behind {@link Ops#conv2d}: im2col with plain Java copies (one {@link
- * System#arraycopy} per output row and kernel tap at stride 1) over a chunk of batch items, then
+ * The kernels behind {@link Ops#conv2d}: im2col as bulk copies between the host buffers of the
+ * input and the column matrix (one per output row and kernel tap at stride 1) over a chunk of batch
+ * items, then
  * one GEMM {@code W[Cout, Cin·kH·kW] · cols[Cin·kH·kW, n·Hout·Wout]} per chunk, the bias entering
  * as the GEMM's initial value. Chunks hold as many batch items as keep the column buffer under
  * the budget (at least one). The backward is the same im2col for the weight gradient and col2im
@@ -34,24 +36,26 @@ final class Conv2dOp {
 
     /**
      * cols[(c·kH + i)·kW + j, b·Hout·Wout + y·Wout + x] = x[b0 + b, c, y·sH + i − pH, x·sW + j − pW]
-     * (zero outside the input).
+     * (left as is, zero in a fresh array, outside the input), copied byte-wise between the two
+     * arrays' host buffers: one bulk copy per output row and tap at stride 1.
      *
-     * @param x c-order [B, Cin, H, W] values, {@code float[]} or {@code double[]}
-     * @return [Cin·kH·kW, n·Hout·Wout] row-major, same element type
+     * @param x    c-order [B, Cin, H, W] (see {@link HostArrays#cOrder})
+     * @param cols c-order [Cin·kH·kW, n·Hout·Wout], same dtype, zero-filled
      */
-    static Object im2col(Object x, Conv2dGeometry g, int b0, int n) {
+    static void im2col(INDArray x, INDArray cols, Conv2dGeometry g, int b0, int n) {
+        ByteBuffer src = HostArrays.bytes(x);
+        ByteBuffer dst = HostArrays.bytes(cols);
+        int es = HostArrays.elementSize(x);
+        int x0ff = HostArrays.byteOffset(x);
+        int c0ff = HostArrays.byteOffset(cols);
         int hw = (int) g.outputPositions();
-        int cols = n * hw;
-        Object out = x instanceof double[] ? new double[Math.toIntExact(g.columnRows() * cols)] : null;
-        if (out == null) {
-            out = new float[Math.toIntExact(g.columnRows() * cols)];
-        }
+        int width = n * hw;
         int h = g.h();
         int w = g.w();
         for (int c = 0; c < g.cin(); c++) {
             for (int i = 0; i < g.kh(); i++) {
                 for (int j = 0; j < g.kw(); j++) {
-                    int row = ((c * g.kh() + i) * g.kw() + j) * cols;
+                    int row = ((c * g.kh() + i) * g.kw() + j) * width;
                     int x0 = firstInside(j, g.strideW(), g.padW());
                     int x1 = endInside(j, g.strideW(), g.padW(), w, g.wout());
                     if (x1 <= x0) {
@@ -64,13 +68,13 @@ final class Conv2dOp {
                             if (iy < 0 || iy >= h) {
                                 continue;
                             }
-                            int dst = row + b * hw + oy * g.wout();
-                            int src = plane + iy * w + j - g.padW();
+                            int to = row + b * hw + oy * g.wout();
+                            int from = plane + iy * w + j - g.padW();
                             if (g.strideW() == 1) {
-                                System.arraycopy(x, src + x0, out, dst + x0, x1 - x0);
+                                dst.put(c0ff + (to + x0) * es, src, x0ff + (from + x0) * es, (x1 - x0) * es);
                             } else {
                                 for (int ox = x0; ox < x1; ox++) {
-                                    System.arraycopy(x, src + ox * g.strideW(), out, dst + ox, 1);
+                                    dst.put(c0ff + (to + ox) * es, src, x0ff + (from + ox * g.strideW()) * es, es);
                                 }
                             }
                         }
@@ -78,7 +82,32 @@ final class Conv2dOp {
                 }
             }
         }
-        return out;
+    }
+
+    /**
+     * Moves [A, n, L] blocks to [n, A, L] (or back with {@code toBatchMajor} false), copying runs of
+     * L elements from batch items [b0, b0 + n) of a [B, A, L] array.
+     *
+     * @param grouped    c-order [A, n·L]
+     * @param batchMajor c-order [B, A, L]
+     */
+    static void regroup(INDArray grouped, INDArray batchMajor, int a, int b0, int n, int len, boolean toBatchMajor) {
+        ByteBuffer gb = HostArrays.bytes(grouped);
+        ByteBuffer bb = HostArrays.bytes(batchMajor);
+        int es = HostArrays.elementSize(grouped);
+        int g0 = HostArrays.byteOffset(grouped);
+        int m0 = HostArrays.byteOffset(batchMajor);
+        for (int k = 0; k < a; k++) {
+            for (int b = 0; b < n; b++) {
+                int gAt = g0 + (k * n + b) * len * es;
+                int bAt = m0 + ((b0 + b) * a + k) * len * es;
+                if (toBatchMajor) {
+                    bb.put(bAt, gb, gAt, len * es);
+                } else {
+                    gb.put(gAt, bb, bAt, len * es);
+                }
+            }
+        }
     }
 
     /** gx[b0 + b, c, y·sH + i − pH, x·sW + j − pW] += dcols[(c·kH + i)·kW + j, b·Hout·Wout + y·Wout + x] inside the input. */
@@ -122,34 +151,32 @@ final class Conv2dOp {
         if (g.batch() == 0) {
             return Nd4j.create(x.dataType(), outShape);
         }
-        Object xv = HostArrays.read(x);
+        INDArray xc = HostArrays.cOrder(x);
         INDArray w2 = w.reshape('c', g.cout(), g.columnRows());
         INDArray w2c = w2.isView() ? w2.dup('c') : w2;
         int hw = (int) g.outputPositions();
-        Object out = HostArrays.allocate(x.dataType(), Math.toIntExact((long) g.batch() * g.cout() * hw));
+        INDArray out = Nd4j.createUninitialized(x.dataType(), outShape);
         int step = chunk(g, budget);
         for (int b0 = 0; b0 < g.batch(); b0 += step) {
             int n = Math.min(step, g.batch() - b0);
-            INDArray cols = HostArrays.create(im2col(xv, g, b0, n), new long[] {g.columnRows(), (long) n * hw});
+            INDArray cols = Nd4j.create(x.dataType(), g.columnRows(), (long) n * hw);
+            im2col(xc, cols, g, b0, n);
             INDArray prod = Nd4j.create(x.dataType(), g.cout(), (long) n * hw);
             if (bias != null) {
                 prod.addiColumnVector(bias.reshape(g.cout(), 1));
             }
             Nd4j.gemm(w2c, cols, prod, false, false, 1.0, 1.0);
-            Object pv = HostArrays.read(prod);
-            // [Cout, n, Hout·Wout] -> [n, Cout, Hout·Wout]
-            for (int o = 0; o < g.cout(); o++) {
-                for (int b = 0; b < n; b++) {
-                    System.arraycopy(pv, (o * n + b) * hw, out, ((b0 + b) * g.cout() + o) * hw, hw);
-                }
-            }
+            regroup(prod, out, g.cout(), b0, n, hw, true);
             cols.close();
             prod.close();
         }
         if (w2c != w2) {
             w2c.close();
         }
-        return HostArrays.create(out, outShape);
+        if (xc != x) {
+            xc.close();
+        }
+        return out;
     }
 
     /**
@@ -170,8 +197,8 @@ final class Conv2dOp {
         INDArray gx = null;
         INDArray gw = null;
         if ((needX || needW) && g.batch() > 0) {
-            Object xv = needW ? HostArrays.read(x) : null;
-            Object gyv = HostArrays.read(gy);
+            INDArray xc = needW ? HostArrays.cOrder(x) : null;
+            INDArray gyc = HostArrays.cOrder(gy);
             double[] gxv = needX ? new double[Math.toIntExact(x.length())] : null;
             INDArray w2 = w.reshape('c', g.cout(), g.columnRows()).dup('c');
             INDArray gw2 = needW ? Nd4j.create(w.dataType(), g.cout(), g.columnRows()) : null;
@@ -179,16 +206,11 @@ final class Conv2dOp {
             int step = chunk(g, budget);
             for (int b0 = 0; b0 < g.batch(); b0 += step) {
                 int n = Math.min(step, g.batch() - b0);
-                // gy[b0:b0+n] as [Cout, n·Hout·Wout]
-                Object gyc = HostArrays.allocate(gy.dataType(), g.cout() * n * hw);
-                for (int o = 0; o < g.cout(); o++) {
-                    for (int b = 0; b < n; b++) {
-                        System.arraycopy(gyv, ((b0 + b) * g.cout() + o) * hw, gyc, (o * n + b) * hw, hw);
-                    }
-                }
-                INDArray gy2 = HostArrays.create(gyc, new long[] {g.cout(), (long) n * hw});
+                INDArray gy2 = Nd4j.createUninitialized(gy.dataType(), g.cout(), (long) n * hw);
+                regroup(gy2, gyc, g.cout(), b0, n, hw, false); // gy[b0:b0+n] as [Cout, n·Hout·Wout]
                 if (needW) {
-                    INDArray cols = HostArrays.create(im2col(xv, g, b0, n), new long[] {g.columnRows(), (long) n * hw});
+                    INDArray cols = Nd4j.create(x.dataType(), g.columnRows(), (long) n * hw);
+                    im2col(xc, cols, g, b0, n);
                     Nd4j.gemm(gy2, cols, gw2, false, true, 1.0, 1.0);
                     cols.close();
                 }
@@ -200,6 +222,12 @@ final class Conv2dOp {
                 gy2.close();
             }
             w2.close();
+            if (xc != null && xc != x) {
+                xc.close();
+            }
+            if (gyc != gy) {
+                gyc.close();
+            }
             if (needW) {
                 gw = gw2.reshape('c', g.cout(), g.cin(), g.kh(), g.kw());
             }

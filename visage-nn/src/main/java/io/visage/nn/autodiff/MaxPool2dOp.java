@@ -1,6 +1,9 @@
 package io.visage.nn.autodiff;
 
 import io.visage.nn.ShapeMismatchException;
+import java.nio.ByteBuffer;
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 import java.util.Arrays;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -8,10 +11,10 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * {@code torch.nn.functional.max_pool2d(x, kernel, stride)} without padding, dilation 1, floor
- * mode, as plain loops over the values. Window elements are visited row by row and the first
- * maximum wins (a later element replaces it only when strictly greater, or when it is NaN, which
- * then propagates), as PyTorch's CPU kernel does; the backward routes each output's gradient to
- * that one element.
+ * mode, as plain loops over the arrays' host buffers. Window elements are visited row by row and
+ * the first maximum wins (a later element replaces it only when strictly greater, or when it is
+ * NaN, which then propagates), as PyTorch's CPU kernel does; the backward routes each output's
+ * gradient to that one element. The winners' indices are kept only when the op is recorded.
  */
 final class MaxPool2dOp {
     private MaxPool2dOp() {}
@@ -37,14 +40,18 @@ final class MaxPool2dOp {
         int ho = (h - kernel) / stride + 1;
         int wo = (w - kernel) / stride + 1;
         long[] outShape = {s[0], s[1], ho, wo};
-        int[] argmax = new int[Math.toIntExact((long) planes * ho * wo)];
-        Object values = HostArrays.read(x.value());
-        INDArray out;
+        int[] argmax =
+                ops.recordingGradients() && x.requiresGrad() ? new int[Math.multiplyExact(planes, ho * wo)] : null;
+        INDArray xc = HostArrays.cOrder(x.value());
+        INDArray out = Nd4j.createUninitialized(type, outShape);
+        ByteBuffer in = HostArrays.bytes(xc);
+        ByteBuffer res = HostArrays.bytes(out);
         if (type == DataType.DOUBLE) {
-            double[] v = (double[]) values;
-            double[] o = new double[argmax.length];
+            DoubleBuffer v = in.asDoubleBuffer();
+            DoubleBuffer o = res.asDoubleBuffer();
+            int first = (int) xc.offset();
             for (int p = 0; p < planes; p++) {
-                int base = p * h * w;
+                int base = first + p * h * w;
                 for (int oy = 0; oy < ho; oy++) {
                     for (int ox = 0; ox < wo; ox++) {
                         int at = base + oy * stride * w + ox * stride;
@@ -53,7 +60,7 @@ final class MaxPool2dOp {
                         for (int i = 0; i < kernel; i++) {
                             for (int j = 0; j < kernel; j++) {
                                 int k = at + i * w + j;
-                                double e = v[k];
+                                double e = v.get(k);
                                 if (e > best || Double.isNaN(e)) {
                                     best = e;
                                     arg = k;
@@ -61,17 +68,19 @@ final class MaxPool2dOp {
                             }
                         }
                         int q = (p * ho + oy) * wo + ox;
-                        o[q] = best;
-                        argmax[q] = arg;
+                        o.put(q, best);
+                        if (argmax != null) {
+                            argmax[q] = arg - first;
+                        }
                     }
                 }
             }
-            out = Nd4j.create(o, outShape, 'c');
         } else {
-            float[] v = (float[]) values;
-            float[] o = new float[argmax.length];
+            FloatBuffer v = in.asFloatBuffer();
+            FloatBuffer o = res.asFloatBuffer();
+            int first = (int) xc.offset();
             for (int p = 0; p < planes; p++) {
-                int base = p * h * w;
+                int base = first + p * h * w;
                 for (int oy = 0; oy < ho; oy++) {
                     for (int ox = 0; ox < wo; ox++) {
                         int at = base + oy * stride * w + ox * stride;
@@ -80,7 +89,7 @@ final class MaxPool2dOp {
                         for (int i = 0; i < kernel; i++) {
                             for (int j = 0; j < kernel; j++) {
                                 int k = at + i * w + j;
-                                float e = v[k];
+                                float e = v.get(k);
                                 if (e > best || Float.isNaN(e)) {
                                     best = e;
                                     arg = k;
@@ -88,12 +97,19 @@ final class MaxPool2dOp {
                             }
                         }
                         int q = (p * ho + oy) * wo + ox;
-                        o[q] = best;
-                        argmax[q] = arg;
+                        o.put(q, best);
+                        if (argmax != null) {
+                            argmax[q] = arg - first;
+                        }
                     }
                 }
             }
-            out = Nd4j.create(o, outShape, 'c');
+        }
+        if (xc != x.value()) {
+            xc.close();
+        }
+        if (argmax == null) {
+            return Tensor.constant(out);
         }
         return ops.record(out, new Tensor[] {x}, new INDArray[0], (g, sink) -> {
             double[] gv = HostArrays.readDoubles(g);

@@ -20,7 +20,7 @@ import org.nd4j.linalg.factory.Nd4j;
  * <pre>
  * mvn -B -o -q test-compile -pl visage-eval -am
  * java --add-modules jdk.incubator.vector -cp visage-eval/target/test-classes:visage-eval/target/classes:... \
- *     io.visage.eval.semantic.vggish.VggishBench [runs] [clips]
+ *     io.visage.eval.semantic.vggish.VggishBench [runs] [clips] [maxBatch]
  * </pre>
  */
 public final class VggishBench {
@@ -31,10 +31,11 @@ public final class VggishBench {
     public static void main(String[] args) {
         int runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         int clips = args.length > 1 ? Integer.parseInt(args[1]) : 8;
+        int maxBatch = args.length > 2 ? Integer.parseInt(args[2]) : Vggish.DEFAULT_MAX_BATCH;
         Vggish model;
         long t0 = System.nanoTime();
         try (RandomParams p = new RandomParams(1)) {
-            model = Vggish.create(p, VggishConfig.full(), true);
+            model = Vggish.create(p, VggishConfig.full(), true).withMaxBatch(maxBatch);
         }
         System.out.printf(
                 "full-size VGGish, random weights, built in %.0f ms; %d cores%n",
