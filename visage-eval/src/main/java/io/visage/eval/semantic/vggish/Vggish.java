@@ -261,7 +261,8 @@ public final class Vggish implements EmbeddingModel, Module {
      * FAD embeddings of one clip.
      *
      * @param mono [N] samples at 16 kHz
-     * @return [E][embedding], E = N / 0.96 s rounded down (empty for clips shorter than one example)
+     * @return [E][embedding], E = {@link VggishFrontEnd#examples}({@link VggishFrontEnd#frames}(N)); empty for
+     *     clips shorter than {@link VggishFrontEnd#minimumSamples()}
      */
     @Override
     public float[][] embed(float[] mono) {
