@@ -806,4 +806,48 @@ public final class Ops {
                         b != null && b.requiresGrad(),
                         Conv.COLUMN_BUDGET));
     }
+
+    /**
+     * {@code torch.nn.functional.conv2d} with dilation 1 and groups 1: im2col and one GEMM per chunk
+     * of batch items (see {@link Conv2dOp}).
+     *
+     * @param x [B, Cin, H, W]; @param w [Cout, Cin, kH, kW]; @param b [Cout] or null
+     * @return [B, Cout, (H + 2·padH − kH) / strideH + 1, (W + 2·padW − kW) / strideW + 1]
+     */
+    public Tensor conv2d(Tensor x, Tensor w, Tensor b, int strideH, int strideW, int padH, int padW) {
+        Conv2dGeometry geo = Conv2dGeometry.of(x.shape(), w.shape(), strideH, strideW, padH, padW);
+        if (b != null && (b.rank() != 1 || b.size(0) != geo.cout())) {
+            throw new ShapeMismatchException(
+                    "conv2d: bias must be [" + geo.cout() + "], got " + Arrays.toString(b.shape()));
+        }
+        INDArray out = Conv2dOp.forward(x.value(), w.value(), b == null ? null : b.value(), geo, Conv.COLUMN_BUDGET);
+        return result(
+                out,
+                new Tensor[] {x, w, b},
+                g -> Conv2dOp.backward(
+                        x.value(),
+                        w.value(),
+                        g,
+                        geo,
+                        x.requiresGrad(),
+                        w.requiresGrad(),
+                        b != null && b.requiresGrad(),
+                        Conv.COLUMN_BUDGET));
+    }
+
+    /**
+     * {@code torch.nn.functional.max_pool2d(x, kernel, stride)}: no padding, floor mode; the first
+     * maximum of a window (row-major) takes the gradient, NaN propagates (see {@link MaxPool2dOp}).
+     *
+     * @param x [B, C, H, W] (FLOAT or DOUBLE)
+     * @return [B, C, (H − kernel) / stride + 1, (W − kernel) / stride + 1]
+     */
+    public Tensor maxPool2d(Tensor x, int kernel, int stride) {
+        return MaxPool2dOp.apply(this, x, kernel, stride);
+    }
+
+    /** {@code nn.MaxPool2d(kernel)}: {@link #maxPool2d(Tensor, int, int)} with stride = kernel. */
+    public Tensor maxPool2d(Tensor x, int kernel) {
+        return maxPool2d(x, kernel, kernel);
+    }
 }

@@ -161,6 +161,19 @@ class LayerGradientTest {
     }
 
     @Test
+    void conv2d_gradients_matchFiniteDifferences_andKeys() {
+        Random rng = new Random(27);
+        Conv2d conv = Conv2d.builder(3, 4, 3).stride(2).padding(1).build(new RandomParams(28, DataType.DOUBLE), "c");
+        org.junit.jupiter.api.Assertions.assertEquals(
+                java.util.List.of("weight", "bias"),
+                java.util.List.copyOf(conv.parameters().keySet()));
+        org.junit.jupiter.api.Assertions.assertArrayEquals(
+                new long[] {4, 3, 3, 3}, conv.weight().shape());
+        Tensor x = input(rng, 2, 3, 7, 6);
+        GradCheck.check("conv2d k3 s2 p1", leaves(conv, x), ops -> conv.forward(ops, x), PER_LEAF, 29);
+    }
+
+    @Test
     void weightNormConv1d_gradients_matchFiniteDifferences() {
         Random rng = new Random(23);
         Conv1d conv = Conv1d.builder(3, 5, 7)
