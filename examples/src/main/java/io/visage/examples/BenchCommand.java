@@ -8,6 +8,7 @@ import io.visage.examples.bench.DecodeStepBench;
 import io.visage.examples.bench.FrontEndBench;
 import io.visage.examples.bench.GenerateBench;
 import io.visage.examples.bench.KernelBench;
+import io.visage.examples.bench.SemanticBench;
 import io.visage.examples.bench.TrainBench;
 import io.visage.examples.bench.WindowsBench;
 import io.visage.nn.kernel.MatVecs;
@@ -34,7 +35,8 @@ import picocli.CommandLine.Spec;
             BenchCommand.Autodiff.class,
             BenchCommand.Kernels.class,
             BenchCommand.Train.class,
-            BenchCommand.Windows.class
+            BenchCommand.Windows.class,
+            BenchCommand.Semantic.class
         })
 public final class BenchCommand implements Callable<Integer> {
     @Spec
@@ -461,6 +463,38 @@ public final class BenchCommand implements Callable<Integer> {
                             seed,
                             threads == null ? Runtime.getRuntime().availableProcessors() : threads),
                     spec.commandLine().getErr()));
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "semantic",
+            mixinStandardHelpOptions = true,
+            description = "VGGish and PaSST embedding extraction at full size (random weights): seconds per clip")
+    static final class Semantic implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--clips", defaultValue = "100", description = "5-s clips (default ${DEFAULT-VALUE})")
+        int clips;
+
+        @Option(
+                names = "--batch",
+                defaultValue = "4",
+                description = "clips per network call (default ${DEFAULT-VALUE})")
+        int batch;
+
+        @Option(names = "--seed", defaultValue = "1", description = "weights and audio seed (default ${DEFAULT-VALUE})")
+        long seed;
+
+        @Override
+        public Integer call() {
+            printHints(spec.commandLine().getErr());
+            spec.commandLine()
+                    .getOut()
+                    .print(SemanticBench.run(
+                            new SemanticBench.Options(clips, batch, seed),
+                            spec.commandLine().getErr()));
             return 0;
         }
     }

@@ -2,11 +2,16 @@ package io.visage.examples;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.visage.audio.foa.ReferenceMonoDecode;
 import io.visage.eval.image.EnergyMapImage;
 import io.visage.eval.report.ClipMaps;
 import io.visage.eval.report.SpatialEvalConfig;
 import io.visage.eval.report.SpatialEvaluation;
 import io.visage.eval.report.SpatialReport;
+import io.visage.eval.semantic.SemanticEvaluation;
+import io.visage.eval.semantic.SemanticReport;
 import io.visage.eval.spatial.EqualAreaSampler;
 import io.visage.eval.spatial.MapIndex;
 import io.visage.eval.spatial.SphereGrid;
@@ -32,7 +37,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code visage evaluate --generated DIR --ground-truth DIR --out report.json [--images DIR]}: the
  * spatial evaluation of {@code evaluate_spatial.py} (CC and AUC-Judd on energy maps; whole clip,
- * 1 s and 0.2 s windows) with per-clip values, and optionally one PNG panel per clip.
+ * 1 s and 0.2 s windows) with per-clip values, and optionally one PNG panel per clip. With
+ * {@code --semantic --vggish FILE --passt FILE --directions ambi.json} also the semantic evaluation of
+ * {@code evaluate_semantic.py} (FAD_dec, KLD_dec, FAD_avg and the per-channel values).
  */
 @Command(
         name = "evaluate",
@@ -40,7 +47,8 @@ import picocli.CommandLine.Spec;
         description = {
             "Spatial evaluation: CC and AUC-Judd between energy maps of generated and ground-truth FOA WAVs.",
             "Ground truth per clip: <id>.npz from prepare-gt, else <id>.wav (4-channel, same sample rate).",
-            "Writes corr_all, auc_j_all, corr_1fps, auc_j_1fps, corr_5fps, auc_j_5fps (+ per-clip values) as JSON."
+            "Writes corr_all, auc_j_all, corr_1fps, auc_j_1fps, corr_5fps, auc_j_5fps (+ per-clip values) as JSON.",
+            "--semantic adds FAD/KLD (VGGish/PaSST) for the mono decode and each channel under \"semantic\"."
         })
 public final class EvaluateCommand implements Callable<Integer> {
     @Spec
@@ -85,6 +93,91 @@ public final class EvaluateCommand implements Callable<Integer> {
             defaultValue = "16000",
             description = "required WAV sample rate (default ${DEFAULT-VALUE})")
     int sampleRate;
+
+    @Option(
+            names = "--semantic",
+            description = "also compute FAD (VGGish) and KLD (PaSST) as evaluate_semantic.py does; needs --vggish,"
+                    + " --passt and --directions")
+    boolean semantic;
+
+    @Option(names = "--semantic-only", description = "only the semantic evaluation (implies --semantic)")
+    boolean semanticOnly;
+
+    @Option(
+            names = "--vggish",
+            paramLabel = "FILE",
+            description = "VGGish weights: " + SemanticModels.VGGISH_FILE + " (or .safetensors with its names)")
+    Path vggish;
+
+    @Option(
+            names = "--vggish-config",
+            paramLabel = "FILE",
+            description = "VGGish widths (JSON); default: the released model")
+    Path vggishConfig;
+
+    @Option(
+            names = "--passt",
+            paramLabel = "FILE",
+            description = "PaSST weights: " + SemanticModels.PASST_FILE + " (or .safetensors with its names)")
+    Path passt;
+
+    @Option(
+            names = "--passt-config",
+            paramLabel = "FILE",
+            description = "PaSST sizes (JSON); default: the released model")
+    Path passtConfig;
+
+    @Option(
+            names = "--semantic-ground-truth",
+            paramLabel = "DIR",
+            description = "ground truth of the semantic part: prepared (monodecode/ w/ y/ z/ x/) or 4-channel"
+                    + " <id>.wav; default: --ground-truth")
+    Path semanticGroundTruth;
+
+    @Option(
+            names = "--generated-decode",
+            defaultValue = "OPERATOR_PRECEDENCE_BUG",
+            description = "mono decode of the generated clips: OPERATOR_PRECEDENCE_BUG (evaluate_semantic.py, parity)"
+                    + " or CORRECT (the ground truth's formula); default ${DEFAULT-VALUE}")
+    ReferenceMonoDecode.Variant generatedDecode;
+
+    @Option(
+            names = "--semantic-batch",
+            defaultValue = "4",
+            description = "clips per network call (default ${DEFAULT-VALUE})")
+    int semanticBatch;
+
+    /** Typed options of the semantic part of {@link #run}. */
+    public record SemanticOptions(
+            Path vggish,
+            Path vggishConfig,
+            Path passt,
+            Path passtConfig,
+            Path groundTruth,
+            ReferenceMonoDecode.Variant generatedDecode,
+            int batchClips) {}
+
+    /**
+     * The semantic evaluation: loads both networks, writes {@code {"semantic": ...}} to {@code out} and
+     * returns the report.
+     */
+    public static SemanticReport runSemantic(
+            Path generated, Path directionsFile, SemanticOptions so, int sampleRateHz, PrintWriter progressOut) {
+        if (directionsFile == null) {
+            throw new IllegalArgumentException(
+                    "--semantic needs --directions FILE (ambi.json: {id: [elevation_idx, azimuth_idx]}) for the mono decode");
+        }
+        Map<String, MapIndex> cameras = readDirections(directionsFile);
+        SemanticEvaluation.Models models =
+                SemanticModels.load(so.vggish(), so.vggishConfig(), so.passt(), so.passtConfig());
+        SemanticEvaluation.Options eo =
+                new SemanticEvaluation.Options(sampleRateHz, so.generatedDecode(), so.batchClips());
+        int total = SpatialEvaluation.wavs(generated).size();
+        try (ProgressBar bar = ProgressBars.ascii("semantic", total, progressOut)) {
+            return SemanticEvaluation.evaluate(
+                    generated, so.groundTruth(), cameras, models, eo, (done, n, id) -> bar.stepTo(done));
+        }
+    }
 
     /** Typed options of {@link #run}. */
     public record Options(
@@ -176,20 +269,73 @@ public final class EvaluateCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         long t0 = System.nanoTime();
-        SpatialReport r;
+        boolean withSemantic = semantic || semanticOnly;
+        SpatialReport r = null;
+        SemanticReport sr = null;
         try {
-            r = run(new Options(generated, groundTruth, out, images, directions, seed, decoder, sampleRate), err);
-        } catch (IllegalArgumentException e) {
+            SemanticOptions so = null;
+            if (withSemantic) {
+                so = new SemanticOptions(
+                        vggish,
+                        vggishConfig,
+                        passt,
+                        passtConfig,
+                        semanticGroundTruth != null ? semanticGroundTruth : groundTruth,
+                        generatedDecode,
+                        semanticBatch);
+                SemanticModels.checkFiles(vggish, passt); // before the (long) spatial part
+            }
+            Options opts = new Options(generated, groundTruth, out, images, directions, seed, decoder, sampleRate);
+            if (!semanticOnly) {
+                r = run(opts, err);
+                err.println();
+            }
+            if (withSemantic) {
+                sr = runSemantic(generated, directions, so, sampleRate, err);
+                err.println();
+                writeReport(out, r, sr);
+            }
+        } catch (IllegalArgumentException | UncheckedIOException | io.visage.nn.CheckpointFormatException e) {
             err.println();
             err.println("visage evaluate: " + e.getMessage());
             return 1;
         }
-        err.println();
-        for (String k : SpatialReport.KEYS) {
-            o.printf(Locale.ROOT, "%-11s %.4f%n", k, r.mean(k));
+        if (r != null) {
+            for (String k : SpatialReport.KEYS) {
+                o.printf(Locale.ROOT, "%-11s %.4f%n", k, r.mean(k));
+            }
         }
-        o.printf(
-                Locale.ROOT, "%d clips in %.1f s; report: %s%n", r.clips().size(), (System.nanoTime() - t0) / 1e9, out);
+        if (sr != null) {
+            o.printf(Locale.ROOT, "%-11s %.4f%n", "FAD_dec", sr.of("monodecode").fad());
+            o.printf(Locale.ROOT, "%-11s %.4f%n", "KLD_dec", sr.of("monodecode").kldSoftmax());
+            o.printf(Locale.ROOT, "%-11s %.4f%n", "FAD_avg", sr.fadMean());
+            for (String s : SemanticEvaluation.SUBSETS) {
+                o.printf(
+                        Locale.ROOT,
+                        "  %-10s fad %.4f  kld %.4f%n",
+                        s,
+                        sr.of(s).fad(),
+                        sr.of(s).kldSoftmax());
+            }
+            sr.warnings().forEach(w -> err.println("warning: " + w));
+        }
+        int clips = r != null ? r.clips().size() : sr.clipCount();
+        o.printf(Locale.ROOT, "%d clips in %.1f s; report: %s%n", clips, (System.nanoTime() - t0) / 1e9, out);
         return 0;
+    }
+
+    /** The report file: the spatial JSON (if any) with the semantic JSON under {@code "semantic"}. */
+    static void writeReport(Path file, SpatialReport spatial, SemanticReport semantic) {
+        ObjectNode root = spatial != null ? spatial.toJson() : new ObjectMapper().createObjectNode();
+        root.set("semantic", semantic.toJson());
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            createDirectories(parent);
+        }
+        try {
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), root);
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+        }
     }
 }

@@ -88,4 +88,77 @@ class EvaluateCommandTest {
         assertEquals(1, status);
         assertTrue(err.toString().contains("x.wav") && err.toString().contains("48000 Hz"), err.toString());
     }
+
+    @Test
+    void cli_semanticOnFixtureFolders_writesReferenceValues(@TempDir Path tmp) throws IOException {
+        Path set = Fixtures.set("semantic-eval");
+        Path v = Fixtures.set("vggish-tiny");
+        Path p = Fixtures.set("passt-tiny");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        Path report = tmp.resolve("report.json");
+        int status = VisageCli.execute(
+                new PrintWriter(out),
+                new PrintWriter(err),
+                "evaluate",
+                "--semantic-only",
+                "--generated",
+                set.resolve("generated").toString(),
+                "--ground-truth",
+                set.resolve("groundtruth").toString(),
+                "--directions",
+                set.resolve("ambi.json").toString(),
+                "--vggish",
+                v.resolve("weights.pt").toString(),
+                "--vggish-config",
+                v.resolve("config.json").toString(),
+                "--passt",
+                p.resolve("weights.pt").toString(),
+                "--passt-config",
+                p.resolve("config.json").toString(),
+                "--out",
+                report.toString());
+        assertEquals(0, status, err.toString());
+        JsonNode expected =
+                new ObjectMapper().readTree(set.resolve("result.json").toFile());
+        JsonNode sem = new ObjectMapper().readTree(report.toFile()).get("semantic");
+        double fadDec = expected.get("monodecode").get("fad").asDouble();
+        assertEquals(fadDec, sem.get("paper").get("FAD_dec").asDouble(), 1e-3 * fadDec + 1e-3);
+        assertEquals(
+                expected.get("monodecode").get("kld").asDouble(),
+                sem.get("paper").get("KLD_dec").asDouble(),
+                2e-4);
+        double fadAvg = expected.get("fad_mean").asDouble();
+        assertEquals(fadAvg, sem.get("paper").get("FAD_avg").asDouble(), 1e-3 * fadAvg + 1e-3);
+        assertTrue(out.toString().contains("FAD_dec"), out.toString());
+        assertTrue(err.toString().contains("semantic"), "progress bar: " + err);
+    }
+
+    @Test
+    void cli_semanticWithoutWeights_namesTheMissingFileAndItsSource(@TempDir Path tmp) throws IOException {
+        Path gen = Files.createDirectories(tmp.resolve("gen"));
+        Wav.write(gen.resolve("x.wav"), new AudioBuffer(16_000, new float[4][16_000]), SampleFormat.PCM_16);
+        for (String[] args :
+                new String[][] {{}, {"--vggish", tmp.resolve("nope.pth").toString()}}) {
+            StringWriter err = new StringWriter();
+            String[] base = {
+                "evaluate",
+                "--semantic",
+                "--generated",
+                gen.toString(),
+                "--ground-truth",
+                gen.toString(),
+                "--out",
+                tmp.resolve("r.json").toString()
+            };
+            String[] all = java.util.stream.Stream.concat(java.util.Arrays.stream(base), java.util.Arrays.stream(args))
+                    .toArray(String[]::new);
+            int status = VisageCli.execute(new PrintWriter(new StringWriter()), new PrintWriter(err), all);
+            assertEquals(1, status);
+            String e = err.toString();
+            assertTrue(e.contains("vggish-10086976.pth") && e.contains("github.com/harritaylor/torchvggish"), e);
+            assertTrue(args.length == 0 ? e.contains("needs --vggish") : e.contains("nope.pth: no such file"), e);
+            assertTrue(!Files.exists(tmp.resolve("r.json")), "nothing written");
+        }
+    }
 }
