@@ -109,7 +109,7 @@ class VggishWeightsTest {
             }
             assertTrue(sd.containsKey(name), "module tree lacks " + name);
             assertArrayEquals(shape, sd.get(name).shape(), name);
-            assertEquals(t.get("dtype").asText(), "float32", name);
+            assertEquals("float32", t.get("dtype").asText(), name);
             values += sd.get(name).value().length();
         }
         assertEquals(expectedNames, new ArrayList<>(sd.keySet()));
