@@ -108,6 +108,9 @@ def generate(out_root, seed, sizes, ref_info):
     VI = refs.vggish_input()
     w = SetWriter(NAME, out_root)
     n_tensors, n_values = w.write_weights(sd)
+    # the pre-1.6 layout (five pickles + raw storages), in which older releases such as
+    # torchvggish's are stored
+    torch.save(sd, w.file("weights.legacy.pt"), _use_new_zipfile_serialization=False)
     torch.save({"pca_eigen_vectors": sd["pproc.pca_eigen_vectors"].clone(),
                 "pca_means": sd["pproc.pca_means"].reshape(-1).clone()}, w.file("pca_params.pt"))
     # the FAD's model: FrechetAudioDistance(use_pca=False, use_activation=False).__get_model
@@ -174,6 +177,7 @@ def generate(out_root, seed, sizes, ref_info):
         files="\n".join([common.FILES_HEAD,
                          common.ROW_CONFIG.format("VGG widths: `layers` (channels, \"M\" = 2x2 max pool), `hidden` (the two 4096-wide layers of the full model), `embedding` (128); the front-end constants"),
                          common.ROW_FIXTURE, common.ROW_IO, common.ROW_WST, common.ROW_WPT,
+                         "| `weights.legacy.pt` | the same `state_dict()` in torch.save's legacy (pre-1.6, non-zip) format: magic number, protocol, system info, the object, the storage keys as five pickles, then each storage's int64 element count and bytes |",
                          "| `pca_params.pt` | the postprocessor's two tensors under the names of the released PCA file: `pca_eigen_vectors` [128, 128], `pca_means` [128] |"]),
         n_tensors=n_tensors, n_values=n_values, table=w.table()))
     return w

@@ -16,6 +16,7 @@ import io.visage.eval.spatial.EqualAreaSampler;
 import io.visage.eval.spatial.MapIndex;
 import io.visage.eval.spatial.SphereGrid;
 import io.visage.eval.spatial.SphericalHarmonicDecoder;
+import io.visage.nn.kernel.Parallelism;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -158,8 +159,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             int batchClips) {}
 
     /**
-     * The semantic evaluation: loads both networks, writes {@code {"semantic": ...}} to {@code out} and
-     * returns the report.
+     * The semantic evaluation: loads both networks and returns the report ({@link #writeReport} writes
+     * it).
      */
     public static SemanticReport runSemantic(
             Path generated, Path directionsFile, SemanticOptions so, int sampleRateHz, PrintWriter progressOut) {
@@ -168,12 +169,13 @@ public final class EvaluateCommand implements Callable<Integer> {
                     "--semantic needs --directions FILE (ambi.json: {id: [elevation_idx, azimuth_idx]}) for the mono decode");
         }
         Map<String, MapIndex> cameras = readDirections(directionsFile);
-        SemanticEvaluation.Models models =
-                SemanticModels.load(so.vggish(), so.vggishConfig(), so.passt(), so.passtConfig());
         SemanticEvaluation.Options eo =
                 new SemanticEvaluation.Options(sampleRateHz, so.generatedDecode(), so.batchClips());
         int total = SpatialEvaluation.wavs(generated).size();
-        try (ProgressBar bar = ProgressBars.ascii("semantic", total, progressOut)) {
+        try (Parallelism par = new Parallelism();
+                ProgressBar bar = ProgressBars.ascii("semantic", total, progressOut)) {
+            SemanticEvaluation.Models models =
+                    SemanticModels.load(so.vggish(), so.vggishConfig(), so.passt(), so.passtConfig(), par);
             return SemanticEvaluation.evaluate(
                     generated, so.groundTruth(), cameras, models, eo, (done, n, id) -> bar.stepTo(done));
         }

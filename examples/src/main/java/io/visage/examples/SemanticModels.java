@@ -5,6 +5,7 @@ import io.visage.eval.semantic.passt.Passt;
 import io.visage.eval.semantic.passt.PasstConfig;
 import io.visage.eval.semantic.vggish.VggishConfig;
 import io.visage.eval.semantic.vggish.VggishWeights;
+import io.visage.nn.kernel.Parallelism;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -38,11 +39,16 @@ final class SemanticModels {
         }
     }
 
-    /** Both networks; a config file of null means the released model's sizes. */
-    static SemanticEvaluation.Models load(Path vggish, Path vggishConfig, Path passt, Path passtConfig) {
+    /**
+     * Both networks; a config file of null means the released model's sizes. PaSST's own kernels run on
+     * {@code par} (owned by the caller).
+     */
+    static SemanticEvaluation.Models load(
+            Path vggish, Path vggishConfig, Path passt, Path passtConfig, Parallelism par) {
         checkFiles(vggish, passt);
         VggishConfig vc = vggishConfig == null ? VggishConfig.full() : VggishConfig.fromJson(vggishConfig);
         PasstConfig pc = passtConfig == null ? PasstConfig.full() : PasstConfig.fromJson(passtConfig);
-        return new SemanticEvaluation.Models(VggishWeights.load(vggish, null, vc), Passt.load(passt, pc));
+        return new SemanticEvaluation.Models(
+                VggishWeights.load(vggish, null, vc), Passt.load(passt, pc).withParallelism(par));
     }
 }

@@ -109,7 +109,7 @@ class EvaluateCommandTest {
                 "--directions",
                 set.resolve("ambi.json").toString(),
                 "--vggish",
-                v.resolve("weights.pt").toString(),
+                v.resolve("weights.legacy.pt").toString(), // the pre-1.6 layout of older releases
                 "--vggish-config",
                 v.resolve("config.json").toString(),
                 "--passt",

@@ -6,6 +6,7 @@ import io.visage.eval.semantic.passt.Passt;
 import io.visage.eval.semantic.passt.PasstConfig;
 import io.visage.eval.semantic.vggish.Vggish;
 import io.visage.eval.semantic.vggish.VggishConfig;
+import io.visage.nn.kernel.Parallelism;
 import io.visage.nn.module.RandomParams;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -61,14 +62,16 @@ public final class SemanticBench {
                 Runtime.getRuntime().availableProcessors()));
         long t0 = System.nanoTime();
         EmbeddingModel vggish;
-        EmbeddingModel passt;
+        Passt passt;
         try (RandomParams p = new RandomParams(o.seed())) {
             vggish = Vggish.create(p, VggishConfig.full(), false);
             passt = Passt.create(p, PasstConfig.full());
         }
         sb.append(String.format(Locale.ROOT, "  random full-size weights: %.1f s%n", (System.nanoTime() - t0) / 1e9));
         sb.append(time("vggish", vggish, clips, rate, o.batchClips(), false, progress));
-        sb.append(time("passt", passt, clips, rate, o.batchClips(), true, progress));
+        try (Parallelism par = new Parallelism()) {
+            sb.append(time("passt", passt.withParallelism(par), clips, rate, o.batchClips(), true, progress));
+        }
         return sb.toString();
     }
 

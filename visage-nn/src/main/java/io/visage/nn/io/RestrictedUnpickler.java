@@ -140,8 +140,20 @@ final class RestrictedUnpickler {
         return storages;
     }
 
-    /** Interprets the pickle up to STOP and returns the top object. */
+    /** Bytes consumed so far: after {@link #load()}, the offset just past its STOP. */
+    int position() {
+        return in.position();
+    }
+
+    /**
+     * Interprets the pickle up to STOP and returns the top object. Several pickles written one after
+     * the other (the legacy torch.save format) are read by calling this again: the stack and memo start
+     * empty, the storages seen accumulate.
+     */
     Object load() {
+        stack.clear();
+        marks.clear();
+        memo.clear();
         while (true) {
             if (!in.hasRemaining()) {
                 throw fail("pickle ends without STOP (truncated?)");
@@ -377,9 +389,15 @@ final class RestrictedUnpickler {
 
     private StorageRef persistentLoad(Object pid) {
         if (!(pid instanceof PyTuple t)
-                || t.items().size() != 5
+                || t.items().size() < 5
+                || t.items().size() > 6
                 || !"storage".equals(t.items().get(0))) {
             throw fail("persistent id " + describe(pid) + " is not ('storage', type, key, location, numel)");
+        }
+        if (t.items().size() == 6 && t.items().get(5) != null) {
+            // legacy format: (..., numel, view_metadata); views of storages predate torch 1.0
+            throw fail("persistent id " + describe(pid) + " is a view of another storage (torch < 1.0),"
+                    + " which this reader does not support; re-save the file with a current torch");
         }
         List<Object> a = t.items();
         if (!(a.get(1) instanceof PyGlobal g) || !STORAGE_TYPES.containsKey(g)) {

@@ -21,9 +21,9 @@ public final class TensorFiles {
      *   <li>{@code \x93NUMPY} → {@link Npy};</li>
      *   <li>a zip with a {@code <stem>/data.pkl} entry → {@link TorchCheckpoint};</li>
      *   <li>a zip whose entries all end in {@code .npy} → {@link Npz};</li>
-     *   <li>an 8-byte length followed by {@code '{'} → {@link Safetensors}.</li>
+     *   <li>an 8-byte length followed by {@code '{'} → {@link Safetensors};</li>
+     *   <li>a protocol-2 pickle of a long integer → {@link TorchCheckpoint} in its legacy (pre-1.6) layout.</li>
      * </ul>
-     * A legacy (non-zip) torch pickle gets a message saying so.
      *
      * @throws CheckpointFormatException when the format is unknown or the file is malformed
      * @throws UncheckedIOException when the file cannot be read
@@ -43,7 +43,7 @@ public final class TensorFiles {
             return openZip(file);
         }
         if (n >= 3 && (head[0] & 0xff) == 0x80 && head[1] == 2 && (head[2] & 0xff) == 0x8a) {
-            return TorchCheckpoint.open(file); // explains the legacy format
+            return TorchCheckpoint.open(file); // the legacy torch.save layout
         }
         if (n == 9 && head[8] == '{') {
             return Safetensors.open(file);

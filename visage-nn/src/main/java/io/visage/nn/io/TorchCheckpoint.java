@@ -47,7 +47,8 @@ import java.util.zip.ZipFile;
  *       state-dict keys, unprefixed, and {@link #metadata()} is the container's {@code metadata}.</li>
  * </ul>
  * The {@code _metadata} attribute torch attaches to state dicts (module versions) is ignored. The
- * legacy pre-1.6 (non-zip) format is rejected with a clear message. TorchScript archives
+ * legacy pre-1.6 (non-zip) format, in which older released weight files are written, is read too
+ * (same restricted unpickler; storages are regions of the file). TorchScript archives
  * ({@code torch.jit.save}) are read for their tensors: module objects become inert attribute bags and
  * their tensor attributes are named by dotted path; the archive's code is never read or run.
  */
@@ -58,8 +59,7 @@ public final class TorchCheckpoint extends AbstractTensorSource {
     private static final int MAX_DEPTH = 100;
     private static final int MAX_NODES = 10_000_000;
 
-    private final ZipFile zip;
-    private final String prefix;
+    private final StorageBytes bytes;
     private final ByteOrder byteOrder;
     private final Map<String, TensorRef> refs;
     private final Map<String, Object> metadata;
@@ -69,16 +69,14 @@ public final class TorchCheckpoint extends AbstractTensorSource {
     private TorchCheckpoint(
             Path file,
             List<TensorInfo> tensors,
-            ZipFile zip,
-            String prefix,
+            StorageBytes bytes,
             ByteOrder byteOrder,
             Map<String, TensorRef> refs,
             Map<String, Object> metadata,
             boolean dacContainer,
             boolean torchScript) {
         super(file, tensors);
-        this.zip = zip;
-        this.prefix = prefix;
+        this.bytes = bytes;
         this.byteOrder = byteOrder;
         this.refs = refs;
         this.metadata = metadata;
@@ -94,6 +92,13 @@ public final class TorchCheckpoint extends AbstractTensorSource {
      * @throws UncheckedIOException when the file cannot be read
      */
     public static TorchCheckpoint open(Path file) {
+        if (isLegacy(file)) {
+            try {
+                return readLegacy(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+            }
+        }
         rejectNonZip(file);
         ZipFile zip = RawData.openZip(file);
         try {
@@ -135,7 +140,11 @@ public final class TorchCheckpoint extends AbstractTensorSource {
         }
         RestrictedUnpickler u = new RestrictedUnpickler(file, pkl, pickle);
         Object root = u.load();
+        return interpret(file, pkl, root, order, new ZipStorages(zip, prefix));
+    }
 
+    /** Names the tensors of an unpickled root object and checks that every storage holds them. */
+    private static TorchCheckpoint interpret(Path file, String pkl, Object root, ByteOrder order, StorageBytes bytes) {
         Structure s = new Structure(file, pkl);
         Map<String, TensorRef> refs = new LinkedHashMap<>();
         Map<String, Object> metadata;
@@ -166,19 +175,11 @@ public final class TorchCheckpoint extends AbstractTensorSource {
         List<TensorInfo> infos = new ArrayList<>();
         for (Map.Entry<String, TensorRef> e : refs.entrySet()) {
             TensorRef r = e.getValue();
-            checkStorage(file, zip, prefix, r.storage(), e.getKey());
+            checkStorage(file, bytes, r.storage(), e.getKey());
             infos.add(new TensorInfo(e.getKey(), r.storage().dtype(), r.size()));
         }
         return new TorchCheckpoint(
-                file,
-                infos,
-                zip,
-                prefix,
-                order,
-                refs,
-                metadata,
-                container,
-                root instanceof RestrictedUnpickler.ScriptObject);
+                file, infos, bytes, order, refs, metadata, container, root instanceof RestrictedUnpickler.ScriptObject);
     }
 
     /** The format's first bytes: a zip local header, or a clear message for legacy or foreign files. */
@@ -192,12 +193,6 @@ public final class TorchCheckpoint extends AbstractTensorSource {
         }
         if (n >= 4 && head[0] == 'P' && head[1] == 'K' && (head[2] == 3 || head[2] == 5)) {
             return;
-        }
-        if (n >= 3 && (head[0] & 0xff) == 0x80 && head[1] == 2 && (head[2] & 0xff) == 0x8a) {
-            throw new CheckpointFormatException(
-                    file,
-                    "legacy (pre-1.6, non-zip) torch.save format is not supported;"
-                            + " re-save it with torch >= 1.6 (torch.save(torch.load(f), g))");
         }
         throw new CheckpointFormatException(file, "not a zip archive, so not a PyTorch (>= 1.6) checkpoint");
     }
@@ -240,12 +235,10 @@ public final class TorchCheckpoint extends AbstractTensorSource {
         };
     }
 
-    private static void checkStorage(Path file, ZipFile zip, String prefix, StorageRef s, String tensor) {
-        String entry = prefix + "data/" + s.key();
-        ZipEntry e = zip.getEntry(entry);
-        if (e == null) {
-            throw new CheckpointFormatException(
-                    file, "tensor '" + tensor + "': storage entry " + entry + " is missing");
+    private static void checkStorage(Path file, StorageBytes bytes, StorageRef s, String tensor) {
+        long have = bytes.size(s);
+        if (have < 0) {
+            throw new CheckpointFormatException(file, "tensor '" + tensor + "': " + bytes.describe(s) + " is missing");
         }
         long need;
         try {
@@ -254,13 +247,11 @@ public final class TorchCheckpoint extends AbstractTensorSource {
             throw new CheckpointFormatException(
                     file, "tensor '" + tensor + "': storage '" + s.key() + "' numel " + s.numel() + " is absurd");
         }
-        if (e.getSize() < need) {
+        if (have < need) {
             throw new CheckpointFormatException(
                     file,
-                    "tensor '" + tensor + "': storage entry " + entry + " has "
-                            + e.getSize() + " bytes but " + s.dtype().torchStorage() + " of " + s.numel()
-                            + " elements needs "
-                            + need);
+                    "tensor '" + tensor + "': " + bytes.describe(s) + " has " + have + " bytes but "
+                            + s.dtype().torchStorage() + " of " + s.numel() + " elements needs " + need);
         }
     }
 
@@ -315,15 +306,15 @@ public final class TorchCheckpoint extends AbstractTensorSource {
                     "tensor '" + info.name() + "' spans " + count * es
                             + " bytes of its storage; over 2 GiB is not supported by this reader");
         }
-        String entry = prefix + "data/" + r.storage().key();
+        String what = bytes.describe(r.storage());
         byte[] span;
-        try (InputStream in = zip.getInputStream(zip.getEntry(entry))) {
+        try (InputStream in = bytes.open(r.storage())) {
             in.skipNBytes(r.offset() * es);
-            span = RawData.readExactly(in, (int) (count * es), path(), "storage entry " + entry);
+            span = RawData.readExactly(in, (int) (count * es), path(), what);
         } catch (ZipException e) {
-            throw new CheckpointFormatException(path(), "cannot read " + entry + ": " + e.getMessage(), e);
+            throw new CheckpointFormatException(path(), "cannot read " + what + ": " + e.getMessage(), e);
         } catch (java.io.EOFException e) {
-            throw new CheckpointFormatException(path(), "storage entry " + entry + " truncated", e);
+            throw new CheckpointFormatException(path(), what + " truncated", e);
         } catch (IOException e) {
             throw new UncheckedIOException(path() + ": " + e.getMessage(), e);
         }
@@ -337,9 +328,174 @@ public final class TorchCheckpoint extends AbstractTensorSource {
     @Override
     void closeResources() {
         try {
-            zip.close();
+            bytes.close();
         } catch (IOException e) {
             throw new UncheckedIOException(path() + ": " + e.getMessage(), e);
+        }
+    }
+
+    // ------------------------------------------------------------------ legacy (pre-1.6) format
+
+    /** {@code torch.serialization.MAGIC_NUMBER}, the first pickle of a legacy file. */
+    private static final BigInteger LEGACY_MAGIC = new BigInteger("1950a86a20f9469cfc6c", 16);
+
+    /** {@code torch.serialization.PROTOCOL_VERSION}, its second pickle. */
+    private static final long LEGACY_PROTOCOL = 1001;
+
+    /** The first pickle read as a whole; doubled until the pickles fit (at most {@link #MAX_PICKLE_BYTES}). */
+    private static final int LEGACY_FIRST_READ = 1 << 20;
+
+    /** Protocol-2 pickle of a LONG1 (the magic number): {@code 80 02 8a}. */
+    private static boolean isLegacy(Path file) {
+        byte[] head = new byte[3];
+        int n;
+        try (InputStream in = Files.newInputStream(file)) {
+            n = in.readNBytes(head, 0, 3);
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+        }
+        return n == 3 && (head[0] & 0xff) == 0x80 && head[1] == 2 && (head[2] & 0xff) == 0x8a;
+    }
+
+    /**
+     * The legacy {@code torch.save} layout (PyTorch before 1.6, or {@code _use_new_zipfile_serialization=False}):
+     * five pickles one after the other (magic number, protocol 1001, system info, the object with
+     * persistent storage ids, the sorted storage keys), then per key an int64 element count and the
+     * storage's raw bytes.
+     */
+    private static TorchCheckpoint readLegacy(Path file) throws IOException {
+        long size = Files.size(file);
+        long limit = Math.min(size, MAX_PICKLE_BYTES);
+        for (long len = Math.min(limit, LEGACY_FIRST_READ); ; len = Math.min(limit, len * 4)) {
+            byte[] head;
+            try (InputStream in = Files.newInputStream(file)) {
+                head = in.readNBytes((int) len);
+            }
+            try {
+                return parseLegacy(file, head, size);
+            } catch (CheckpointFormatException e) {
+                if (len >= limit) {
+                    throw e; // the pickles did not fit a shorter read, or the file is broken
+                }
+            }
+        }
+    }
+
+    private static TorchCheckpoint parseLegacy(Path file, byte[] head, long fileSize) throws IOException {
+        String what = "legacy torch.save pickles";
+        RestrictedUnpickler u = new RestrictedUnpickler(file, what, head);
+        Object magic = u.load();
+        if (!LEGACY_MAGIC.equals(magic instanceof Long l ? BigInteger.valueOf(l) : magic)) {
+            throw new CheckpointFormatException(file, "starts with a pickled integer that is not torch's magic number");
+        }
+        Object protocol = u.load();
+        if (!Long.valueOf(LEGACY_PROTOCOL).equals(protocol)) {
+            throw new CheckpointFormatException(
+                    file, "legacy torch.save protocol " + protocol + ", expected " + LEGACY_PROTOCOL);
+        }
+        Object sysInfo = u.load();
+        if (sysInfo instanceof Map<?, ?> info && Boolean.FALSE.equals(info.get("little_endian"))) {
+            throw new CheckpointFormatException(file, "written on a big-endian machine; not supported");
+        }
+        Object root = u.load();
+        Object keys = u.load();
+        if (!(keys instanceof List<?> keyList)) {
+            throw new CheckpointFormatException(
+                    file, "legacy storage key list is a " + RestrictedUnpickler.typeName(keys) + ", not a list");
+        }
+        Map<String, long[]> regions = new LinkedHashMap<>();
+        long at = u.position();
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+            ByteBuffer count = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN);
+            for (Object k : keyList) {
+                StorageRef ref = k instanceof String key ? u.storages().get(key) : null;
+                if (ref == null) {
+                    throw new CheckpointFormatException(
+                            file, "legacy storage key " + k + " is not referenced by any tensor");
+                }
+                count.clear();
+                while (count.hasRemaining() && ch.read(count, at + count.position()) > 0) {
+                    // reads the 8-byte element count
+                }
+                if (count.hasRemaining()) {
+                    throw new CheckpointFormatException(
+                            file, "legacy storage '" + k + "' truncated (no element count)");
+                }
+                long numel = count.getLong(0);
+                if (numel != ref.numel()) {
+                    throw new CheckpointFormatException(
+                            file,
+                            "legacy storage '" + k + "' holds " + numel + " elements, its tensors say " + ref.numel());
+                }
+                long n = numel * ref.dtype().bytes();
+                regions.put((String) k, new long[] {at + 8, Math.max(0, Math.min(n, fileSize - at - 8))});
+                at += 8 + n;
+            }
+        }
+        return interpret(file, what, root, ByteOrder.LITTLE_ENDIAN, new FileRegions(file, regions));
+    }
+
+    /** Where the storages' bytes are. */
+    private interface StorageBytes {
+        /** Bytes present for the storage, or −1 when there are none. */
+        long size(StorageRef s);
+
+        /** The storage's place, for messages. */
+        String describe(StorageRef s);
+
+        /** A stream positioned at the storage's first byte. */
+        InputStream open(StorageRef s) throws IOException;
+
+        void close() throws IOException;
+    }
+
+    /** Zip format: one {@code <stem>/data/<key>} entry per storage. */
+    private record ZipStorages(ZipFile zip, String prefix) implements StorageBytes {
+        @Override
+        public long size(StorageRef s) {
+            ZipEntry e = zip.getEntry(prefix + "data/" + s.key());
+            return e == null ? -1 : e.getSize();
+        }
+
+        @Override
+        public String describe(StorageRef s) {
+            return "storage entry " + prefix + "data/" + s.key();
+        }
+
+        @Override
+        public InputStream open(StorageRef s) throws IOException {
+            return zip.getInputStream(zip.getEntry(prefix + "data/" + s.key()));
+        }
+
+        @Override
+        public void close() throws IOException {
+            zip.close();
+        }
+    }
+
+    /** Legacy format: regions of the file, key → {first byte, length}. */
+    private record FileRegions(Path file, Map<String, long[]> regions) implements StorageBytes {
+        @Override
+        public long size(StorageRef s) {
+            long[] r = regions.get(s.key());
+            return r == null ? -1 : r[1];
+        }
+
+        @Override
+        public String describe(StorageRef s) {
+            return "legacy storage '" + s.key() + "'";
+        }
+
+        @Override
+        public InputStream open(StorageRef s) throws IOException {
+            InputStream in = Files.newInputStream(file);
+            in.skipNBytes(regions.get(s.key())[0]);
+            return in;
+        }
+
+        @Override
+        public void close() {
+            // nothing held open between reads
         }
     }
 

@@ -89,10 +89,10 @@ class TensorFilesTest {
     }
 
     @Test
-    void open_legacyTorchPickle_explainsFormat() throws IOException {
+    void open_truncatedLegacyTorchPickle_saysLegacyAndTruncated() throws IOException {
         Path f = tmp.resolve("old.pt");
         Files.write(f, new byte[] {(byte) 0x80, 2, (byte) 0x8a, 10, 0x6c, (byte) 0xfc, (byte) 0x9c, 0x46});
-        assertFormatError(f, () -> TensorFiles.open(f), "legacy", "torch >= 1.6");
+        assertFormatError(f, () -> TensorFiles.open(f), "legacy torch.save", "truncated");
     }
 
     @Test

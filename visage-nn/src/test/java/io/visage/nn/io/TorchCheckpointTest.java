@@ -37,7 +37,7 @@ class TorchCheckpointTest {
     static Stream<Arguments> checkpointFixtures() {
         Path root = Fixtures.root();
         List<Arguments> out = new ArrayList<>();
-        for (String file : List.of("weights.pt", "weights.dac.pth")) {
+        for (String file : List.of("weights.pt", "weights.dac.pth", "weights.legacy.pt")) {
             for (Path set : IoAssert.setsWith(root, file)) {
                 out.add(Arguments.of(set.getFileName().toString(), file));
             }
@@ -50,6 +50,21 @@ class TorchCheckpointTest {
         assertFalse(
                 IoAssert.setsWith(Fixtures.root(), "weights.pt").isEmpty(),
                 "no fixture set under " + Fixtures.root() + " has a weights.pt");
+    }
+
+    @Test
+    void fixtures_haveLegacyCheckpoint_discovered() {
+        assertFalse(
+                IoAssert.setsWith(Fixtures.root(), "weights.legacy.pt").isEmpty(),
+                "no fixture set under " + Fixtures.root() + " has a weights.legacy.pt (pre-1.6 torch.save)");
+    }
+
+    @Test
+    void open_truncatedLegacyCheckpoint_namesTheShortStorage() throws IOException {
+        Path src =
+                IoAssert.setsWith(Fixtures.root(), "weights.legacy.pt").get(0).resolve("weights.legacy.pt");
+        Path f = IoAssert.truncated(src, Files.size(src) - 100, tmp.resolve("cut-legacy.pt"));
+        assertFormatError(f, () -> TorchCheckpoint.open(f), "legacy storage", "bytes but");
     }
 
     @ParameterizedTest(name = "{0}/{1}")
@@ -464,7 +479,7 @@ class TorchCheckpointTest {
     }
 
     @Test
-    void open_legacyNonZipFormat_explains() throws IOException {
+    void open_legacyMagicNumberOnly_saysTheNextPickleIsMissing() throws IOException {
         Path f = tmp.resolve("legacy.pt");
         Files.write(f, new byte[] {
             (byte) 0x80,
@@ -483,7 +498,7 @@ class TorchCheckpointTest {
             0x19,
             0x2e
         });
-        assertFormatError(f, () -> TorchCheckpoint.open(f), "legacy", "not supported");
+        assertFormatError(f, () -> TorchCheckpoint.open(f), "legacy torch.save pickles", "without STOP");
     }
 
     @Test

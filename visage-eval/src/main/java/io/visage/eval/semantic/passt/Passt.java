@@ -6,6 +6,7 @@ import io.visage.nn.autodiff.Ops;
 import io.visage.nn.autodiff.Tensor;
 import io.visage.nn.io.TensorFiles;
 import io.visage.nn.io.TensorSource;
+import io.visage.nn.kernel.Parallelism;
 import io.visage.nn.layers.LayerNorm;
 import io.visage.nn.layers.Linear;
 import io.visage.nn.module.Init;
@@ -63,6 +64,7 @@ public final class Passt implements EmbeddingModel, Module {
     private final LayerNorm headNorm;
     private final Linear headLinear;
     private final Linear headDist;
+    private final Parallelism parallelism;
 
     private Passt(
             PasstConfig config,
@@ -76,7 +78,8 @@ public final class Passt implements EmbeddingModel, Module {
             LayerNorm norm,
             LayerNorm headNorm,
             Linear headLinear,
-            Linear headDist) {
+            Linear headDist,
+            Parallelism parallelism) {
         this.config = config;
         this.clsToken = clsToken;
         this.distToken = distToken;
@@ -89,6 +92,7 @@ public final class Passt implements EmbeddingModel, Module {
         this.headNorm = headNorm;
         this.headLinear = headLinear;
         this.headDist = headDist;
+        this.parallelism = parallelism;
     }
 
     /**
@@ -113,7 +117,8 @@ public final class Passt implements EmbeddingModel, Module {
         LayerNorm head0 = LayerNorm.create(p, "head.0", d, PasstConfig.HEAD_NORM_EPS);
         Linear head1 = Linear.create(p, "head.1", d, c.numClasses(), true, 0.02);
         Linear headDist = Linear.create(p, "head_dist", d, c.numClasses(), true, 0.02);
-        return new Passt(c, cls, dist, pos, freq, time, patch, new ModuleList<>(list), norm, head0, head1, headDist);
+        return new Passt(
+                c, cls, dist, pos, freq, time, patch, new ModuleList<>(list), norm, head0, head1, headDist, null);
     }
 
     /**
@@ -145,6 +150,28 @@ public final class Passt implements EmbeddingModel, Module {
 
     public PasstConfig config() {
         return config;
+    }
+
+    /**
+     * The same network (shared weights) whose {@link #embed}/{@link #embedAll} run the project's own
+     * kernels (attention) on {@code par}'s threads; null for single-threaded kernels (the default). The
+     * caller owns {@code par} and closes it after the last call.
+     */
+    public Passt withParallelism(Parallelism par) {
+        return new Passt(
+                config,
+                clsToken,
+                distToken,
+                newPosEmbed,
+                freqNewPosEmbed,
+                timeNewPosEmbed,
+                patchEmbed,
+                blocks,
+                norm,
+                headNorm,
+                headLinear,
+                headDist,
+                par);
     }
 
     public PasstFrontEnd frontEnd() {
@@ -365,7 +392,7 @@ public final class Passt implements EmbeddingModel, Module {
 
     /** One forward under inference ops: [B][C]. */
     private float[][] logitRows(List<float[]> clips) {
-        Ops ops = Ops.inference();
+        Ops ops = parallelism == null ? Ops.inference() : Ops.inference(parallelism);
         Tensor mel = mel(clips);
         Tensor logits = logits(ops, mel);
         INDArray v = logits.value();

@@ -141,15 +141,6 @@ public final class VggishWeights {
                                 + " as torch tensors. Reader said: " + m,
                         e);
             }
-            if (m.contains("legacy")) {
-                throw new CheckpointFormatException(
-                        pca,
-                        "is in the legacy (pre-1.6) torch.save format, which is not read; use Google's"
-                                + " vggish_pca_params.npz, the same two arrays"
-                                + " (https://storage.googleapis.com/audioset/vggish_pca_params.npz). Reader said: "
-                                + m,
-                        e);
-            }
             throw e;
         }
     }
