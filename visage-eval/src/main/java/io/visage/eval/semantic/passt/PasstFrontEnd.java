@@ -1,5 +1,7 @@
 package io.visage.eval.semantic.passt;
 
+import io.visage.eval.semantic.Fft;
+
 /**
  * hear21passt's {@code AugmentMelSTFT} in eval mode (no frequency/time masking, no band
  * augmentation), as {@code get_basic_model} configures it: 32 kHz mono in, a normalised log-mel

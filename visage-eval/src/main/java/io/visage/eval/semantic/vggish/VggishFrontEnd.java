@@ -1,5 +1,7 @@
 package io.visage.eval.semantic.vggish;
 
+import io.visage.eval.semantic.Fft;
+
 /**
  * torchvggish's input pipeline ({@code vggish_input.waveform_to_examples} over {@code
  * mel_features.log_mel_spectrogram}) for mono audio already at 16 kHz, in float64 like the
@@ -46,7 +48,7 @@ public final class VggishFrontEnd {
     /** [SPECTROGRAM_BINS][MEL_BANDS]. */
     private final double[][] melMatrix;
 
-    private final RealFft fft;
+    private final Fft fft;
 
     public VggishFrontEnd() {
         window = new double[WINDOW_SAMPLES];
@@ -54,7 +56,7 @@ public final class VggishFrontEnd {
             window[i] = 0.5 - 0.5 * Math.cos(2.0 * Math.PI / WINDOW_SAMPLES * i);
         }
         melMatrix = melMatrix(MEL_BANDS, SPECTROGRAM_BINS, SAMPLE_RATE_HZ, MEL_MIN_HZ, MEL_MAX_HZ);
-        fft = new RealFft(FFT_LENGTH);
+        fft = new Fft(FFT_LENGTH);
     }
 
     /** Frames of a clip of {@code samples} samples: {@code 1 + (samples − 400) / 160}, or 0 when shorter than a window. */

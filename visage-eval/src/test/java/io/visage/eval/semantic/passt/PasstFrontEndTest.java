@@ -1,5 +1,6 @@
 package io.visage.eval.semantic.passt;
 
+import io.visage.eval.semantic.Fft;
 import io.visage.nn.io.TensorSource;
 import io.visage.nn.testing.FixtureTolerances;
 import io.visage.nn.testing.TensorAssert;

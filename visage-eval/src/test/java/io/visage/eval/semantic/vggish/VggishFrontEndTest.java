@@ -2,6 +2,7 @@ package io.visage.eval.semantic.vggish;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.visage.eval.semantic.Fft;
 import io.visage.nn.io.TensorSource;
 import io.visage.nn.testing.FixtureTolerances;
 import io.visage.nn.testing.TensorAssert;
@@ -141,7 +142,7 @@ class VggishFrontEndTest {
     void realFft_matchesDirectDft() {
         Random rng = new Random(5);
         for (int n : new int[] {2, 8, VggishFrontEnd.FFT_LENGTH}) {
-            RealFft fft = new RealFft(n);
+            Fft fft = new Fft(n);
             for (int len : new int[] {n, Math.max(1, n * 3 / 4)}) {
                 double[] x = new double[len];
                 for (int i = 0; i < len; i++) {
@@ -162,7 +163,7 @@ class VggishFrontEndTest {
                 TensorAssert.assertClose("|rfft| n=" + n, new long[] {want.length}, want, got, 1e-12, 1e-12);
             }
         }
-        assertThrows(IllegalArgumentException.class, () -> new RealFft(400));
+        assertThrows(IllegalArgumentException.class, () -> new Fft(400));
     }
 
     private static float[] noise(Random rng, int n) {

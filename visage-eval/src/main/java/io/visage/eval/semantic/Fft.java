@@ -1,17 +1,19 @@
-package io.visage.eval.semantic.passt;
+package io.visage.eval.semantic;
 
 /**
- * In-place radix-2 complex FFT of one power-of-two size, forward direction
- * {@code X[k] = Σ_n x[n] e^{−2πi·kn/N}} (no scaling), in double precision. Holds only its tables,
- * so one instance serves any number of threads.
+ * A radix-2 complex FFT of one power-of-two size, forward direction
+ * {@code X[k] = Σ_n x[n] e^{−2πi·kn/N}} (no scaling), in double precision, shared by the front ends of
+ * the evaluation networks. Holds only its tables (twiddles, bit reversal), so one instance serves any
+ * number of threads.
  */
-final class Fft {
+public final class Fft {
     private final int n;
     private final int[] bitReversed;
     private final double[] cos;
     private final double[] sin;
 
-    Fft(int n) {
+    /** @param n transform size, a power of two ≥ 2 */
+    public Fft(int n) {
         if (n < 2 || Integer.bitCount(n) != 1) {
             throw new IllegalArgumentException("FFT size must be a power of two >= 2, got " + n);
         }
@@ -30,12 +32,13 @@ final class Fft {
         }
     }
 
-    int size() {
+    /** The transform size N. */
+    public int size() {
         return n;
     }
 
     /** Transforms {@code re + i·im} ([N] each) in place. */
-    void transform(double[] re, double[] im) {
+    public void transform(double[] re, double[] im) {
         if (re.length != n || im.length != n) {
             throw new IllegalArgumentException(
                     "FFT of size " + n + " given arrays of " + re.length + " and " + im.length);
@@ -68,6 +71,26 @@ final class Fft {
                     im[a] += ti;
                 }
             }
+        }
+    }
+
+    /**
+     * {@code |DFT(x)|} for bins 0 .. N/2 of a real signal zero-padded to N, as
+     * {@code np.abs(np.fft.rfft(x, N))}.
+     *
+     * @param signal at most N samples
+     * @param out    N/2 + 1 magnitudes (written)
+     */
+    public void magnitude(double[] signal, double[] out) {
+        if (signal.length > n || out.length != n / 2 + 1) {
+            throw new IllegalArgumentException("FFT(" + n + "): signal of " + signal.length + " samples and "
+                    + out.length + " output bins (need <= " + n + " and " + (n / 2 + 1) + ")");
+        }
+        double[] re = java.util.Arrays.copyOf(signal, n);
+        double[] im = new double[n];
+        transform(re, im);
+        for (int k = 0; k <= n / 2; k++) {
+            out[k] = Math.hypot(re[k], im[k]);
         }
     }
 }
