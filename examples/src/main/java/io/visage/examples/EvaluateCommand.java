@@ -164,10 +164,7 @@ public final class EvaluateCommand implements Callable<Integer> {
      */
     public static SemanticReport runSemantic(
             Path generated, Path directionsFile, SemanticOptions so, int sampleRateHz, PrintWriter progressOut) {
-        if (directionsFile == null) {
-            throw new IllegalArgumentException(
-                    "--semantic needs --directions FILE (ambi.json: {id: [elevation_idx, azimuth_idx]}) for the mono decode");
-        }
+        requireDirections(directionsFile);
         Map<String, MapIndex> cameras = readDirections(directionsFile);
         SemanticEvaluation.Options eo =
                 new SemanticEvaluation.Options(sampleRateHz, so.generatedDecode(), so.batchClips());
@@ -178,6 +175,13 @@ public final class EvaluateCommand implements Callable<Integer> {
                     SemanticModels.load(so.vggish(), so.vggishConfig(), so.passt(), so.passtConfig(), par);
             return SemanticEvaluation.evaluate(
                     generated, so.groundTruth(), cameras, models, eo, (done, n, id) -> bar.stepTo(done));
+        }
+    }
+
+    private static void requireDirections(Path directionsFile) {
+        if (directionsFile == null) {
+            throw new IllegalArgumentException(
+                    "--semantic needs --directions FILE (ambi.json: {id: [elevation_idx, azimuth_idx]}) for the mono decode");
         }
     }
 
@@ -286,6 +290,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                         generatedDecode,
                         semanticBatch);
                 SemanticModels.checkFiles(vggish, passt); // before the (long) spatial part
+                requireDirections(directions);
             }
             Options opts = new Options(generated, groundTruth, out, images, directions, seed, decoder, sampleRate);
             if (!semanticOnly) {
@@ -297,7 +302,10 @@ public final class EvaluateCommand implements Callable<Integer> {
                 err.println();
                 writeReport(out, r, sr);
             }
-        } catch (IllegalArgumentException | UncheckedIOException | io.visage.nn.CheckpointFormatException e) {
+        } catch (IllegalArgumentException
+                | UncheckedIOException
+                | io.visage.nn.CheckpointFormatException
+                | io.visage.nn.StateDictMismatchException e) {
             err.println();
             err.println("visage evaluate: " + e.getMessage());
             return 1;
