@@ -72,6 +72,8 @@ public final class SemanticBench {
         try (Parallelism par = new Parallelism()) {
             sb.append(time("passt", passt.withParallelism(par), clips, rate, o.batchClips(), true, progress));
         }
+        PeakRss.read()
+                .ifPresent(u -> sb.append("  ").append(u).append(" (both networks' weights, JVM, activations)\n"));
         return sb.toString();
     }
 
