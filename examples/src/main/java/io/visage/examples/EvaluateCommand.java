@@ -198,6 +198,13 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     /** Runs the evaluation, writes the report (and images), and returns the report. */
     public static SpatialReport run(Options o, PrintWriter progressOut) {
+        SpatialReport report = evaluateSpatial(o, progressOut);
+        writeReport(o.out(), report, null);
+        return report;
+    }
+
+    /** The spatial evaluation (and its images) without writing the report. */
+    static SpatialReport evaluateSpatial(Options o, PrintWriter progressOut) {
         SpatialEvaluation.Options eo = new SpatialEvaluation.Options(
                 o.sampleRateHz(), SpatialEvalConfig.REFERENCE.withDecoder(o.decoder()), o.seed());
         Map<String, MapIndex> cameras = o.directions() == null ? Map.of() : readDirections(o.directions());
@@ -219,11 +226,6 @@ public final class EvaluateCommand implements Callable<Integer> {
                         }
                     });
         }
-        Path parent = o.out().toAbsolutePath().getParent();
-        if (parent != null) {
-            createDirectories(parent);
-        }
-        report.writeJson(o.out());
         return report;
     }
 
@@ -294,7 +296,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
             Options opts = new Options(generated, groundTruth, out, images, directions, seed, decoder, sampleRate);
             if (!semanticOnly) {
-                r = run(opts, err);
+                r = withSemantic ? evaluateSpatial(opts, err) : run(opts, err);
                 err.println();
             }
             if (withSemantic) {
@@ -334,10 +336,15 @@ public final class EvaluateCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** The report file: the spatial JSON (if any) with the semantic JSON under {@code "semantic"}. */
+    /**
+     * The report file, written once: the spatial JSON (if any) with the semantic JSON (if any) under
+     * {@code "semantic"}.
+     */
     static void writeReport(Path file, SpatialReport spatial, SemanticReport semantic) {
         ObjectNode root = spatial != null ? spatial.toJson() : new ObjectMapper().createObjectNode();
-        root.set("semantic", semantic.toJson());
+        if (semantic != null) {
+            root.set("semantic", semantic.toJson());
+        }
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             createDirectories(parent);
