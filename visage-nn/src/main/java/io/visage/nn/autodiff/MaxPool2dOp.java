@@ -46,61 +46,38 @@ final class MaxPool2dOp {
         INDArray out = Nd4j.createUninitialized(type, outShape);
         ByteBuffer in = HostArrays.bytes(xc);
         ByteBuffer res = HostArrays.bytes(out);
-        if (type == DataType.DOUBLE) {
-            DoubleBuffer v = in.asDoubleBuffer();
-            DoubleBuffer o = res.asDoubleBuffer();
-            int first = (int) xc.offset();
-            for (int p = 0; p < planes; p++) {
-                int base = first + p * h * w;
-                for (int oy = 0; oy < ho; oy++) {
-                    for (int ox = 0; ox < wo; ox++) {
-                        int at = base + oy * stride * w + ox * stride;
-                        double best = Double.NEGATIVE_INFINITY;
-                        int arg = at;
-                        for (int i = 0; i < kernel; i++) {
-                            for (int j = 0; j < kernel; j++) {
-                                int k = at + i * w + j;
-                                double e = v.get(k);
-                                if (e > best || Double.isNaN(e)) {
-                                    best = e;
-                                    arg = k;
-                                }
+        // one loop for both types: float32 values are compared and stored exactly in float64
+        boolean dbl = type == DataType.DOUBLE;
+        DoubleBuffer dv = dbl ? in.asDoubleBuffer() : null;
+        DoubleBuffer dout = dbl ? res.asDoubleBuffer() : null;
+        FloatBuffer fv = dbl ? null : in.asFloatBuffer();
+        FloatBuffer fout = dbl ? null : res.asFloatBuffer();
+        int first = (int) xc.offset();
+        for (int p = 0; p < planes; p++) {
+            int base = first + p * h * w;
+            for (int oy = 0; oy < ho; oy++) {
+                for (int ox = 0; ox < wo; ox++) {
+                    int at = base + oy * stride * w + ox * stride;
+                    double best = Double.NEGATIVE_INFINITY;
+                    int arg = at;
+                    for (int i = 0; i < kernel; i++) {
+                        for (int j = 0; j < kernel; j++) {
+                            int k = at + i * w + j;
+                            double e = dbl ? dv.get(k) : fv.get(k);
+                            if (e > best || Double.isNaN(e)) {
+                                best = e;
+                                arg = k;
                             }
-                        }
-                        int q = (p * ho + oy) * wo + ox;
-                        o.put(q, best);
-                        if (argmax != null) {
-                            argmax[q] = arg - first;
                         }
                     }
-                }
-            }
-        } else {
-            FloatBuffer v = in.asFloatBuffer();
-            FloatBuffer o = res.asFloatBuffer();
-            int first = (int) xc.offset();
-            for (int p = 0; p < planes; p++) {
-                int base = first + p * h * w;
-                for (int oy = 0; oy < ho; oy++) {
-                    for (int ox = 0; ox < wo; ox++) {
-                        int at = base + oy * stride * w + ox * stride;
-                        float best = Float.NEGATIVE_INFINITY;
-                        int arg = at;
-                        for (int i = 0; i < kernel; i++) {
-                            for (int j = 0; j < kernel; j++) {
-                                int k = at + i * w + j;
-                                float e = v.get(k);
-                                if (e > best || Float.isNaN(e)) {
-                                    best = e;
-                                    arg = k;
-                                }
-                            }
-                        }
-                        int q = (p * ho + oy) * wo + ox;
-                        o.put(q, best);
-                        if (argmax != null) {
-                            argmax[q] = arg - first;
-                        }
+                    int q = (p * ho + oy) * wo + ox;
+                    if (dbl) {
+                        dout.put(q, best);
+                    } else {
+                        fout.put(q, (float) best);
+                    }
+                    if (argmax != null) {
+                        argmax[q] = arg - first;
                     }
                 }
             }
