@@ -209,19 +209,38 @@ public final class PrepareCommand implements Callable<Integer> {
             return 1;
         }
         err.println();
-        r.dataset().skipped().forEach((id, why) -> err.println("prepare: skipped " + id + ": " + why));
-        PrintWriter o = spec.commandLine().getOut();
-        o.printf(
-                "prepare: %d clips -> %s (train %d, valid %d, test %d; %d CLIP frames, %d codec frames per clip)%n",
-                r.dataset().prepared(),
-                out,
-                r.dataset().splits().get("train").size(),
-                r.dataset().splits().get("valid").size(),
-                r.dataset().splits().get("test").size(),
-                r.dataset().clipFrames(),
-                r.dataset().codeFrames());
-        o.flush();
-        return 0;
+        return summarize(r.dataset(), out.toString(), spec.commandLine().getOut(), err);
+    }
+
+    /**
+     * Prints what a run did (skipped and failed clips on {@code err}, the totals on {@code out}).
+     *
+     * @return the exit code: 0, or 1 when a clip failed
+     */
+    static int summarize(DatasetPreparer.Result d, String where, PrintWriter out, PrintWriter err) {
+        d.skipped().forEach((id, why) -> err.println("prepare: skipped " + id + ": " + why));
+        d.failed().forEach((id, why) -> err.println("prepare: FAILED " + id + ": " + why));
+        err.flush();
+        out.printf(
+                "prepare: %d clips in %s (%d prepared now, %d already there; train %d, valid %d, test %d)%s%n",
+                d.prepared(),
+                where,
+                d.newlyPrepared(),
+                d.alreadyPrepared(),
+                d.splits().get("train").size(),
+                d.splits().get("valid").size(),
+                d.splits().get("test").size(),
+                d.clipFrames() < 0
+                        ? ""
+                        : String.format("; %d CLIP frames, %d codec frames per clip", d.clipFrames(), d.codeFrames()));
+        if (!d.failed().isEmpty()) {
+            out.printf(
+                    "prepare: %d clip(s) FAILED and are not in the splits (reasons above); fix them and run again:"
+                            + " finished clips are kept%n",
+                    d.failed().size());
+        }
+        out.flush();
+        return d.failed().isEmpty() ? 0 : 1;
     }
 
     private int countMp4() {

@@ -64,8 +64,17 @@ public final class AmbiIndex {
         return Collections.unmodifiableMap(out);
     }
 
-    /** Writes entries as an {@code ambi.json}. */
+    /** Writes entries as an {@code ambi.json} ({@link #toJson}). */
     public static void write(Path file, Map<String, CameraDirection> entries) {
+        try {
+            Files.writeString(file, toJson(entries));
+        } catch (IOException e) {
+            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The text of an {@code ambi.json}: ids sorted, pretty-printed, a final newline. */
+    public static String toJson(Map<String, CameraDirection> entries) {
         ObjectMapper m = new ObjectMapper();
         ObjectNode root = m.createObjectNode();
         for (Map.Entry<String, CameraDirection> e : new TreeMap<>(entries).entrySet()) {
@@ -74,9 +83,9 @@ public final class AmbiIndex {
                     .add(e.getValue().azimuthIndex());
         }
         try {
-            Files.writeString(file, m.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
+            return m.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("ambi.json: " + e.getMessage(), e);
         }
     }
 }

@@ -27,6 +27,9 @@ public record DatasetLayout(Path root) {
     /** The single CSV column. */
     public static final String FILE_PATH_COLUMN = "file_path";
 
+    /** The per-clip feature folders, in the order {@code prepare} writes a clip's files. */
+    public static final List<String> FEATURES = List.of(CLIP, ENERGY_MAP, DAC, DAC_ROTATED);
+
     public DatasetLayout {
         if (root == null) {
             throw new IllegalArgumentException("dataset folder is null");
@@ -55,16 +58,29 @@ public record DatasetLayout(Path root) {
 
     /** {@code <split>.csv}, split one of {@link #SPLITS}. */
     public Path split(String split) {
+        return root.resolve(relativeSplit(split));
+    }
+
+    /** {@code <feature>/<clipId>.npy}, feature one of {@link #FEATURES}, relative to the dataset folder. */
+    public static String relative(String feature, String clipId) {
+        if (!FEATURES.contains(feature)) {
+            throw new IllegalArgumentException("feature must be one of " + FEATURES + " but was '" + feature + "'");
+        }
+        return feature + "/" + clipId + ".npy";
+    }
+
+    /** {@code <split>.csv} relative to the dataset folder, split one of {@link #SPLITS}. */
+    public static String relativeSplit(String split) {
         if (!SPLITS.contains(split)) {
             throw new IllegalArgumentException("split must be one of " + SPLITS + " but was '" + split + "'");
         }
-        return root.resolve(split + ".csv");
+        return split + ".csv";
     }
 
     /** Creates the four feature folders. */
     public void createFolders() {
         try {
-            for (String d : List.of(DAC, DAC_ROTATED, CLIP, ENERGY_MAP)) {
+            for (String d : FEATURES) {
                 Files.createDirectories(root.resolve(d));
             }
         } catch (IOException e) {

@@ -12,10 +12,11 @@ import io.visage.nn.ShapeMismatchException;
 import io.visage.nn.io.Npy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,24 +32,85 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  * <p>A clip id is prepared when {@code <videos>/<id>.mp4}, {@code <foa>/<id>.wav} and an
  * {@code ambi.json} entry all exist; other ids are reported as skipped with the reason. FOA WAVs
  * must have 4 channels in ambiX order (W, Y, Z, X; ACN/SN3D); they are resampled with julius to the
- * codec's rate when needed (as DAC tokenisation does for 48 kHz recordings). Every output file is
- * written under a temporary name and moved into place, so an interrupted run leaves no partial
- * {@code .npy}.
+ * codec's rate when needed (as DAC tokenisation does for 48 kHz recordings).
+ *
+ * <p>The work comes in three steps so that one machine ({@link #prepare}) and a cluster (the Spark
+ * module) run the same code and write the same bytes: {@link #plan} lists the clips, {@link
+ * #prepareClip} computes and stores one clip, {@link #finish} writes the CSV splits and {@code
+ * ambi.json}. Every file goes through a {@link DatasetStore}, which writes it atomically, so an
+ * interrupted run leaves no partial {@code .npy}. A clip whose four files all exist is finished and
+ * is not computed again; a clip that fails (an unreadable video, a recording with the wrong channel
+ * count) is reported with its reason and does not stop the others.
  */
 public final class DatasetPreparer {
     private final FrontEnd frontEnd;
     private final DacCodec codec;
     private final SplitRule splitRule;
 
-    /** Called after each prepared clip. */
+    /** Called after each clip (prepared, already prepared or failed). */
     @FunctionalInterface
     public interface Progress {
         void clipDone(int done, int total, String clipId);
     }
 
-    /** What was written. @param splits split name → clip ids; @param skipped clip id → reason */
+    /** One clip to prepare: its id, its two input files and its camera direction. */
+    public record ClipInput(String id, Path video, Path foa, CameraDirection direction) {}
+
+    /**
+     * What a run prepares.
+     *
+     * @param clips   the clips found in all three inputs, sorted by id
+     * @param skipped clip id → why it is not in {@code clips}
+     */
+    public record Plan(List<ClipInput> clips, Map<String, String> skipped) {}
+
+    /** The four {@code .npy} files of one clip ({@link DatasetLayout#relative} path → bytes) and its sizes. */
+    public record PreparedClip(String id, Map<String, byte[]> files, int clipFrames, int codeFrames) {}
+
+    /** How one clip went. */
+    public enum Status {
+        /** computed and written by this run */
+        PREPARED,
+        /** all its files were already there; nothing was computed or written */
+        ALREADY_PREPARED,
+        /** its inputs could not be prepared ({@link ClipOutcome#reason()} says why); nothing was written */
+        FAILED
+    }
+
+    /**
+     * The outcome of one clip.
+     *
+     * @param reason     why it failed (null unless {@link Status#FAILED})
+     * @param clipFrames CLIP frames of a clip prepared by this run, else -1
+     * @param codeFrames codec frames of a clip prepared by this run, else -1
+     */
+    public record ClipOutcome(String id, Status status, String reason, int clipFrames, int codeFrames)
+            implements java.io.Serializable {
+        public static ClipOutcome failed(String id, String reason) {
+            return new ClipOutcome(id, Status.FAILED, reason, -1, -1);
+        }
+    }
+
+    /**
+     * What was written.
+     *
+     * @param splits          split name → clip ids (every finished clip of the plan)
+     * @param skipped         clip id → reason it was not in the plan
+     * @param failed          clip id → reason it failed
+     * @param newlyPrepared   clips computed by this run
+     * @param alreadyPrepared clips found finished
+     * @param clipFrames      CLIP frames per clip (from a clip of this run; -1 when none was computed)
+     * @param codeFrames      codec frames per clip (likewise)
+     */
     public record Result(
-            Map<String, List<String>> splits, Map<String, String> skipped, int clipFrames, int codeFrames) {
+            Map<String, List<String>> splits,
+            Map<String, String> skipped,
+            Map<String, String> failed,
+            int newlyPrepared,
+            int alreadyPrepared,
+            int clipFrames,
+            int codeFrames) {
+        /** Clips listed in the splits. */
         public int prepared() {
             return splits.values().stream().mapToInt(List::size).sum();
         }
@@ -65,8 +127,14 @@ public final class DatasetPreparer {
         this.splitRule = splitRule;
     }
 
+    /** The split rule {@link #finish} uses. */
+    public SplitRule splitRule() {
+        return splitRule;
+    }
+
     /**
-     * Prepares every clip.
+     * Prepares every clip on this machine: {@link #plan}, {@link #prepareClip} for each clip in id
+     * order, {@link #finish}.
      *
      * @param videos   folder of {@code <id>.mp4} FoV videos
      * @param foa      folder of {@code <id>.wav} 4-channel ambiX recordings
@@ -75,6 +143,26 @@ public final class DatasetPreparer {
      * @throws IllegalArgumentException when an input folder is missing or no clip can be prepared
      */
     public Result prepare(Path videos, Path foa, Path ambiJson, DatasetLayout out, Progress progress) {
+        return prepare(videos, foa, ambiJson, new LocalDatasetStore(out.root()), progress);
+    }
+
+    /** As {@link #prepare(Path, Path, Path, DatasetLayout, Progress)}, into any store. */
+    public Result prepare(Path videos, Path foa, Path ambiJson, DatasetStore out, Progress progress) {
+        Plan plan = plan(videos, foa, ambiJson);
+        List<ClipOutcome> outcomes = new ArrayList<>();
+        for (ClipInput c : plan.clips()) {
+            outcomes.add(prepareClip(c, out));
+            progress.clipDone(outcomes.size(), plan.clips().size(), c.id());
+        }
+        return finish(out, plan, outcomes, splitRule);
+    }
+
+    /**
+     * Lists the clips to prepare.
+     *
+     * @throws IllegalArgumentException when an input folder is missing or no clip can be prepared
+     */
+    public static Plan plan(Path videos, Path foa, Path ambiJson) {
         for (Path d : List.of(videos, foa)) {
             if (!Files.isDirectory(d)) {
                 throw new IllegalArgumentException("input folder " + d + " does not exist");
@@ -85,55 +173,133 @@ public final class DatasetPreparer {
         }
         Map<String, CameraDirection> ambi = AmbiIndex.read(ambiJson);
         Map<String, String> skipped = new TreeMap<>();
-        List<String> ids = new ArrayList<>();
+        List<ClipInput> clips = new ArrayList<>();
         for (String id : listIds(videos, ".mp4")) {
-            if (!Files.isRegularFile(foa.resolve(id + ".wav"))) {
-                skipped.put(id, "no FOA recording " + foa.resolve(id + ".wav"));
+            Path wav = foa.resolve(id + ".wav");
+            if (!Files.isRegularFile(wav)) {
+                skipped.put(id, "no FOA recording " + wav);
             } else if (!ambi.containsKey(id)) {
                 skipped.put(id, "no entry in " + ambiJson);
             } else {
-                ids.add(id);
+                clips.add(new ClipInput(id, videos.resolve(id + ".mp4"), wav, ambi.get(id)));
             }
         }
-        if (ids.isEmpty()) {
+        if (clips.isEmpty()) {
             throw new IllegalArgumentException("no clip to prepare: need <id>.mp4 in " + videos + ", <id>.wav in " + foa
                     + " and an entry in " + ambiJson + "; skipped " + skipped);
         }
-        out.createFolders();
+        return new Plan(List.copyOf(clips), Collections.unmodifiableMap(skipped));
+    }
+
+    /** Whether all four files of a clip exist in the store. */
+    public static boolean isPrepared(DatasetStore store, String clipId) {
+        return DatasetLayout.FEATURES.stream().allMatch(f -> store.exists(DatasetLayout.relative(f, clipId)));
+    }
+
+    /**
+     * Prepares one clip unless it is finished: computes its four files and writes those that do not
+     * exist yet. A failure of this clip's inputs or computation is returned as {@link Status#FAILED}
+     * (the store's own write failures are thrown: they would fail every clip).
+     */
+    public ClipOutcome prepareClip(ClipInput c, DatasetStore store) {
+        if (isPrepared(store, c.id())) {
+            return new ClipOutcome(c.id(), Status.ALREADY_PREPARED, null, -1, -1);
+        }
+        PreparedClip p;
+        try {
+            p = encode(c);
+        } catch (RuntimeException e) {
+            return ClipOutcome.failed(c.id(), reason(e));
+        }
+        p.files().forEach((path, bytes) -> {
+            if (!store.exists(path)) {
+                store.write(path, bytes);
+            }
+        });
+        return new ClipOutcome(c.id(), Status.PREPARED, null, p.clipFrames(), p.codeFrames());
+    }
+
+    /** One line for a clip's failure: the exception's message (which names the file), or its type. */
+    public static String reason(Throwable e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getName() : m;
+    }
+
+    /** Computes one clip's four files (nothing is written). */
+    public PreparedClip encode(ClipInput c) {
+        VideoFeatures f = frontEnd.features(c.video(), c.direction());
+        float[][] wyzx = readFoa(c.foa());
+        int rate = codec.config().sampleRateHz();
+        int levels = codec.config().nCodebooks();
+        INDArray codes = FoaCodes.encodeFoa(codec, wyzx, rate, levels);
+        INDArray rotated = FoaCodes.encodeFoa(codec, rotate(wyzx), rate, levels);
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        files.put(
+                DatasetLayout.relative(DatasetLayout.CLIP, c.id()),
+                Npy.bytes(f.clip().castTo(DataType.FLOAT)));
+        files.put(
+                DatasetLayout.relative(DatasetLayout.ENERGY_MAP, c.id()),
+                Npy.bytes(f.energyMap().castTo(DataType.FLOAT)));
+        files.put(DatasetLayout.relative(DatasetLayout.DAC, c.id()), Npy.bytes(codes.castTo(DataType.LONG)));
+        files.put(DatasetLayout.relative(DatasetLayout.DAC_ROTATED, c.id()), Npy.bytes(rotated.castTo(DataType.LONG)));
+        return new PreparedClip(c.id(), Collections.unmodifiableMap(files), (int) f.frames(), (int) codes.size(1));
+    }
+
+    /**
+     * Writes the CSV splits and {@code ambi.json} of every clip of the plan that did not fail, each
+     * only when its content changed (a rerun over finished clips rewrites nothing).
+     *
+     * @param outcomes one per clip of the plan, in any order
+     * @throws IllegalArgumentException when an outcome is missing for a clip of the plan
+     */
+    public static Result finish(DatasetStore store, Plan plan, List<ClipOutcome> outcomes, SplitRule rule) {
+        Map<String, ClipOutcome> byId = new TreeMap<>();
+        outcomes.forEach(o -> byId.put(o.id(), o));
         Map<String, List<String>> splits = new LinkedHashMap<>();
         DatasetLayout.SPLITS.forEach(s -> splits.put(s, new ArrayList<>()));
         Map<String, CameraDirection> written = new TreeMap<>();
+        Map<String, String> failed = new TreeMap<>();
+        int newly = 0;
+        int already = 0;
         int clipFrames = -1;
         int codeFrames = -1;
-        for (int i = 0; i < ids.size(); i++) {
-            String id = ids.get(i);
-            CameraDirection dir = ambi.get(id);
-            VideoFeatures f = frontEnd.features(videos.resolve(id + ".mp4"), dir);
-            float[][] wyzx = readFoa(foa.resolve(id + ".wav"));
-            INDArray codes = FoaCodes.encodeFoa(
-                    codec, wyzx, codec.config().sampleRateHz(), codec.config().nCodebooks());
-            INDArray rotated = FoaCodes.encodeFoa(
-                    codec,
-                    rotate(wyzx),
-                    codec.config().sampleRateHz(),
-                    codec.config().nCodebooks());
-            writeNpy(out.clip(id), f.clip().castTo(DataType.FLOAT));
-            writeNpy(out.energyMap(id), f.energyMap().castTo(DataType.FLOAT));
-            writeNpy(out.dac(id), codes.castTo(DataType.LONG));
-            writeNpy(out.dacRotated(id), rotated.castTo(DataType.LONG));
-            splits.get(splitRule.assign(id)).add(id);
-            written.put(id, dir);
-            clipFrames = (int) f.frames();
-            codeFrames = (int) codes.size(1);
-            progress.clipDone(i + 1, ids.size(), id);
+        for (ClipInput c : plan.clips()) {
+            ClipOutcome o = byId.get(c.id());
+            if (o == null) {
+                throw new IllegalArgumentException("no outcome for clip '" + c.id() + "' of the plan");
+            }
+            switch (o.status()) {
+                case FAILED -> failed.put(c.id(), o.reason());
+                case PREPARED -> {
+                    newly++;
+                    clipFrames = o.clipFrames();
+                    codeFrames = o.codeFrames();
+                }
+                case ALREADY_PREPARED -> already++;
+            }
+            if (o.status() != Status.FAILED) {
+                splits.get(rule.assign(c.id())).add(c.id());
+                written.put(c.id(), c.direction());
+            }
         }
         for (Map.Entry<String, List<String>> s : splits.entrySet()) {
-            writeCsv(out.split(s.getKey()), s.getValue());
+            StringBuilder sb = new StringBuilder(DatasetLayout.FILE_PATH_COLUMN).append('\n');
+            s.getValue().forEach(id -> sb.append(id).append(".npy\n"));
+            store.writeIfChanged(DatasetLayout.relativeSplit(s.getKey()), utf8(sb.toString()));
         }
-        Path ambiTmp = out.root().resolve("." + DatasetLayout.AMBI_JSON + ".tmp");
-        AmbiIndex.write(ambiTmp, written);
-        move(ambiTmp, out.ambiJson());
-        return new Result(splits, skipped, clipFrames, codeFrames);
+        store.writeIfChanged(DatasetLayout.AMBI_JSON, utf8(AmbiIndex.toJson(written)));
+        return new Result(
+                Collections.unmodifiableMap(splits),
+                plan.skipped(),
+                Collections.unmodifiableMap(failed),
+                newly,
+                already,
+                clipFrames,
+                codeFrames);
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 
     /**
@@ -175,32 +341,6 @@ public final class DatasetPreparer {
                     .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void writeNpy(Path file, INDArray a) {
-        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-        Npy.write(tmp, a);
-        move(tmp, file);
-    }
-
-    private static void writeCsv(Path file, List<String> ids) {
-        StringBuilder sb = new StringBuilder(DatasetLayout.FILE_PATH_COLUMN).append('\n');
-        ids.forEach(id -> sb.append(id).append(".npy\n"));
-        Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-        try {
-            Files.writeString(tmp, sb);
-        } catch (IOException e) {
-            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
-        }
-        move(tmp, file);
-    }
-
-    private static void move(Path from, Path to) {
-        try {
-            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException(to + ": " + e.getMessage(), e);
         }
     }
 }

@@ -5,7 +5,6 @@ import io.visage.audio.io.AudioBuffer;
 import io.visage.audio.io.SampleFormat;
 import io.visage.audio.io.Wav;
 import io.visage.core.model.VisageConfig;
-import io.visage.nn.ShapeMismatchException;
 import io.visage.nn.io.Npy;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -114,20 +113,67 @@ class DatasetPreparerTest {
     }
 
     @Test
-    void prepare_stereoRecording_throwsNamingTheFile(@TempDir Path dir) {
-        TinyDatasets.Raw raw = TinyDatasets.write(dir, List.of("clip_0"), 1, 44100);
+    void prepare_stereoRecording_failsThatClipNamingTheFile_andPreparesTheOthers(@TempDir Path dir) throws Exception {
+        TinyDatasets.Raw raw = TinyDatasets.write(dir, List.of("clip_0", "clip_1"), 1, 44100);
         Wav.write(raw.foa().resolve("clip_0.wav"), new AudioBuffer(44100, new float[2][441]), SampleFormat.PCM_16);
+        DatasetLayout out = new DatasetLayout(dir.resolve("out"));
+        DatasetPreparer.Result r;
         try (DacCodec codec = TinyDatasets.codec(LEVELS, VOCAB, 1)) {
-            DatasetPreparer p = new DatasetPreparer(TinyDatasets.frontEnd(1), codec, SplitRule.reference(1));
-            var e = assertThrows(
-                    ShapeMismatchException.class,
-                    () -> p.prepare(
-                            raw.videos(),
-                            raw.foa(),
-                            raw.ambiJson(),
-                            new DatasetLayout(dir.resolve("out")),
-                            (a, b, c) -> {}));
-            assertTrue(e.getMessage().contains("clip_0.wav") && e.getMessage().contains("4 channels"), e.getMessage());
+            r = new DatasetPreparer(TinyDatasets.frontEnd(1), codec, SplitRule.reference(1))
+                    .prepare(raw.videos(), raw.foa(), raw.ambiJson(), out, (a, b, c) -> {});
+        }
+        assertEquals(java.util.Set.of("clip_0"), r.failed().keySet());
+        String why = r.failed().get("clip_0");
+        assertTrue(why.contains("clip_0.wav") && why.contains("4 channels"), why);
+        assertEquals(1, r.newlyPrepared());
+        assertEquals(1, r.prepared());
+        for (String f : DatasetLayout.FEATURES) {
+            assertFalse(Files.exists(out.root().resolve(DatasetLayout.relative(f, "clip_0"))), f);
+            assertTrue(Files.exists(out.root().resolve(DatasetLayout.relative(f, "clip_1"))), f);
+        }
+        assertFalse(AmbiIndex.read(out.ambiJson()).containsKey("clip_0"));
+        assertTrue(AmbiIndex.read(out.ambiJson()).containsKey("clip_1"));
+    }
+
+    @Test
+    void prepare_rerun_rewritesNothing_andAPartlyWrittenClipIsCompletedWithTheSameBytes(@TempDir Path dir)
+            throws Exception {
+        TinyDatasets.Raw raw = TinyDatasets.write(dir, List.of("vidA_0", "vidA_5", "vidB_0"), 1, 44100);
+        DatasetLayout out = new DatasetLayout(dir.resolve("out"));
+        try (DacCodec codec = TinyDatasets.codec(LEVELS, VOCAB, 2)) {
+            DatasetPreparer p = new DatasetPreparer(TinyDatasets.frontEnd(2), codec, SplitRule.reference(3));
+            DatasetPreparer.Result first = p.prepare(raw.videos(), raw.foa(), raw.ambiJson(), out, (a, b, c) -> {});
+            assertEquals(3, first.newlyPrepared());
+            java.util.Map<Path, byte[]> bytes = new java.util.TreeMap<>();
+            java.util.Map<Path, java.nio.file.attribute.FileTime> times = new java.util.TreeMap<>();
+            try (Stream<Path> s = Files.walk(out.root())) {
+                for (Path f : s.filter(Files::isRegularFile).toList()) {
+                    bytes.put(f, Files.readAllBytes(f));
+                    Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.fromMillis(1_000_000L));
+                    times.put(f, Files.getLastModifiedTime(f));
+                }
+            }
+            DatasetPreparer.Result again = p.prepare(raw.videos(), raw.foa(), raw.ambiJson(), out, (a, b, c) -> {});
+            assertEquals(0, again.newlyPrepared());
+            assertEquals(3, again.alreadyPrepared());
+            for (Path f : times.keySet()) {
+                assertEquals(times.get(f), Files.getLastModifiedTime(f), "rewritten: " + f);
+            }
+            // a run killed between two files of a clip: the missing file is computed again, the same bytes
+            Path energy = out.root().resolve(DatasetLayout.relative(DatasetLayout.ENERGY_MAP, "vidA_5"));
+            Path dac = out.root().resolve(DatasetLayout.relative(DatasetLayout.DAC_ROTATED, "vidA_5"));
+            Files.delete(energy);
+            Files.delete(dac);
+            DatasetPreparer.Result resumed = p.prepare(raw.videos(), raw.foa(), raw.ambiJson(), out, (a, b, c) -> {});
+            assertEquals(1, resumed.newlyPrepared());
+            assertEquals(2, resumed.alreadyPrepared());
+            assertArrayEquals(bytes.get(energy), Files.readAllBytes(energy));
+            assertArrayEquals(bytes.get(dac), Files.readAllBytes(dac));
+            for (Path f : times.keySet()) {
+                if (!f.equals(energy) && !f.equals(dac)) {
+                    assertEquals(times.get(f), Files.getLastModifiedTime(f), "rewritten: " + f);
+                }
+            }
         }
     }
 

@@ -149,8 +149,11 @@ public final class Npy extends AbstractTensorSource {
         }
     }
 
-    /** The complete .npy bytes of an array, C order (used by {@link Npz#write}). */
-    static byte[] bytes(INDArray array) {
+    /**
+     * The bytes {@link #write(Path, INDArray)} writes, for writers that store them elsewhere (an
+     * {@code .npz} entry, another file system). Limited to arrays below 2 GiB.
+     */
+    public static byte[] bytes(INDArray array) {
         DType dtype = DType.of(array.dataType());
         byte[] header = NpyFormat.header(dtype, array.shape(), false);
         ByteBuffer data = RawData.bytesOf(array, 'c');

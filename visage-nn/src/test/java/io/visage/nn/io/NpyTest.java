@@ -326,4 +326,16 @@ class NpyTest {
         assertTrue(header.startsWith("{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }"), header);
         assertFalse(header.contains("\n"));
     }
+
+    @Test
+    void bytes_areWhatWriteWrites(@TempDir Path tmp) throws Exception {
+        for (INDArray a : List.of(
+                Nd4j.rand(DataType.FLOAT, 3, 5),
+                Nd4j.createFromArray(new long[][] {{1, -2, 3}, {4, 5, 6}}),
+                Nd4j.rand(DataType.DOUBLE, 4, 2).transpose())) {
+            Path f = tmp.resolve("a.npy");
+            Npy.write(f, a);
+            assertArrayEquals(Files.readAllBytes(f), Npy.bytes(a), a.shapeInfoToString());
+        }
+    }
 }
