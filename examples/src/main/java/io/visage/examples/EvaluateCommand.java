@@ -5,16 +5,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.visage.audio.foa.ReferenceMonoDecode;
-import io.visage.eval.image.EnergyMapImage;
-import io.visage.eval.report.ClipMaps;
+import io.visage.eval.report.ClipPanel;
 import io.visage.eval.report.SpatialEvalConfig;
 import io.visage.eval.report.SpatialEvaluation;
 import io.visage.eval.report.SpatialReport;
 import io.visage.eval.semantic.SemanticEvaluation;
 import io.visage.eval.semantic.SemanticReport;
-import io.visage.eval.spatial.EqualAreaSampler;
 import io.visage.eval.spatial.MapIndex;
-import io.visage.eval.spatial.SphereGrid;
 import io.visage.eval.spatial.SphericalHarmonicDecoder;
 import io.visage.nn.kernel.Parallelism;
 import java.io.IOException;
@@ -22,10 +19,8 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -217,7 +212,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             report = SpatialEvaluation.evaluate(
                     o.generated(), o.groundTruth(), eo, (done, n, id) -> bar.stepTo(done), (id, gen, gt, scores) -> {
                         if (o.images() != null) {
-                            writePanel(
+                            ClipPanel.write(
                                     o.images().resolve(id + ".png"),
                                     gen,
                                     gt,
@@ -227,22 +222,6 @@ public final class EvaluateCommand implements Callable<Integer> {
                     });
         }
         return report;
-    }
-
-    /** A panel: whole clip, then one row per second; the ground-truth maps come from its sampled maps. */
-    static void writePanel(Path png, ClipMaps gen, ClipMaps gt, SphereGrid grid, MapIndex camera) {
-        List<String> labels = new ArrayList<>();
-        List<double[]> a = new ArrayList<>();
-        List<double[]> b = new ArrayList<>();
-        labels.add("whole clip");
-        a.add(EqualAreaSampler.toMap(gt.map(), grid));
-        b.add(EqualAreaSampler.toMap(gen.map(), grid));
-        for (int s = 0; s < gt.map1fps().length; s++) {
-            labels.add(String.format(Locale.ROOT, "%d-%d s", s, s + 1));
-            a.add(EqualAreaSampler.toMap(gt.map1fps()[s], grid));
-            b.add(EqualAreaSampler.toMap(gen.map1fps()[s], grid));
-        }
-        EnergyMapImage.writePng(EnergyMapImage.panel(labels, a, b, grid, camera, 2), png);
     }
 
     static Map<String, MapIndex> readDirections(Path file) {

@@ -1,17 +1,10 @@
 package io.visage.examples;
 
-import io.visage.audio.dac.Dac;
-import io.visage.audio.dac.DacCodec;
-import io.visage.audio.dac.DacConfig;
-import io.visage.core.clip.ClipVisionConfig;
-import io.visage.core.clip.ClipVisionTransformer;
-import io.visage.core.clip.ClipWeights;
 import io.visage.core.data.DatasetLayout;
 import io.visage.core.data.DatasetPreparer;
+import io.visage.core.data.PrepareNetworks;
 import io.visage.core.data.SplitRule;
-import io.visage.core.frontend.FrontEnd;
 import io.visage.core.video.VideoDecoder;
-import io.visage.nn.module.RandomParams;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +20,7 @@ import picocli.CommandLine.Spec;
  * reference's training layout computed in Java (see {@link DatasetPreparer}). With
  * {@code --weights} CLIP comes from the folder's CLIP file and DAC from its {@code weights.pth};
  * without, both are random (stderr says so): CLIP from {@code --clip-config} or a random
- * ViT-B/32, the codec from {@code --codec-config} (DAC kwargs JSON) or {@link #RANDOM_CODEC}.
+ * ViT-B/32, the codec from {@code --codec-config} (DAC kwargs JSON) or {@link PrepareNetworks#RANDOM_CODEC}.
  */
 @Command(
         name = "prepare",
@@ -38,14 +31,6 @@ import picocli.CommandLine.Spec;
             "Splits are by video (id without its _<second> suffix), hashed with --split-seed."
         })
 public final class PrepareCommand implements Callable<Integer> {
-    /** The random codec used without weights: 44.1 kHz, hop 512, 9 levels of 1024 codes (the official code shape). */
-    public static final DacConfig RANDOM_CODEC = DacConfig.builder()
-            .encoderDim(4)
-            .encoderRates(8, 8, 8)
-            .decoderDim(32)
-            .decoderRates(8, 8, 8)
-            .build();
-
     @Spec
     CommandSpec spec;
 
@@ -150,34 +135,27 @@ public final class PrepareCommand implements Callable<Integer> {
         if (parent != null && !Files.isDirectory(parent)) {
             throw new IllegalArgumentException("output folder's parent " + parent + " does not exist");
         }
-        ClipVisionTransformer clip;
-        DacCodec codec;
-        if (weights == null) {
-            ClipVisionConfig cc =
-                    clipConfig == null ? ClipVisionConfig.VIT_B_32 : ClipVisionConfig.fromJson(clipConfig);
-            DacConfig dc = codecConfig == null ? RANDOM_CODEC : DacConfig.fromJson(codecConfig);
-            err.println("prepare: no --weights: RANDOM, UNTRAINED CLIP and DAC codec (seed " + seed
-                    + "); the features and codes only exercise the pipeline");
-            try (RandomParams p = new RandomParams(seed)) {
-                clip = ClipVisionTransformer.create(p, "", cc);
-            }
-            codec = DacCodec.of(Dac.random(dc, seed + 1));
-        } else {
-            if (!Files.isDirectory(weights)) {
-                throw new IllegalArgumentException("weights folder " + weights + " does not exist");
-            }
-            Path dac = weights.resolve("weights.pth");
-            if (!Files.isRegularFile(dac)) {
-                throw new IllegalArgumentException("weights folder " + weights
-                        + " has no DAC weights.pth (the 44.1 kHz " + "codec, release 0.0.1)");
-            }
-            clip = ClipWeights.load(weights);
-            codec = DacCodec.load(dac);
+        PrepareNetworks nets = networks(weights, clipConfig, codecConfig, seed, decoder);
+        warnIfRandom(nets, err);
+        try (PrepareNetworks.Loaded l = nets.open(split)) {
+            DatasetPreparer.Result r = l.preparer().prepare(videos, foa, ambiJson, new DatasetLayout(out), progress);
+            return new Result(r, nets.random(), nets.random());
         }
-        try (DacCodec owned = codec) {
-            DatasetPreparer.Result r = new DatasetPreparer(new FrontEnd(clip, 8, decoder), owned, split)
-                    .prepare(videos, foa, ambiJson, new DatasetLayout(out), progress);
-            return new Result(r, weights == null, weights == null);
+    }
+
+    static PrepareNetworks networks(Path weights, Path clipConfig, Path codecConfig, long seed, VideoDecoder decoder) {
+        return new PrepareNetworks(
+                str(weights), str(clipConfig), str(codecConfig), seed, decoder, PrepareNetworks.DEFAULT_BATCH_FRAMES);
+    }
+
+    private static String str(Path p) {
+        return p == null ? null : p.toAbsolutePath().toString();
+    }
+
+    static void warnIfRandom(PrepareNetworks nets, PrintWriter err) {
+        if (nets.random()) {
+            err.println("prepare: no --weights: RANDOM, UNTRAINED CLIP and DAC codec (seed " + nets.seed()
+                    + "); the features and codes only exercise the pipeline");
         }
     }
 

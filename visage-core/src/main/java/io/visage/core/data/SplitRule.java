@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
  * @param testFraction  expected share of videos in {@code test}
  * @param seed          mixes the assignment
  */
-public record SplitRule(double validFraction, double testFraction, long seed) {
+public record SplitRule(double validFraction, double testFraction, long seed) implements java.io.Serializable {
     /** Close to YT-Ambigen's shares (9.4 % valid, 10.9 % test of clips). */
     public static SplitRule reference(long seed) {
         return new SplitRule(0.1, 0.1, seed);

@@ -17,7 +17,8 @@ public record ClipScores(
         double corr5fps,
         double aucJ5fps,
         int skipped1fps,
-        int skipped5fps) {
+        int skipped5fps)
+        implements java.io.Serializable {
 
     /** The six values in report order: corr_all, auc_j_all, corr_1fps, auc_j_1fps, corr_5fps, auc_j_5fps. */
     public double[] values() {

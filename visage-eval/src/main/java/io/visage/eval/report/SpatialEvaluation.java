@@ -232,14 +232,31 @@ public final class SpatialEvaluation {
         List<ClipScores> scores = new ArrayList<>();
         int done = 0;
         for (Path w : wavs) {
-            String id = id(w);
-            ClipMaps gt = groundTruth(groundTruthDir, id, o);
-            ClipMaps gen = ClipMaps.compute(readFoa(w, o.sampleRateHz()), o.sampleRateHz(), o.config());
-            ClipScores cs = scoreClip(id, gen, gt, clipRng(o.seed(), id));
-            scores.add(cs);
-            observer.clip(id, gen, gt, cs);
-            progress.clipDone(++done, wavs.size(), id);
+            ClipEvaluation e = evaluateClip(w, groundTruthDir, o);
+            scores.add(e.scores());
+            observer.clip(e.scores().id(), e.generated(), e.groundTruth(), e.scores());
+            progress.clipDone(++done, wavs.size(), e.scores().id());
         }
+        return report(scores, o);
+    }
+
+    /** One clip's maps and scores. */
+    public record ClipEvaluation(ClipMaps generated, ClipMaps groundTruth, ClipScores scores) {}
+
+    /**
+     * Evaluates one generated clip against its ground truth in {@code groundTruthDir} ({@link
+     * #groundTruth}); the result depends on the clip alone, so clips may be scored in any order or on
+     * any machine and {@link #report} gives the same report.
+     */
+    public static ClipEvaluation evaluateClip(Path generatedWav, Path groundTruthDir, Options o) {
+        String id = id(generatedWav);
+        ClipMaps gt = groundTruth(groundTruthDir, id, o);
+        ClipMaps gen = ClipMaps.compute(readFoa(generatedWav, o.sampleRateHz()), o.sampleRateHz(), o.config());
+        return new ClipEvaluation(gen, gt, scoreClip(id, gen, gt, clipRng(o.seed(), id)));
+    }
+
+    /** The report of clips scored by {@link #evaluateClip}, given in the order of {@link #wavs}. */
+    public static SpatialReport report(List<ClipScores> scores, Options o) {
         return SpatialReport.of(scores, o.seed(), o.config().decoder().name());
     }
 }
