@@ -1,0 +1,68 @@
+package io.visage.spark;
+
+import java.util.List;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+
+/** Starts the Spark context of a {@code --spark MASTER} run. */
+public final class SparkContexts {
+    /**
+     * What Spark 4 needs opened on Java 17 when it runs inside a JVM that {@code spark-submit} did not
+     * start ({@code local[N]} from the command line, tests): the list {@code spark-submit} itself
+     * passes. {@code ./visage} and the build's test runner pass them.
+     */
+    public static final List<String> JAVA_OPTIONS = List.of(
+            "--add-opens=java.base/java.lang=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang.invoke=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+            "--add-opens=java.base/java.io=ALL-UNNAMED",
+            "--add-opens=java.base/java.net=ALL-UNNAMED",
+            "--add-opens=java.base/java.nio=ALL-UNNAMED",
+            "--add-opens=java.base/java.util=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+            "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED",
+            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens=java.base/sun.nio.cs=ALL-UNNAMED",
+            "--add-opens=java.base/sun.security.action=ALL-UNNAMED",
+            "--add-opens=java.base/sun.util.calendar=ALL-UNNAMED",
+            "-Djdk.reflect.useDirectMethodHandle=false",
+            "-Dio.netty.tryReflectionSetAccessible=true");
+
+    /** The master that takes the master {@code spark-submit} was given ({@code --master}). */
+    public static final String SUBMIT = "submit";
+
+    private SparkContexts() {}
+
+    /**
+     * A context for {@code master}: {@code local[N]}, a cluster URL ({@code spark://host:7077}),
+     * {@code yarn}, or {@link #SUBMIT}. Local masters bind to the loopback address and run without the
+     * web UI; every setting given by {@code spark-submit} or {@code spark.*} system properties wins.
+     *
+     * @throws IllegalStateException when the JVM lacks {@link #JAVA_OPTIONS}
+     */
+    public static JavaSparkContext open(String master, String appName) {
+        if (master == null || master.isBlank()) {
+            throw new IllegalArgumentException("Spark master is empty (e.g. local[2], spark://host:7077, yarn)");
+        }
+        SparkConf conf = new SparkConf(true).setAppName(appName);
+        if (!SUBMIT.equals(master)) {
+            conf.setMaster(master);
+        }
+        if (master.startsWith("local")) {
+            conf.setIfMissing("spark.driver.bindAddress", "127.0.0.1");
+            conf.setIfMissing("spark.driver.host", "127.0.0.1");
+            conf.setIfMissing("spark.ui.enabled", "false");
+        }
+        conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+        try {
+            return new JavaSparkContext(conf);
+        } catch (IllegalAccessError | RuntimeException e) {
+            if (e instanceof IllegalAccessError || e.getClass().getName().endsWith("InaccessibleObjectException")) {
+                throw new IllegalStateException(
+                        "Spark cannot start in this JVM: it needs " + JAVA_OPTIONS + " (./visage passes them)", e);
+            }
+            throw e;
+        }
+    }
+}
