@@ -14,6 +14,8 @@ import io.visage.eval.semantic.SemanticReport;
 import io.visage.eval.spatial.MapIndex;
 import io.visage.eval.spatial.SphericalHarmonicDecoder;
 import io.visage.nn.kernel.Parallelism;
+import io.visage.spark.SparkContexts;
+import io.visage.spark.SparkEvaluate;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -25,6 +27,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
+import org.apache.spark.api.java.JavaSparkContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -89,6 +92,13 @@ public final class EvaluateCommand implements Callable<Integer> {
             defaultValue = "16000",
             description = "required WAV sample rate (default ${DEFAULT-VALUE})")
     int sampleRate;
+
+    @Option(
+            names = "--spark",
+            paramLabel = "MASTER",
+            description = "score the clips in a Spark job: local[N], spark://HOST:PORT, yarn, or 'submit';"
+                    + " the folders must be readable on every executor (the semantic part runs in this JVM)")
+    String spark;
 
     @Option(
             names = "--semantic",
@@ -193,13 +203,23 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     /** Runs the evaluation, writes the report (and images), and returns the report. */
     public static SpatialReport run(Options o, PrintWriter progressOut) {
-        SpatialReport report = evaluateSpatial(o, progressOut);
+        return run(o, progressOut, null);
+    }
+
+    /**
+     * As {@link #run(Options, PrintWriter)}; with a Spark context the clips are scored by a Spark job
+     * ({@link SparkEvaluate}: the same report).
+     *
+     * @param spark null to score the clips in this JVM
+     */
+    public static SpatialReport run(Options o, PrintWriter progressOut, JavaSparkContext spark) {
+        SpatialReport report = evaluateSpatial(o, progressOut, spark);
         writeReport(o.out(), report, null);
         return report;
     }
 
     /** The spatial evaluation (and its images) without writing the report. */
-    static SpatialReport evaluateSpatial(Options o, PrintWriter progressOut) {
+    static SpatialReport evaluateSpatial(Options o, PrintWriter progressOut, JavaSparkContext spark) {
         SpatialEvaluation.Options eo = new SpatialEvaluation.Options(
                 o.sampleRateHz(), SpatialEvalConfig.REFERENCE.withDecoder(o.decoder()), o.seed());
         Map<String, MapIndex> cameras = o.directions() == null ? Map.of() : readDirections(o.directions());
@@ -209,6 +229,19 @@ public final class EvaluateCommand implements Callable<Integer> {
         int total = SpatialEvaluation.wavs(o.generated()).size();
         SpatialReport report;
         try (ProgressBar bar = ProgressBars.ascii("clips", total, progressOut)) {
+            if (spark != null) {
+                return SparkEvaluate.spatial(
+                        spark,
+                        new SparkEvaluate.Spatial(
+                                absolute(o.generated()),
+                                absolute(o.groundTruth()),
+                                o.sampleRateHz(),
+                                o.decoder(),
+                                o.seed(),
+                                o.images() == null ? null : absolute(o.images()),
+                                cameras),
+                        (done, n, id) -> bar.stepTo(done));
+            }
             report = SpatialEvaluation.evaluate(
                     o.generated(), o.groundTruth(), eo, (done, n, id) -> bar.stepTo(done), (id, gen, gt, scores) -> {
                         if (o.images() != null) {
@@ -222,6 +255,10 @@ public final class EvaluateCommand implements Callable<Integer> {
                     });
         }
         return report;
+    }
+
+    private static String absolute(Path p) {
+        return p.toAbsolutePath().toString();
     }
 
     static Map<String, MapIndex> readDirections(Path file) {
@@ -275,7 +312,9 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
             Options opts = new Options(generated, groundTruth, out, images, directions, seed, decoder, sampleRate);
             if (!semanticOnly) {
-                r = withSemantic ? evaluateSpatial(opts, err) : run(opts, err);
+                try (JavaSparkContext sc = spark == null ? null : SparkContexts.open(spark, "visage evaluate")) {
+                    r = withSemantic ? evaluateSpatial(opts, err, sc) : run(opts, err, sc);
+                }
                 err.println();
             }
             if (withSemantic) {
@@ -286,7 +325,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         } catch (IllegalArgumentException
                 | UncheckedIOException
                 | io.visage.nn.CheckpointFormatException
-                | io.visage.nn.StateDictMismatchException e) {
+                | io.visage.nn.StateDictMismatchException
+                | io.visage.spark.SparkJobException e) {
             err.println();
             err.println("visage evaluate: " + e.getMessage());
             return 1;

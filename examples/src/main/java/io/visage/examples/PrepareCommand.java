@@ -5,11 +5,15 @@ import io.visage.core.data.DatasetPreparer;
 import io.visage.core.data.PrepareNetworks;
 import io.visage.core.data.SplitRule;
 import io.visage.core.video.VideoDecoder;
+import io.visage.spark.SparkContexts;
+import io.visage.spark.SparkPrepare;
+import io.visage.spark.StoreLocation;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
+import org.apache.spark.api.java.JavaSparkContext;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -47,8 +51,19 @@ public final class PrepareCommand implements Callable<Integer> {
             description = "clip id -> [elevation_idx, azimuth_idx]")
     Path ambiJson;
 
-    @Option(names = "--out", required = true, paramLabel = "DIR", description = "dataset folder to write")
-    Path out;
+    @Option(
+            names = "--out",
+            required = true,
+            paramLabel = "DIR",
+            description = "dataset folder to write; with --spark also a Hadoop file system URI (hdfs://, s3a://)")
+    String out;
+
+    @Option(
+            names = "--spark",
+            paramLabel = "MASTER",
+            description = "run as a Spark job: local[N], spark://HOST:PORT, yarn, or 'submit' (the master"
+                    + " spark-submit was given); inputs must be readable on every executor")
+    String spark;
 
     @Option(
             names = "--weights",
@@ -163,31 +178,83 @@ public final class PrepareCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter err = spec.commandLine().getErr();
         BlasCheck.printHint(err);
-        Result r;
+        SplitRule split = new SplitRule(validFraction, testFraction, splitSeed);
+        DatasetPreparer.Result r;
         try (ProgressBar bar = ProgressBars.ascii("clips", countMp4(), err)) {
-            r = run(
-                    videos,
-                    foa,
-                    ambiJson,
-                    out,
-                    weights,
-                    clipConfig,
-                    codecConfig,
-                    seed,
-                    new SplitRule(validFraction, testFraction, splitSeed),
-                    videoDecoder.get(),
-                    err,
-                    (done, n, id) -> {
-                        bar.maxHint(n);
-                        bar.stepTo(done);
-                    });
+            DatasetPreparer.Progress progress = (done, n, id) -> {
+                bar.maxHint(n);
+                bar.stepTo(done);
+            };
+            if (spark != null) {
+                r = runSpark(
+                        spark,
+                        videos,
+                        foa,
+                        ambiJson,
+                        out,
+                        networks(weights, clipConfig, codecConfig, seed, videoDecoder.get()),
+                        split,
+                        err,
+                        progress);
+            } else {
+                if (StoreLocation.isUri(out)) {
+                    throw new IllegalArgumentException("--out " + out
+                            + " is a URI: only a Spark job (--spark MASTER) writes to Hadoop file systems");
+                }
+                r = run(
+                                videos,
+                                foa,
+                                ambiJson,
+                                Path.of(out),
+                                weights,
+                                clipConfig,
+                                codecConfig,
+                                seed,
+                                split,
+                                videoDecoder.get(),
+                                err,
+                                progress)
+                        .dataset();
+            }
         } catch (RuntimeException e) {
             err.println();
             err.println("visage prepare: " + e.getMessage());
             return 1;
         }
         err.println();
-        return summarize(r.dataset(), out.toString(), spec.commandLine().getOut(), err);
+        return summarize(r, out, spec.commandLine().getOut(), err);
+    }
+
+    /**
+     * {@code prepare --spark MASTER}: the same clips, files and splits as {@link #run}, computed by a
+     * Spark job ({@link SparkPrepare}).
+     *
+     * @param out a folder or a Hadoop file system URI
+     */
+    public static DatasetPreparer.Result runSpark(
+            String master,
+            Path videos,
+            Path foa,
+            Path ambiJson,
+            String out,
+            PrepareNetworks networks,
+            SplitRule split,
+            PrintWriter err,
+            DatasetPreparer.Progress progress) {
+        warnIfRandom(networks, err);
+        String where =
+                StoreLocation.isUri(out) ? out : Path.of(out).toAbsolutePath().toString();
+        try (JavaSparkContext sc = SparkContexts.open(master, "visage prepare")) {
+            return SparkPrepare.run(
+                    sc,
+                    videos.toAbsolutePath(),
+                    foa.toAbsolutePath(),
+                    ambiJson.toAbsolutePath(),
+                    where,
+                    networks,
+                    split,
+                    progress);
+        }
     }
 
     /**

@@ -7,7 +7,7 @@ package io.visage.eval.spatial;
  * @param row map row (0 = highest elevation)
  * @param col map column (0 = largest azimuth)
  */
-public record MapIndex(int row, int col) {
+public record MapIndex(int row, int col) implements java.io.Serializable {
     public MapIndex {
         if (row < 0 || col < 0) {
             throw new IllegalArgumentException("map index must be non-negative, was [" + row + ", " + col + "]");
