@@ -10,10 +10,10 @@ import io.visage.eval.report.SpatialEvalConfig;
 import io.visage.eval.report.SpatialEvaluation;
 import io.visage.eval.report.SpatialReport;
 import io.visage.eval.semantic.SemanticEvaluation;
+import io.visage.eval.semantic.SemanticNetworks;
 import io.visage.eval.semantic.SemanticReport;
 import io.visage.eval.spatial.MapIndex;
 import io.visage.eval.spatial.SphericalHarmonicDecoder;
-import io.visage.nn.kernel.Parallelism;
 import io.visage.spark.SparkContexts;
 import io.visage.spark.SparkEvaluate;
 import java.io.IOException;
@@ -97,7 +97,7 @@ public final class EvaluateCommand implements Callable<Integer> {
             names = "--spark",
             paramLabel = "MASTER",
             description = "score the clips in a Spark job: local[N], spark://HOST:PORT, yarn, or 'submit';"
-                    + " the folders must be readable on every executor (the semantic part runs in this JVM)")
+                    + " the folders and weight files must be readable on every executor")
     String spark;
 
     @Option(
@@ -169,17 +169,36 @@ public final class EvaluateCommand implements Callable<Integer> {
      */
     public static SemanticReport runSemantic(
             Path generated, Path directionsFile, SemanticOptions so, int sampleRateHz, PrintWriter progressOut) {
+        return runSemantic(generated, directionsFile, so, sampleRateHz, progressOut, null);
+    }
+
+    /**
+     * As {@link #runSemantic(Path, Path, SemanticOptions, int, PrintWriter)}; with a Spark context the
+     * batches are embedded by a Spark job ({@link SparkEvaluate#semantic}: the same report).
+     *
+     * @param spark null to run the networks in this JVM
+     */
+    public static SemanticReport runSemantic(
+            Path generated,
+            Path directionsFile,
+            SemanticOptions so,
+            int sampleRateHz,
+            PrintWriter progressOut,
+            JavaSparkContext spark) {
         requireDirections(directionsFile);
         Map<String, MapIndex> cameras = readDirections(directionsFile);
         SemanticEvaluation.Options eo =
                 new SemanticEvaluation.Options(sampleRateHz, so.generatedDecode(), so.batchClips());
-        int total = SpatialEvaluation.wavs(generated).size();
-        try (Parallelism par = new Parallelism();
-                ProgressBar bar = ProgressBars.ascii("semantic", total, progressOut)) {
-            SemanticEvaluation.Models models =
-                    SemanticModels.load(so.vggish(), so.vggishConfig(), so.passt(), so.passtConfig(), par);
-            return SemanticEvaluation.evaluate(
-                    generated, so.groundTruth(), cameras, models, eo, (done, n, id) -> bar.stepTo(done));
+        SemanticNetworks nets = SemanticModels.networks(so.vggish(), so.vggishConfig(), so.passt(), so.passtConfig());
+        SemanticEvaluation.Plan plan = SemanticEvaluation.plan(
+                generated.toAbsolutePath(), so.groundTruth().toAbsolutePath(), cameras, eo);
+        try (ProgressBar bar = ProgressBars.ascii("semantic", plan.ids().size(), progressOut)) {
+            if (spark != null) {
+                return SparkEvaluate.semantic(spark, plan, nets, (done, n, id) -> bar.stepTo(done));
+            }
+            try (SemanticNetworks.Loaded l = nets.open()) {
+                return SemanticEvaluation.evaluate(plan, l.models(), (done, n, id) -> bar.stepTo(done));
+            }
         }
     }
 
@@ -311,16 +330,16 @@ public final class EvaluateCommand implements Callable<Integer> {
                 requireDirections(directions);
             }
             Options opts = new Options(generated, groundTruth, out, images, directions, seed, decoder, sampleRate);
-            if (!semanticOnly) {
-                try (JavaSparkContext sc = spark == null ? null : SparkContexts.open(spark, "visage evaluate")) {
+            try (JavaSparkContext sc = spark == null ? null : SparkContexts.open(spark, "visage evaluate")) {
+                if (!semanticOnly) {
                     r = withSemantic ? evaluateSpatial(opts, err, sc) : run(opts, err, sc);
+                    err.println();
                 }
-                err.println();
-            }
-            if (withSemantic) {
-                sr = runSemantic(generated, directions, so, sampleRate, err);
-                err.println();
-                writeReport(out, r, sr);
+                if (withSemantic) {
+                    sr = runSemantic(generated, directions, so, sampleRate, err, sc);
+                    err.println();
+                    writeReport(out, r, sr);
+                }
             }
         } catch (IllegalArgumentException
                 | UncheckedIOException

@@ -1,11 +1,6 @@
 package io.visage.examples;
 
-import io.visage.eval.semantic.SemanticEvaluation;
-import io.visage.eval.semantic.passt.Passt;
-import io.visage.eval.semantic.passt.PasstConfig;
-import io.visage.eval.semantic.vggish.VggishConfig;
-import io.visage.eval.semantic.vggish.VggishWeights;
-import io.visage.nn.kernel.Parallelism;
+import io.visage.eval.semantic.SemanticNetworks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -39,16 +34,13 @@ final class SemanticModels {
         }
     }
 
-    /**
-     * Both networks; a config file of null means the released model's sizes. PaSST's own kernels run on
-     * {@code par} (owned by the caller).
-     */
-    static SemanticEvaluation.Models load(
-            Path vggish, Path vggishConfig, Path passt, Path passtConfig, Parallelism par) {
+    /** The networks the options name (checked: both files exist). */
+    static SemanticNetworks networks(Path vggish, Path vggishConfig, Path passt, Path passtConfig) {
         checkFiles(vggish, passt);
-        VggishConfig vc = vggishConfig == null ? VggishConfig.full() : VggishConfig.fromJson(vggishConfig);
-        PasstConfig pc = passtConfig == null ? PasstConfig.full() : PasstConfig.fromJson(passtConfig);
-        return new SemanticEvaluation.Models(
-                VggishWeights.load(vggish, null, vc), Passt.load(passt, pc).withParallelism(par));
+        return new SemanticNetworks(str(vggish), str(vggishConfig), str(passt), str(passtConfig));
+    }
+
+    private static String str(Path p) {
+        return p == null ? null : p.toAbsolutePath().toString();
     }
 }

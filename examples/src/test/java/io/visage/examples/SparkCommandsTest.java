@@ -5,6 +5,7 @@ import io.visage.audio.io.AudioBuffer;
 import io.visage.audio.io.SampleFormat;
 import io.visage.audio.io.Wav;
 import io.visage.core.data.TinyDatasets;
+import io.visage.nn.testing.Fixtures;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -154,6 +155,44 @@ class SparkCommandsTest {
                 err.toString());
         String one = Files.readString(dir.resolve("one.json"));
         assertTrue(one.contains("clip4"), one);
+        assertEquals(one, Files.readString(dir.resolve("spark.json")));
+    }
+
+    @Test
+    void evaluateSparkSemantic_onTheFixtureFolders_writesTheSameReport(@TempDir Path dir) throws Exception {
+        Path set = Fixtures.set("semantic-eval");
+        Path v = Fixtures.set("vggish-tiny");
+        Path p = Fixtures.set("passt-tiny");
+        String[] base = {
+            "evaluate",
+            "--semantic-only",
+            "--semantic-batch",
+            "1",
+            "--generated",
+            set.resolve("generated").toString(),
+            "--ground-truth",
+            set.resolve("groundtruth").toString(),
+            "--directions",
+            set.resolve("ambi.json").toString(),
+            "--vggish",
+            v.resolve("weights.legacy.pt").toString(),
+            "--vggish-config",
+            v.resolve("config.json").toString(),
+            "--passt",
+            p.resolve("weights.pt").toString(),
+            "--passt-config",
+            p.resolve("config.json").toString()
+        };
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        assertEquals(
+                0, cli(out, err, concat(base, "--out", dir.resolve("one.json").toString())), err.toString());
+        assertEquals(
+                0,
+                cli(out, err, concat(base, "--out", dir.resolve("spark.json").toString(), "--spark", "local[2]")),
+                err.toString());
+        String one = Files.readString(dir.resolve("one.json"));
+        assertTrue(one.contains("FAD_dec"), one);
         assertEquals(one, Files.readString(dir.resolve("spark.json")));
     }
 

@@ -6,6 +6,9 @@ import io.visage.eval.report.EvaluationProgress;
 import io.visage.eval.report.SpatialEvalConfig;
 import io.visage.eval.report.SpatialEvaluation;
 import io.visage.eval.report.SpatialReport;
+import io.visage.eval.semantic.SemanticEvaluation;
+import io.visage.eval.semantic.SemanticNetworks;
+import io.visage.eval.semantic.SemanticReport;
 import io.visage.eval.spatial.MapIndex;
 import io.visage.eval.spatial.SphericalHarmonicDecoder;
 import java.io.Serializable;
@@ -13,8 +16,10 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.apache.spark.api.java.JavaFutureAction;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.broadcast.Broadcast;
 import org.apache.spark.util.LongAccumulator;
 
 /**
@@ -84,5 +89,40 @@ public final class SparkEvaluate {
         List<ClipScores> scores =
                 SparkJobs.await(job, done, files.size(), (d, n, id) -> progress.clipDone(d, n, id), "evaluate");
         return SpatialEvaluation.report(scores, s.options());
+    }
+
+    /**
+     * The semantic part of {@code evaluate} as a Spark job: the batches of the plan are embedded on the
+     * executors ({@link SemanticEvaluation#embedBatch}, the networks loaded once per executor slot)
+     * and the driver computes FAD and KL from all outputs ({@link SemanticEvaluation#report}), so the
+     * report equals the single-machine one: batch boundaries are the plan's, whatever the partitions.
+     */
+    public static SemanticReport semantic(
+            JavaSparkContext sc, SemanticEvaluation.Plan plan, SemanticNetworks networks, EvaluationProgress progress) {
+        List<Integer> batches = IntStream.range(0, plan.batchCount()).boxed().toList();
+        int slices = Math.max(1, Math.min(batches.size(), 4 * sc.defaultParallelism()));
+        int batchClips = plan.options().batchClips();
+        int clips = plan.ids().size();
+        try (ExecutorPool<SemanticNetworks, SemanticNetworks.Loaded> pool =
+                new ExecutorPool<>(networks, SemanticNetworks::open)) {
+            Broadcast<ExecutorPool<SemanticNetworks, SemanticNetworks.Loaded>> shared = sc.broadcast(pool);
+            LongAccumulator done = sc.sc().longAccumulator("clips embedded");
+            JavaFutureAction<List<SemanticEvaluation.BatchOutput>> job = sc.parallelize(batches, slices)
+                    .map(b -> {
+                        SemanticEvaluation.BatchOutput o =
+                                shared.value().with(l -> SemanticEvaluation.embedBatch(plan, b, l.models()));
+                        done.add(Math.min(clips, (b + 1) * batchClips) - b * batchClips);
+                        return o;
+                    })
+                    .collectAsync();
+            List<SemanticEvaluation.BatchOutput> outputs =
+                    SparkJobs.await(job, done, clips, (d, n, id) -> progress.clipDone(d, n, id), "evaluate --semantic");
+            shared.destroy();
+            return SemanticEvaluation.report(plan, outputs);
+        } catch (SparkJobException | IllegalArgumentException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new SparkJobException("evaluate --semantic: " + e.getMessage(), e);
+        }
     }
 }

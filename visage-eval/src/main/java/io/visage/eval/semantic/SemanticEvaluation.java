@@ -6,10 +6,12 @@ import io.visage.audio.io.Wav;
 import io.visage.eval.report.EvaluationProgress;
 import io.visage.eval.report.SpatialEvaluation;
 import io.visage.eval.spatial.MapIndex;
+import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +49,8 @@ public final class SemanticEvaluation {
      * @param generatedDecode the mono decode of the generated side (the reference: operator-precedence bug)
      * @param batchClips      clips embedded per network call
      */
-    public record Options(int sampleRateHz, ReferenceMonoDecode.Variant generatedDecode, int batchClips) {
+    public record Options(int sampleRateHz, ReferenceMonoDecode.Variant generatedDecode, int batchClips)
+            implements Serializable {
         public Options {
             if (sampleRateHz <= 0) {
                 throw new IllegalArgumentException("sampleRateHz must be positive, was " + sampleRateHz);
@@ -99,7 +102,7 @@ public final class SemanticEvaluation {
     }
 
     /**
-     * Runs the evaluation.
+     * Runs the evaluation: {@link #plan}, {@link #embedBatch} for each batch in order, {@link #report}.
      *
      * @param generated   folder of generated 4-channel {@code <id>.wav}
      * @param groundTruth prepared folder ({@code monodecode/ w/ y/ z/ x/}) or folder of 4-channel {@code <id>.wav}
@@ -114,6 +117,49 @@ public final class SemanticEvaluation {
             Models models,
             Options o,
             EvaluationProgress progress) {
+        return evaluate(plan(generated, groundTruth, directions, o), models, progress);
+    }
+
+    /** Runs the evaluation of a {@link #plan}. */
+    public static SemanticReport evaluate(Plan plan, Models models, EvaluationProgress progress) {
+        Options o = plan.options();
+        List<BatchOutput> outputs = new ArrayList<>();
+        for (int b = 0; b < plan.batchCount(); b++) {
+            outputs.add(embedBatch(plan, b, models));
+            int to = Math.min(plan.ids().size(), (b + 1) * o.batchClips());
+            for (int i = b * o.batchClips(); i < to; i++) {
+                progress.clipDone(i + 1, plan.ids().size(), plan.ids().get(i));
+            }
+        }
+        return report(plan, outputs);
+    }
+
+    /**
+     * The clips of an evaluation, checked, as plain values (so batches can be embedded on other
+     * machines that read the same folders).
+     *
+     * @param ids clip ids in file order
+     */
+    public record Plan(
+            String generated, String groundTruth, List<String> ids, Map<String, MapIndex> directions, Options options)
+            implements Serializable {
+        public Plan {
+            ids = List.copyOf(ids);
+            directions = new HashMap<>(directions);
+        }
+
+        /** Batches of {@link Options#batchClips()} clips (the last may be shorter). */
+        public int batchCount() {
+            return (ids.size() + options.batchClips() - 1) / options.batchClips();
+        }
+    }
+
+    /**
+     * Lists and checks the clips: the same ids on both sides, a camera for each.
+     *
+     * @throws IllegalArgumentException naming the folder or clip
+     */
+    public static Plan plan(Path generated, Path groundTruth, Map<String, MapIndex> directions, Options o) {
         List<Path> genWavs = SpatialEvaluation.wavs(generated);
         if (genWavs.isEmpty()) {
             throw new IllegalArgumentException(generated + ": no .wav files");
@@ -127,42 +173,106 @@ public final class SemanticEvaluation {
             throw new IllegalArgumentException("no camera direction for " + noDirection.size() + " clip(s), e.g. '"
                     + noDirection.get(0) + "' (give them in the directions file, ambi.json format)");
         }
+        Map<String, MapIndex> used = new HashMap<>();
+        ids.forEach(id -> used.put(id, directions.get(id)));
+        return new Plan(generated.toString(), groundTruth.toString(), ids, used, o);
+    }
+
+    /**
+     * The network outputs of one batch: per subset, the generated and ground-truth embeddings (one
+     * {@code [frames][d]} per clip) and logits (one row per clip), in clip order.
+     *
+     * @param batch    index of the batch ({@link Plan#batchCount()})
+     * @param warnings silent signals found in the batch
+     * @param fadModel name of the embedding network
+     * @param klModel  name of the classifier
+     */
+    public record BatchOutput(
+            int batch,
+            Map<String, SideOutput> generated,
+            Map<String, SideOutput> groundTruth,
+            List<String> warnings,
+            String fadModel,
+            String klModel)
+            implements Serializable {}
+
+    /** Embeddings ({@code [frames][d]} per clip) and logits (one row per clip) of one side of a subset. */
+    public record SideOutput(List<float[][]> embeddings, List<float[]> logits) implements Serializable {}
+
+    /** Embeds one batch of the plan; the result depends on the batch alone. */
+    public static BatchOutput embedBatch(Plan plan, int batch, Models models) {
+        Options o = plan.options();
+        if (batch < 0 || batch >= plan.batchCount()) {
+            throw new IllegalArgumentException("batch " + batch + " outside 0.." + (plan.batchCount() - 1));
+        }
+        Path generated = Path.of(plan.generated());
+        GroundTruthSource gt = GroundTruthSource.open(Path.of(plan.groundTruth()), o.sampleRateHz());
+        int from = batch * o.batchClips();
+        int to = Math.min(plan.ids().size(), from + o.batchClips());
+        Map<String, List<float[]>> genBatch = new LinkedHashMap<>();
+        Map<String, List<float[]>> gtBatch = new LinkedHashMap<>();
+        for (String s : SUBSETS) {
+            genBatch.put(s, new ArrayList<>());
+            gtBatch.put(s, new ArrayList<>());
+        }
+        List<String> warnings = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            String id = plan.ids().get(i);
+            MapIndex camera = plan.directions().get(id);
+            Map<String, float[]> g = signals(
+                    SpatialEvaluation.readFoa(generated.resolve(id + ".wav"), o.sampleRateHz()),
+                    o.sampleRateHz(),
+                    camera,
+                    o.generatedDecode());
+            Map<String, float[]> t = gt.signals(id, camera);
+            for (String s : SUBSETS) {
+                genBatch.get(s).add(g.get(s));
+                gtBatch.get(s).add(t.get(s));
+                warnIfSilent(warnings, generated.resolve(id + ".wav") + " (" + s + ")", g.get(s));
+                warnIfSilent(warnings, gt.describe(id, s), t.get(s));
+            }
+        }
+        Map<String, SideOutput> genOut = new LinkedHashMap<>();
+        Map<String, SideOutput> gtOut = new LinkedHashMap<>();
+        for (String s : SUBSETS) {
+            genOut.put(s, embed(genBatch.get(s), models, o.sampleRateHz()));
+            gtOut.put(s, embed(gtBatch.get(s), models, o.sampleRateHz()));
+        }
+        return new BatchOutput(
+                batch, genOut, gtOut, warnings, models.fad().name(), models.kl().name());
+    }
+
+    /**
+     * FAD and KL per subset from the outputs of every batch of the plan (in any order).
+     *
+     * @throws IllegalArgumentException when a batch is missing or given twice
+     */
+    public static SemanticReport report(Plan plan, List<BatchOutput> outputs) {
+        BatchOutput[] byIndex = new BatchOutput[plan.batchCount()];
+        for (BatchOutput b : outputs) {
+            if (b.batch() < 0 || b.batch() >= byIndex.length || byIndex[b.batch()] != null) {
+                throw new IllegalArgumentException("batch " + b.batch() + " given twice or outside the plan");
+            }
+            byIndex[b.batch()] = b;
+        }
+        for (int b = 0; b < byIndex.length; b++) {
+            if (byIndex[b] == null) {
+                throw new IllegalArgumentException("no output for batch " + b + " of " + byIndex.length);
+            }
+        }
         Map<String, Sides> sides = new LinkedHashMap<>();
         for (String s : SUBSETS) {
             sides.put(s, new Sides());
         }
         List<String> warnings = new ArrayList<>();
-        for (int from = 0; from < ids.size(); from += o.batchClips()) {
-            int to = Math.min(ids.size(), from + o.batchClips());
-            Map<String, List<float[]>> genBatch = new LinkedHashMap<>();
-            Map<String, List<float[]>> gtBatch = new LinkedHashMap<>();
+        for (BatchOutput b : byIndex) {
             for (String s : SUBSETS) {
-                genBatch.put(s, new ArrayList<>());
-                gtBatch.put(s, new ArrayList<>());
+                sides.get(s).gen.add(b.generated().get(s));
+                sides.get(s).gt.add(b.groundTruth().get(s));
             }
-            for (int i = from; i < to; i++) {
-                String id = ids.get(i);
-                Map<String, float[]> g = signals(
-                        SpatialEvaluation.readFoa(genWavs.get(i), o.sampleRateHz()),
-                        o.sampleRateHz(),
-                        directions.get(id),
-                        o.generatedDecode());
-                Map<String, float[]> t = gt.signals(id, directions.get(id));
-                for (String s : SUBSETS) {
-                    genBatch.get(s).add(g.get(s));
-                    gtBatch.get(s).add(t.get(s));
-                    warnIfSilent(warnings, generated.resolve(id + ".wav") + " (" + s + ")", g.get(s));
-                    warnIfSilent(warnings, gt.describe(id, s), t.get(s));
-                }
-            }
-            for (String s : SUBSETS) {
-                sides.get(s).gen.add(genBatch.get(s), models, o.sampleRateHz());
-                sides.get(s).gt.add(gtBatch.get(s), models, o.sampleRateHz());
-            }
-            for (int i = from; i < to; i++) {
-                progress.clipDone(i + 1, ids.size(), ids.get(i));
-            }
+            warnings.addAll(b.warnings());
         }
+        List<String> ids = plan.ids();
         Map<String, SemanticReport.Scores> scores = new LinkedHashMap<>();
         for (String s : SUBSETS) {
             Sides sd = sides.get(s);
@@ -176,10 +286,28 @@ public final class SemanticEvaluation {
         return new SemanticReport(
                 scores,
                 ids.size(),
-                o.generatedDecode(),
-                models.fad().name(),
-                models.kl().name(),
+                plan.options().generatedDecode(),
+                byIndex[0].fadModel(),
+                byIndex[0].klModel(),
                 warnings);
+    }
+
+    private static SideOutput embed(List<float[]> signals, Models m, int rateHz) {
+        List<float[]> fadIn = new ArrayList<>(signals.size());
+        List<float[]> klIn = new ArrayList<>(signals.size());
+        for (float[] x : signals) {
+            fadIn.add(EvaluationWaveform.prepare(x, rateHz, m.fad().sampleRateHz()));
+            klIn.add(EvaluationWaveform.prepareForPasst(x, rateHz, m.kl().sampleRateHz()));
+        }
+        List<float[]> logits = new ArrayList<>();
+        for (float[][] l : m.kl().embedAll(klIn)) {
+            if (l.length != 1) {
+                throw new IllegalStateException(
+                        m.kl().name() + " returned " + l.length + " rows for one clip, expected 1");
+            }
+            logits.add(l[0]);
+        }
+        return new SideOutput(new ArrayList<>(m.fad().embedAll(fadIn)), logits);
     }
 
     private static void warnIfSilent(List<String> warnings, String what, float[] x) {
@@ -224,21 +352,9 @@ public final class SemanticEvaluation {
         final List<float[][]> embeddings = new ArrayList<>();
         final List<float[]> logits = new ArrayList<>();
 
-        void add(List<float[]> signals, Models m, int rateHz) {
-            List<float[]> fadIn = new ArrayList<>(signals.size());
-            List<float[]> klIn = new ArrayList<>(signals.size());
-            for (float[] x : signals) {
-                fadIn.add(EvaluationWaveform.prepare(x, rateHz, m.fad().sampleRateHz()));
-                klIn.add(EvaluationWaveform.prepareForPasst(x, rateHz, m.kl().sampleRateHz()));
-            }
-            embeddings.addAll(m.fad().embedAll(fadIn));
-            for (float[][] l : m.kl().embedAll(klIn)) {
-                if (l.length != 1) {
-                    throw new IllegalStateException(
-                            m.kl().name() + " returned " + l.length + " rows for one clip, expected 1");
-                }
-                logits.add(l[0]);
-            }
+        void add(SideOutput o) {
+            embeddings.addAll(o.embeddings());
+            logits.addAll(o.logits());
         }
 
         int rows() {
