@@ -36,7 +36,8 @@ import picocli.CommandLine.Spec;
             BenchCommand.Kernels.class,
             BenchCommand.Train.class,
             BenchCommand.Windows.class,
-            BenchCommand.Semantic.class
+            BenchCommand.Semantic.class,
+            BenchCommand.Prepare.class
         })
 public final class BenchCommand implements Callable<Integer> {
     @Spec
@@ -495,6 +496,51 @@ public final class BenchCommand implements Callable<Integer> {
                     .print(SemanticBench.run(
                             new SemanticBench.Options(clips, batch, seed),
                             spec.commandLine().getErr()));
+            return 0;
+        }
+    }
+
+    @Command(
+            name = "prepare",
+            mixinStandardHelpOptions = true,
+            description =
+                    "prepare at full size (random ViT-B/32 CLIP, official-size DAC) on copies of the sample video:"
+                            + " one machine, then --spark MASTER on the same inputs; seconds per clip, clips/h, equal bytes.")
+    static final class Prepare implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--clips", defaultValue = "4", description = "5-s clips (default ${DEFAULT-VALUE})")
+        int clips;
+
+        @Option(
+                names = "--spark",
+                defaultValue = "local[2]",
+                paramLabel = "MASTER",
+                description = "master of the Spark run; 'none' for one machine only (default ${DEFAULT-VALUE})")
+        String spark;
+
+        @Option(names = "--work", paramLabel = "DIR", description = "inputs and outputs (default: a temporary folder)")
+        java.nio.file.Path work;
+
+        @Option(
+                names = "--seed",
+                defaultValue = "1",
+                description = "weights, audio, directions (default ${DEFAULT-VALUE})")
+        long seed;
+
+        @Override
+        public Integer call() throws java.io.IOException {
+            printHints(spec.commandLine().getErr());
+            java.nio.file.Path w =
+                    work != null ? work : java.nio.file.Files.createTempDirectory("visage-bench-prepare");
+            spec.commandLine()
+                    .getOut()
+                    .print(io.visage.examples.bench.PrepareBench.run(
+                            new io.visage.examples.bench.PrepareBench.Options(
+                                    clips, "none".equals(spark) ? null : spark, w, seed),
+                            spec.commandLine().getErr()));
+            spec.commandLine().getOut().println("  files: " + w);
             return 0;
         }
     }
