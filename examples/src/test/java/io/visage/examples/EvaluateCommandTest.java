@@ -15,6 +15,8 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,6 +91,29 @@ class EvaluateCommandTest {
         assertTrue(err.toString().contains("x.wav") && err.toString().contains("48000 Hz"), err.toString());
     }
 
+    /** The folders and networks of the {@code semantic-eval} fixture as {@code evaluate} options. */
+    static String[] semanticFixtureArgs() {
+        Path set = Fixtures.set("semantic-eval");
+        Path v = Fixtures.set("vggish-tiny");
+        Path p = Fixtures.set("passt-tiny");
+        return new String[] {
+            "--generated",
+            set.resolve("generated").toString(),
+            "--ground-truth",
+            set.resolve("groundtruth").toString(),
+            "--directions",
+            set.resolve("ambi.json").toString(),
+            "--vggish",
+            v.resolve("weights.legacy.pt").toString(), // the pre-1.6 layout of older releases
+            "--vggish-config",
+            v.resolve("config.json").toString(),
+            "--passt",
+            p.resolve("weights.pt").toString(),
+            "--passt-config",
+            p.resolve("config.json").toString()
+        };
+    }
+
     @Test
     void cli_semanticOnFixtureFolders_writesReferenceValues(@TempDir Path tmp) throws IOException {
         Path set = Fixtures.set("semantic-eval");
@@ -97,27 +122,10 @@ class EvaluateCommandTest {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
         Path report = tmp.resolve("report.json");
-        int status = VisageCli.execute(
-                new PrintWriter(out),
-                new PrintWriter(err),
-                "evaluate",
-                "--semantic-only",
-                "--generated",
-                set.resolve("generated").toString(),
-                "--ground-truth",
-                set.resolve("groundtruth").toString(),
-                "--directions",
-                set.resolve("ambi.json").toString(),
-                "--vggish",
-                v.resolve("weights.legacy.pt").toString(), // the pre-1.6 layout of older releases
-                "--vggish-config",
-                v.resolve("config.json").toString(),
-                "--passt",
-                p.resolve("weights.pt").toString(),
-                "--passt-config",
-                p.resolve("config.json").toString(),
-                "--out",
-                report.toString());
+        List<String> args = new ArrayList<>(List.of("evaluate", "--semantic-only"));
+        args.addAll(List.of(semanticFixtureArgs()));
+        args.addAll(List.of("--out", report.toString()));
+        int status = VisageCli.execute(new PrintWriter(out), new PrintWriter(err), args.toArray(new String[0]));
         assertEquals(0, status, err.toString());
         JsonNode expected =
                 new ObjectMapper().readTree(set.resolve("result.json").toFile());

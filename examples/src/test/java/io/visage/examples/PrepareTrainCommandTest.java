@@ -1,6 +1,5 @@
 package io.visage.examples;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.visage.audio.dac.Dac;
 import io.visage.audio.dac.DacCodec;
 import io.visage.audio.dac.DacConfig;
@@ -11,6 +10,7 @@ import io.visage.core.clip.ClipVisionConfig;
 import io.visage.core.clip.ClipVisionTransformer;
 import io.visage.core.data.AmbiIndex;
 import io.visage.core.data.SplitRule;
+import io.visage.core.data.TinyDatasets;
 import io.visage.core.direction.CameraDirection;
 import io.visage.core.generate.Sampler;
 import io.visage.core.model.ModelKind;
@@ -68,24 +68,8 @@ class PrepareTrainCommandTest {
         }
         Path ambiJson = dir.resolve("ambi.json");
         AmbiIndex.write(ambiJson, ambi);
-        ObjectMapper m = new ObjectMapper();
-        Path clipCfg = dir.resolve("clip.json");
-        Files.writeString(
-                clipCfg,
-                "{\"input_resolution\": 56, \"patch_size\": 8, \"width\": 16, \"layers\": 1,"
-                        + " \"heads\": 2, \"output_dim\": 8}");
-        Path codecCfg = dir.resolve("codec.json");
-        Files.writeString(
-                codecCfg,
-                m.writeValueAsString(DacConfig.builder()
-                        .encoderDim(2)
-                        .encoderRates(8, 8, 8)
-                        .decoderDim(16)
-                        .decoderRates(8, 8, 8)
-                        .codebookSize(VOCAB)
-                        .codebooks(LEVELS, 4)
-                        .build()
-                        .toKwargs()));
+        Path clipCfg = TinyDatasets.writeClipConfig(dir.resolve("clip.json"));
+        Path codecCfg = TinyDatasets.writeCodecConfig(dir.resolve("codec.json"), LEVELS, VOCAB);
         Path model = dir.resolve("config.json");
         Files.writeString(model, MODEL);
         return new Path[] {videos, foa, ambiJson, clipCfg, codecCfg, model};

@@ -1,11 +1,9 @@
 package io.visage.examples;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.visage.audio.io.AudioBuffer;
 import io.visage.audio.io.SampleFormat;
 import io.visage.audio.io.Wav;
 import io.visage.core.data.TinyDatasets;
-import io.visage.nn.testing.Fixtures;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -58,14 +56,8 @@ class SparkCommandsTest {
 
     private static Path configs(Path dir) throws IOException {
         Files.createDirectories(dir);
-        Files.writeString(
-                dir.resolve("clip.json"),
-                "{\"input_resolution\": 56, \"patch_size\": 8, \"width\": 16, \"layers\": 1,"
-                        + " \"heads\": 2, \"output_dim\": 8}");
-        Files.writeString(
-                dir.resolve("codec.json"),
-                new ObjectMapper()
-                        .writeValueAsString(TinyDatasets.codecConfig(2, 16).toKwargs()));
+        TinyDatasets.writeClipConfig(dir.resolve("clip.json"));
+        TinyDatasets.writeCodecConfig(dir.resolve("codec.json"), 2, 16);
         return dir;
     }
 
@@ -144,56 +136,31 @@ class SparkCommandsTest {
             Wav.write(gen.resolve("clip" + c + ".wav"), noise(rng, 16000, 2), SampleFormat.FLOAT_32);
             Wav.write(gt.resolve("clip" + c + ".wav"), noise(rng, 16000, 2), SampleFormat.FLOAT_32);
         }
+        String[] base = {"evaluate", "--generated", gen.toString(), "--ground-truth", gt.toString(), "--seed", "4"};
+        assertSameReportWithSpark(dir, base, "clip4");
+    }
+
+    /** Runs {@code args} without and with {@code --spark local[2]}; both reports must be the same text. */
+    private static void assertSameReportWithSpark(Path dir, String[] args, String mustContain) throws IOException {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        String[] base = {"evaluate", "--generated", gen.toString(), "--ground-truth", gt.toString(), "--seed", "4"};
         assertEquals(
-                0, cli(out, err, concat(base, "--out", dir.resolve("one.json").toString())), err.toString());
+                0, cli(out, err, concat(args, "--out", dir.resolve("one.json").toString())), err.toString());
         assertEquals(
                 0,
-                cli(out, err, concat(base, "--out", dir.resolve("spark.json").toString(), "--spark", "local[2]")),
+                cli(out, err, concat(args, "--out", dir.resolve("spark.json").toString(), "--spark", "local[2]")),
                 err.toString());
         String one = Files.readString(dir.resolve("one.json"));
-        assertTrue(one.contains("clip4"), one);
+        assertTrue(one.contains(mustContain), one);
         assertEquals(one, Files.readString(dir.resolve("spark.json")));
     }
 
     @Test
     void evaluateSparkSemantic_onTheFixtureFolders_writesTheSameReport(@TempDir Path dir) throws Exception {
-        Path set = Fixtures.set("semantic-eval");
-        Path v = Fixtures.set("vggish-tiny");
-        Path p = Fixtures.set("passt-tiny");
-        String[] base = {
-            "evaluate",
-            "--semantic-only",
-            "--semantic-batch",
-            "1",
-            "--generated",
-            set.resolve("generated").toString(),
-            "--ground-truth",
-            set.resolve("groundtruth").toString(),
-            "--directions",
-            set.resolve("ambi.json").toString(),
-            "--vggish",
-            v.resolve("weights.legacy.pt").toString(),
-            "--vggish-config",
-            v.resolve("config.json").toString(),
-            "--passt",
-            p.resolve("weights.pt").toString(),
-            "--passt-config",
-            p.resolve("config.json").toString()
-        };
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        assertEquals(
-                0, cli(out, err, concat(base, "--out", dir.resolve("one.json").toString())), err.toString());
-        assertEquals(
-                0,
-                cli(out, err, concat(base, "--out", dir.resolve("spark.json").toString(), "--spark", "local[2]")),
-                err.toString());
-        String one = Files.readString(dir.resolve("one.json"));
-        assertTrue(one.contains("FAD_dec"), one);
-        assertEquals(one, Files.readString(dir.resolve("spark.json")));
+        String[] args = concat(
+                new String[] {"evaluate", "--semantic-only", "--semantic-batch", "1"},
+                EvaluateCommandTest.semanticFixtureArgs());
+        assertSameReportWithSpark(dir, args, "FAD_dec");
     }
 
     private static AudioBuffer noise(SplittableRandom rng, int rate, int seconds) {

@@ -1,6 +1,5 @@
 package io.visage.spark;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.visage.audio.io.AudioBuffer;
 import io.visage.audio.io.SampleFormat;
 import io.visage.audio.io.Wav;
@@ -39,21 +38,9 @@ final class SparkTestInputs {
 
     /** Random tiny CLIP and codec, from config files written to {@code dir}. */
     static PrepareNetworks networks(Path dir, long seed) {
-        try {
-            Path clip = dir.resolve("clip.json");
-            Files.writeString(
-                    clip,
-                    "{\"input_resolution\": 56, \"patch_size\": 8, \"width\": 16, \"layers\": 1,"
-                            + " \"heads\": 2, \"output_dim\": 8}");
-            Path codec = dir.resolve("codec.json");
-            Files.writeString(
-                    codec,
-                    new ObjectMapper()
-                            .writeValueAsString(TinyDatasets.codecConfig(2, 16).toKwargs()));
-            return new PrepareNetworks(null, clip.toString(), codec.toString(), seed, VideoDecoder.AUTO, 4);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Path clip = TinyDatasets.writeClipConfig(dir.resolve("clip.json"));
+        Path codec = TinyDatasets.writeCodecConfig(dir.resolve("codec.json"), 2, 16);
+        return new PrepareNetworks(null, clip.toString(), codec.toString(), seed, VideoDecoder.AUTO, 4);
     }
 
     /** Every regular file under {@code root} (relative path → bytes). */

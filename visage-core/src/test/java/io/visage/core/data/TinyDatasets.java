@@ -39,6 +39,36 @@ public final class TinyDatasets {
                 .build();
     }
 
+    /** Writes {@link #CLIP} as the JSON {@code --clip-config} reads. */
+    public static Path writeClipConfig(Path file) {
+        return writeString(
+                file,
+                "{\"input_resolution\": " + CLIP.inputResolution() + ", \"patch_size\": " + CLIP.patchSize()
+                        + ", \"width\": " + CLIP.width() + ", \"layers\": " + CLIP.layers() + ", \"heads\": "
+                        + CLIP.heads() + ", \"output_dim\": " + CLIP.outputDim() + "}");
+    }
+
+    /** Writes {@link #codecConfig} as the DAC kwargs JSON {@code --codec-config} reads. */
+    public static Path writeCodecConfig(Path file, int levels, int vocab) {
+        try {
+            return writeString(
+                    file,
+                    new com.fasterxml.jackson.databind.ObjectMapper()
+                            .writeValueAsString(codecConfig(levels, vocab).toKwargs()));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Path writeString(Path file, String text) {
+        try {
+            Files.writeString(file, text);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** A codec of {@link #codecConfig} with seeded random weights; the caller closes it. */
     public static DacCodec codec(int levels, int vocab, long seed) {
         return DacCodec.of(Dac.random(codecConfig(levels, vocab), seed));
