@@ -96,8 +96,10 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(
             names = "--spark",
             paramLabel = "MASTER",
-            description = "score the clips in a Spark job: local[N], spark://HOST:PORT, yarn, or 'submit';"
-                    + " the folders and weight files must be readable on every executor")
+            description =
+                    "score the clips in a Spark job: local[N], spark://HOST:PORT, or 'submit' under spark-submit (YARN,"
+                            + " Kubernetes);"
+                            + " the folders and weight files must be readable on every executor")
     String spark;
 
     @Option(

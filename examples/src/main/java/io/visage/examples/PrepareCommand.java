@@ -61,8 +61,9 @@ public final class PrepareCommand implements Callable<Integer> {
     @Option(
             names = "--spark",
             paramLabel = "MASTER",
-            description = "run as a Spark job: local[N], spark://HOST:PORT, yarn, or 'submit' (the master"
-                    + " spark-submit was given); inputs must be readable on every executor")
+            description =
+                    "run as a Spark job: local[N], spark://HOST:PORT, or 'submit' under spark-submit (YARN, Kubernetes:"
+                            + " the master it was given); inputs must be readable on every executor")
     String spark;
 
     @Option(

@@ -36,14 +36,16 @@ public final class SparkContexts {
 
     /**
      * A context for {@code master}: {@code local[N]}, a cluster URL ({@code spark://host:7077}),
-     * {@code yarn}, or {@link #SUBMIT}. Local masters bind to the loopback address and run without the
+     * or {@link #SUBMIT} under {@code spark-submit} (YARN and Kubernetes need the cluster's Spark
+     * modules, which {@code spark-submit} puts on the class path; this project bundles only
+     * spark-core). Local masters bind to the loopback address and run without the
      * web UI; every setting given by {@code spark-submit} or {@code spark.*} system properties wins.
      *
      * @throws IllegalStateException when the JVM lacks {@link #JAVA_OPTIONS}
      */
     public static JavaSparkContext open(String master, String appName) {
         if (master == null || master.isBlank()) {
-            throw new IllegalArgumentException("Spark master is empty (e.g. local[2], spark://host:7077, yarn)");
+            throw new IllegalArgumentException("Spark master is empty (e.g. local[2], spark://host:7077, submit)");
         }
         SparkConf conf = new SparkConf(true).setAppName(appName);
         if (!SUBMIT.equals(master)) {
