@@ -10,13 +10,15 @@ import java.net.URI;
 import java.util.UUID;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.LocalFileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
  * A dataset folder on any Hadoop file system ({@code hdfs://}, {@code s3a://}, {@code file:///}).
  * A file is written under a hidden name unique to this attempt ({@code .<name>.<uuid>.tmp}) and
  * renamed into place, so two attempts of one Spark task never write into the same file and readers
- * see whole files only. Checksum side files ({@code .crc}) are not written.
+ * see whole files only. For {@code file://} the raw local file system is used, so no checksum side
+ * files ({@code .crc}) are written.
  *
  * <p>Replacing an existing file deletes it first (HDFS renames do not overwrite): for that moment
  * the file is absent, never partial. On object stores (S3A) a rename is a copy; the object still
@@ -29,11 +31,13 @@ public final class HadoopDatasetStore implements DatasetStore {
     public HadoopDatasetStore(URI root, Configuration conf) {
         this.root = root;
         try {
-            this.fs = FileSystem.get(root, conf);
+            FileSystem shared = FileSystem.get(root, conf);
+            // file:// goes through the checksumming LocalFileSystem, which adds .crc files; its raw
+            // file system writes the bytes alone (the shared, cached instance is left as it is)
+            this.fs = shared instanceof LocalFileSystem local ? local.getRawFileSystem() : shared;
         } catch (IOException e) {
             throw new UncheckedIOException(root + ": cannot open the file system: " + e.getMessage(), e);
         }
-        fs.setWriteChecksum(false);
     }
 
     @Override
