@@ -185,6 +185,31 @@ class SemanticEvaluationTest {
     }
 
     @Test
+    void batchesEmbeddedApartAndInAnyOrder_giveTheSameReport_aMissingBatchIsNamed(@TempDir Path tmp)
+            throws IOException {
+        List<String> ids = List.of("a", "b", "c", "d", "e");
+        Map<String, MapIndex> dirs = folders(tmp, ids, 11);
+        SemanticEvaluation.Options o = new SemanticEvaluation.Options(SR, ReferenceMonoDecode.Variant.CORRECT, 2);
+        SemanticEvaluation.Plan plan = SemanticEvaluation.plan(tmp.resolve("gen"), tmp.resolve("gt"), dirs, o);
+        assertEquals(3, plan.batchCount());
+        List<SemanticEvaluation.BatchOutput> reversed = new ArrayList<>();
+        for (int b = plan.batchCount() - 1; b >= 0; b--) {
+            reversed.add(SemanticEvaluation.embedBatch(plan, b, MODELS));
+        }
+        SemanticReport apart = SemanticEvaluation.report(plan, reversed);
+        SemanticReport whole = run(tmp.resolve("gen"), tmp.resolve("gt"), dirs, o);
+        assertEquals(whole.scores(), apart.scores());
+        assertEquals(whole.clipCount(), apart.clipCount());
+        var e = assertThrows(
+                IllegalArgumentException.class, () -> SemanticEvaluation.report(plan, reversed.subList(0, 2)));
+        assertTrue(e.getMessage().contains("batch 0"), e.getMessage());
+        e = assertThrows(
+                IllegalArgumentException.class,
+                () -> SemanticEvaluation.report(plan, List.of(reversed.get(0), reversed.get(0), reversed.get(1))));
+        assertTrue(e.getMessage().contains("twice"), e.getMessage());
+    }
+
+    @Test
     void badInputs_oneClearMessageEach(@TempDir Path tmp) throws IOException {
         Map<String, MapIndex> dirs = folders(tmp, List.of("a", "b"), 11);
         SemanticEvaluation.Options o = SemanticEvaluation.Options.reference();
