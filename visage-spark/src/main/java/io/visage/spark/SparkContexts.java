@@ -36,7 +36,8 @@ public final class SparkContexts {
 
     /**
      * A context for {@code master}: {@code local[N]}, a cluster URL ({@code spark://host:7077}),
-     * or {@link #SUBMIT} under {@code spark-submit} (YARN and Kubernetes need the cluster's Spark
+     * or {@link #SUBMIT} under {@code spark-submit}. For a standalone master without {@code spark.jars}
+     * this JVM's class path jars are shipped to the executors (YARN and Kubernetes need the cluster's Spark
      * modules, which {@code spark-submit} puts on the class path; this project bundles only
      * spark-core). Local masters bind to the loopback address and run without the
      * web UI; every setting given by {@code spark-submit} or {@code spark.*} system properties wins.
@@ -57,6 +58,11 @@ public final class SparkContexts {
             conf.setIfMissing("spark.ui.enabled", "false");
         }
         conf.setIfMissing("spark.ui.showConsoleProgress", "false");
+        if (master.startsWith("spark://") && !conf.contains("spark.jars")) {
+            // a standalone cluster's executors start with Spark's own jars only: ship this JVM's class
+            // path to them (spark-submit does the same with the application jar)
+            conf.set("spark.jars", String.join(",", classPathJars()));
+        }
         try {
             return new JavaSparkContext(conf);
         } catch (IllegalAccessError | RuntimeException e) {
@@ -66,5 +72,13 @@ public final class SparkContexts {
             }
             throw e;
         }
+    }
+
+    /** The jar files of this JVM's class path (the launcher's {@code lib/*} is already expanded). */
+    static List<String> classPathJars() {
+        return java.util.Arrays.stream(System.getProperty("java.class.path", "").split(java.io.File.pathSeparator))
+                .filter(p -> p.endsWith(".jar") && java.nio.file.Files.isRegularFile(java.nio.file.Path.of(p)))
+                .map(p -> java.nio.file.Path.of(p).toAbsolutePath().toString())
+                .toList();
     }
 }
