@@ -191,9 +191,12 @@ public final class DatasetPreparer {
         return new Plan(List.copyOf(clips), Collections.unmodifiableMap(skipped));
     }
 
-    /** Whether all four files of a clip exist in the store. */
-    public static boolean isPrepared(DatasetStore store, String clipId) {
-        return DatasetLayout.FEATURES.stream().allMatch(f -> store.exists(DatasetLayout.relative(f, clipId)));
+    /** The files of a clip that the store does not hold yet ({@link DatasetLayout#relative} paths). */
+    public static List<String> missingFiles(DatasetStore store, String clipId) {
+        return DatasetLayout.FEATURES.stream()
+                .map(f -> DatasetLayout.relative(f, clipId))
+                .filter(path -> !store.exists(path))
+                .toList();
     }
 
     /**
@@ -202,7 +205,8 @@ public final class DatasetPreparer {
      * (the store's own write failures are thrown: they would fail every clip).
      */
     public ClipOutcome prepareClip(ClipInput c, DatasetStore store) {
-        if (isPrepared(store, c.id())) {
+        List<String> missing = missingFiles(store, c.id());
+        if (missing.isEmpty()) {
             return new ClipOutcome(c.id(), Status.ALREADY_PREPARED, null, -1, -1);
         }
         PreparedClip p;
@@ -211,11 +215,9 @@ public final class DatasetPreparer {
         } catch (RuntimeException e) {
             return ClipOutcome.failed(c.id(), reason(e));
         }
-        p.files().forEach((path, bytes) -> {
-            if (!store.exists(path)) {
-                store.write(path, bytes);
-            }
-        });
+        for (String path : missing) {
+            store.write(path, p.files().get(path));
+        }
         return new ClipOutcome(c.id(), Status.PREPARED, null, p.clipFrames(), p.codeFrames());
     }
 
