@@ -56,7 +56,12 @@ public final class PrepareBench {
         Path raw = o.work().resolve("raw");
         Map<String, CameraDirection> dirs = writeInputs(raw, o.clips(), o.seed());
         PrepareNetworks nets = new PrepareNetworks(
-                null, null, officialCodecConfig(o.work()).toString(), o.seed(), VideoDecoder.AUTO, 8);
+                null,
+                null,
+                officialCodecConfig(o.work()).toString(),
+                o.seed(),
+                VideoDecoder.AUTO,
+                PrepareNetworks.DEFAULT_BATCH_FRAMES);
         SplitRule split = SplitRule.reference(1115);
         StringBuilder sb = new StringBuilder(String.format(
                 Locale.ROOT,
