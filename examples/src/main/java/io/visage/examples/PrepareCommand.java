@@ -69,7 +69,10 @@ public final class PrepareCommand implements Callable<Integer> {
     @Option(
             names = "--weights",
             paramLabel = "DIR",
-            description = "folder with DAC weights.pth and the CLIP checkpoint")
+            description = {
+                "folder with the DAC weights (weights.pth, or dac/ with weights.safetensors + config.json)",
+                "and the CLIP checkpoint (ViT-B-32.pt, or clip/); e.g. the demo networks of docs/DEMO.md"
+            })
     Path weights;
 
     @Option(names = "--clip-config", paramLabel = "FILE", description = "CLIP vision config JSON for the random CLIP")

@@ -7,6 +7,7 @@ import io.visage.core.clip.ClipVisionConfig;
 import io.visage.core.clip.ClipVisionTransformer;
 import io.visage.core.clip.ClipWeights;
 import io.visage.core.frontend.FrontEnd;
+import io.visage.core.pipeline.WeightsDirectory;
 import io.visage.core.video.VideoDecoder;
 import io.visage.nn.module.RandomParams;
 import java.io.Serializable;
@@ -17,7 +18,8 @@ import java.nio.file.Path;
  * Which networks {@link DatasetPreparer} runs, as plain values, so that every machine of a cluster
  * builds the same ones: the official files from a weights folder, or random ones from a seed.
  *
- * @param weights     folder with DAC {@code weights.pth} and the CLIP checkpoint, or null for random
+ * @param weights     weights folder laid out as {@link WeightsDirectory} reads it (DAC {@code weights.pth}
+ *                    or {@code dac/}, CLIP {@code ViT-B-32.pt} or {@code clip/}), or null for random
  *                    networks
  * @param clipConfig  CLIP vision config JSON of the random CLIP (null: ViT-B/32); ignored with weights
  * @param codecConfig DAC kwargs JSON of the random codec (null: {@link #RANDOM_CODEC}); ignored with weights
@@ -66,10 +68,15 @@ public record PrepareNetworks(
         if (!Files.isDirectory(w)) {
             throw new IllegalArgumentException("weights folder " + w + " does not exist");
         }
-        if (!Files.isRegularFile(w.resolve("weights.pth"))) {
-            throw new IllegalArgumentException(
-                    "weights folder " + w + " has no DAC weights.pth (the 44.1 kHz codec, release 0.0.1)");
-        }
+        WeightsDirectory.dacFile(w);
+        clipCheckpoint(w);
+    }
+
+    /** {@link WeightsDirectory#clipFile}, or the folder itself when it holds a CLIP checkpoint directly. */
+    private static Path clipCheckpoint(Path w) {
+        boolean direct = ClipWeights.FILE_NAMES.stream().anyMatch(n -> Files.isRegularFile(w.resolve(n)))
+                && !Files.isDirectory(w.resolve("clip"));
+        return direct ? w : WeightsDirectory.clipFile(w);
     }
 
     /** The networks and the preparer that runs them; closing it frees the codec. */
@@ -95,8 +102,8 @@ public record PrepareNetworks(
             codec = DacCodec.of(Dac.random(dc, seed + 1));
         } else {
             Path w = Path.of(weights);
-            clip = ClipWeights.load(w);
-            codec = DacCodec.load(w.resolve("weights.pth"));
+            clip = ClipWeights.load(clipCheckpoint(w));
+            codec = DacCodec.load(WeightsDirectory.dacFile(w));
         }
         return new Loaded(new DatasetPreparer(new FrontEnd(clip, batchFrames, decoder), codec, split), codec);
     }

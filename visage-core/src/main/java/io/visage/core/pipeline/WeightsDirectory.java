@@ -43,31 +43,53 @@ public final class WeightsDirectory {
                             + " jaeyeonkim99/visage) is expected next to pytorch_model.bin or model.safetensors");
         }
         Visage model = Visage.loadPretrained(dir, ModelKind.AMBISONICS);
-        Path dacFile = DAC_FILES.stream()
-                .map(dir::resolve)
-                .filter(Files::isRegularFile)
-                .findFirst()
-                .orElseThrow(() -> new CheckpointFormatException(
-                        dir.resolve("weights.pth"),
-                        "missing: the DAC 44.1 kHz"
-                                + " weights (descript-audio-codec release 0.0.1 weights.pth; looked for " + DAC_FILES
-                                + ")"));
+        Path dacFile = dacFile(dir);
         DacCodec codec = DacCodec.load(dacFile);
         try {
-            Path clipFile = Files.isRegularFile(dir.resolve("ViT-B-32.pt"))
-                    ? dir.resolve("ViT-B-32.pt")
-                    : Files.isDirectory(dir.resolve("clip")) ? dir.resolve("clip") : null;
-            if (clipFile == null) {
-                throw new CheckpointFormatException(
-                        dir.resolve("ViT-B-32.pt"),
-                        "missing: the CLIP ViT-B/32 weights (OpenAI"
-                                + " ViT-B-32.pt, or a clip/ folder with Hugging Face openai/clip-vit-base-patch32)");
-            }
+            Path clipFile = clipFile(dir);
             ClipVisionTransformer clip = ClipWeights.load(clipFile);
             return new Components(clip, model, codec, false);
         } catch (RuntimeException e) {
             codec.close(); // its worker pool must not outlive a failed load
             throw e;
         }
+    }
+
+    /**
+     * The DAC weights of a weights folder: the first of {@link #DAC_FILES} that exists (a
+     * {@code dac/weights.safetensors} needs its {@code dac/config.json}, see {@link io.visage.audio.dac.Dac#load(Path)}).
+     *
+     * @throws CheckpointFormatException naming what was looked for when none exists
+     */
+    public static Path dacFile(Path dir) {
+        return DAC_FILES.stream()
+                .map(dir::resolve)
+                .filter(Files::isRegularFile)
+                .findFirst()
+                .orElseThrow(() -> new CheckpointFormatException(
+                        dir.resolve("weights.pth"),
+                        "missing: the DAC"
+                                + " weights (descript-audio-codec release 0.0.1 weights.pth; looked for " + DAC_FILES
+                                + ")"));
+    }
+
+    /**
+     * The CLIP checkpoint of a weights folder: {@code ViT-B-32.pt} (OpenAI), else a {@code clip/}
+     * sub-folder (Hugging Face files, or one of {@link ClipWeights#FILE_NAMES} with a
+     * {@link io.visage.core.clip.ClipVisionConfig} {@code config.json}).
+     *
+     * @throws CheckpointFormatException naming what was looked for when neither exists
+     */
+    public static Path clipFile(Path dir) {
+        if (Files.isRegularFile(dir.resolve("ViT-B-32.pt"))) {
+            return dir.resolve("ViT-B-32.pt");
+        }
+        if (Files.isDirectory(dir.resolve("clip"))) {
+            return dir.resolve("clip");
+        }
+        throw new CheckpointFormatException(
+                dir.resolve("ViT-B-32.pt"),
+                "missing: the CLIP ViT-B/32 weights (OpenAI"
+                        + " ViT-B-32.pt, or a clip/ folder with Hugging Face openai/clip-vit-base-patch32)");
     }
 }
