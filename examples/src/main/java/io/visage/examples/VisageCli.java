@@ -42,6 +42,7 @@ import picocli.CommandLine.Spec;
             CodecCommand.class,
             FoaCommand.class,
             InspectCommand.class,
+            RandomWeightsCommand.class,
             VersionCommand.class,
             BenchCommand.class,
             CommandLine.HelpCommand.class
