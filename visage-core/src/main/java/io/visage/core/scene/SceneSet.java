@@ -192,6 +192,16 @@ public final class SceneSet {
         return Files.isRegularFile(dir.resolve(SCENES_JSON));
     }
 
+    /**
+     * Checks that {@link #write} can use {@code out}: it is missing, an empty folder, or a scene set
+     * with a readable {@code scenes.json}.
+     *
+     * @throws ConfigException naming the folder and what is wrong with it
+     */
+    public static void checkFolder(Path out) {
+        existingCatalog(out);
+    }
+
     private static SceneJson.Catalog existingCatalog(Path out) {
         if (!Files.exists(out)) {
             return null;
