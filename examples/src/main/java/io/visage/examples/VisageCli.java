@@ -39,6 +39,7 @@ import picocli.CommandLine.Spec;
             TrainCommand.class,
             EvaluateCommand.class,
             PrepareGtCommand.class,
+            ScenesCommand.class,
             CodecCommand.class,
             FoaCommand.class,
             InspectCommand.class,
