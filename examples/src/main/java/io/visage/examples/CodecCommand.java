@@ -26,8 +26,9 @@ import picocli.CommandLine.Spec;
 @Command(
         name = "codec",
         mixinStandardHelpOptions = true,
-        description = "Descript Audio Codec: WAV <-> codes (.npy int64 [channels*levels, frames], row c*levels+q).",
-        subcommands = {CodecCommand.Encode.class, CodecCommand.Decode.class})
+        description = "Descript Audio Codec: WAV <-> codes (.npy int64 [channels*levels, frames], row c*levels+q);"
+                + " train: a codec of the same architecture on WAV files.",
+        subcommands = {CodecCommand.Encode.class, CodecCommand.Decode.class, CodecTrainCommand.class})
 public final class CodecCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -123,6 +123,18 @@ public final class Dac implements Module {
         return quantizer.encode(ops, encoder.forward(ops, audio), nQuantizers);
     }
 
+    /**
+     * {@code DAC.encode} in training mode: the encoder, then every quantizer level with quantizer
+     * dropout ({@link ResidualVectorQuantize#encode(Ops, Tensor, int[])}).
+     *
+     * @param audio         [B, 1, N], N a multiple of {@link DacConfig#hopLength()}
+     * @param levelsPerItem levels counted for each batch item (see {@link QuantizerDropout})
+     */
+    public DacEncoding encode(Ops ops, Tensor audio, int[] levelsPerItem) {
+        checkAudio(audio.shape());
+        return quantizer.encode(ops, encoder.forward(ops, audio), levelsPerItem);
+    }
+
     /** {@code DAC.decode}. @param z [B, D, T] @return [B, 1, T · Π decoder_rates] */
     public Tensor decode(Ops ops, Tensor z) {
         checkLatent(z.shape());

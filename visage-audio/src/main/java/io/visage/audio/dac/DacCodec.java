@@ -221,8 +221,18 @@ public final class DacCodec implements AutoCloseable {
         return out;
     }
 
-    /** {@link #fromCodes} then {@link #decodeChunked}: generated codes to audio. @param codes [B, n, T] @return [B, 1, T · hop] */
+    /**
+     * {@link #fromCodes} then the decoder: generated codes to audio. With even decoder rates the
+     * decoder runs in windows ({@link #decodeChunked}); with an odd rate, whose stage gives
+     * rate · T − 1 samples so that windows do not tile, in one pass ({@link #decode}), its working
+     * memory then growing with T.
+     *
+     * @param codes [B, n, T]
+     * @return [B, 1, T · hop] for even decoder rates; [B, 1, L] with L the decoder's output length
+     *     (e.g. 320·T − 8 for rates [8, 5, 4, 2]) otherwise
+     */
     public INDArray decodeCodes(INDArray codes, int chunkFrames) {
-        return decodeChunked(fromCodes(codes).z().value(), chunkFrames);
+        INDArray z = fromCodes(codes).z().value();
+        return decoder.plan().exactScale().isPresent() ? decodeChunked(z, chunkFrames) : decode(z);
     }
 }

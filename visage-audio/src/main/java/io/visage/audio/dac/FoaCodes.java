@@ -63,7 +63,8 @@ public final class FoaCodes {
      *
      * @param codes    [C·n, T] integer, row c·n + q
      * @param channels C
-     * @return audio [C][T · hop]
+     * @return audio [C][T · hop] (with an odd decoder rate [C][L], L the decoder's output length, a few
+     *     samples less: see {@link DacCodec#decodeCodes})
      */
     public static float[][] decode(DacCodec codec, INDArray codes, int channels, int chunkFrames) {
         if (codes.rank() != 2

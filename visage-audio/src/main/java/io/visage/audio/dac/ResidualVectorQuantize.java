@@ -16,9 +16,10 @@ import org.nd4j.linalg.factory.Nd4j;
 
 /**
  * DAC's {@code ResidualVectorQuantize}: {@code quantizers.i} ({@link VectorQuantize}) applied in turn,
- * each to what the previous levels left unexplained. Evaluation semantics: the first
- * {@code nQuantizers} levels are used for every batch item (the training-time quantizer dropout,
- * which draws a random level count per item, is not applied here).
+ * each to what the previous levels left unexplained. {@link #encode(Ops, Tensor, int)} has the
+ * evaluation semantics (the first {@code nQuantizers} levels for every batch item);
+ * {@link #encode(Ops, Tensor, int[])} the training semantics with quantizer dropout (a level count
+ * per item, drawn by {@link QuantizerDropout}).
  * Axes: B batch, D latent_dim, N levels, T frames.
  */
 public final class ResidualVectorQuantize implements Module {
@@ -80,6 +81,71 @@ public final class ResidualVectorQuantize implements Module {
         }
         Tensor lat = latents.size() == 1 ? latents.get(0) : ops.concat(1, latents.toArray(new Tensor[0]));
         return new DacEncoding(zq, codes, lat, commitment, codebookLoss);
+    }
+
+    /**
+     * The reference's training-mode forward ({@code self.training}, with quantizer dropout): every
+     * level runs on the residual of all levels before it, but level i adds to {@code z_q} and to the
+     * losses only for the items with {@code i < levelsPerItem[b]} (the reference's
+     * {@code mask = i < n_quantizers}: {@code z_q += z_q_i · mask}, {@code loss += (loss_i · mask).mean()});
+     * the residual is updated for every item.
+     *
+     * @param z             [B, D, T]
+     * @param levelsPerItem B counts, each in [1, levels()]
+     * @return z_q [B, D, T] (masked sum), codes [B, levels(), T] of every level, latents [B, Σ d_i, T],
+     *         masked losses
+     */
+    public DacEncoding encode(Ops ops, Tensor z, int[] levelsPerItem) {
+        long b = z.size(0);
+        long t = z.size(2);
+        if (levelsPerItem.length != b) {
+            throw new IllegalArgumentException("quantizer dropout: " + levelsPerItem.length
+                    + " level counts for a batch of " + b + " (z " + Arrays.toString(z.shape()) + ")");
+        }
+        for (int i = 0; i < levelsPerItem.length; i++) {
+            if (levelsPerItem[i] < 1 || levelsPerItem[i] > levels()) {
+                throw new IllegalArgumentException("quantizer dropout: item " + i + " uses " + levelsPerItem[i]
+                        + " levels, must be in [1, " + levels() + "]");
+            }
+        }
+        int n = levels();
+        Tensor residual = z;
+        Tensor zq = null;
+        Tensor commitment = null;
+        Tensor codebookLoss = null;
+        List<Tensor> latents = new ArrayList<>();
+        INDArray codes = Nd4j.create(DataType.LONG, b, n, t);
+        for (int i = 0; i < n; i++) {
+            Tensor mask = mask(levelsPerItem, i, z.dataType());
+            VectorQuantize.Step s = quantizers.get(i).encode(ops, residual, mask);
+            Tensor contribution = mask == null ? s.zq() : ops.mul(s.zq(), mask);
+            zq = zq == null ? contribution : ops.add(zq, contribution);
+            residual = ops.sub(residual, s.zq());
+            commitment = commitment == null ? s.commitmentLoss() : ops.add(commitment, s.commitmentLoss());
+            codebookLoss = codebookLoss == null ? s.codebookLoss() : ops.add(codebookLoss, s.codebookLoss());
+            latents.add(s.ze());
+            codes.get(
+                            org.nd4j.linalg.indexing.NDArrayIndex.all(),
+                            org.nd4j.linalg.indexing.NDArrayIndex.point(i),
+                            org.nd4j.linalg.indexing.NDArrayIndex.all())
+                    .assign(Nd4j.createFromArray(s.codes()).reshape(b, t));
+        }
+        Tensor lat = latents.size() == 1 ? latents.get(0) : ops.concat(1, latents.toArray(new Tensor[0]));
+        return new DacEncoding(zq, codes, lat, commitment, codebookLoss);
+    }
+
+    /** The constant [B, 1, 1] mask of level i, or null when every item uses it. */
+    private static Tensor mask(int[] levelsPerItem, int level, DataType type) {
+        boolean all = true;
+        double[] m = new double[levelsPerItem.length];
+        for (int j = 0; j < m.length; j++) {
+            m[j] = level < levelsPerItem[j] ? 1.0 : 0.0;
+            all &= m[j] == 1.0;
+        }
+        if (all) {
+            return null;
+        }
+        return Tensor.constant(Nd4j.create(m, new long[] {m.length, 1, 1}, 'c').castTo(type));
     }
 
     /**

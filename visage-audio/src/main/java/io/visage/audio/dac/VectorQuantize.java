@@ -45,23 +45,39 @@ public final class VectorQuantize implements Module {
 
     /**
      * Quantises a residual. In the forward value {@code zq} = out_proj(codebook[code]); gradients flow
-     * straight through to {@code ze} (the reference's {@code z_e + (z_q - z_e).detach()}).
+     * straight through to {@code ze} (the reference's {@code z_e + (z_q - z_e).detach()}). The
+     * commitment loss reaches in_proj and the encoder, the codebook loss the codebook rows.
      *
      * @param residual [B, D, T]
+     * @param itemMask null (every item counts), or a constant [B, 1, 1] of 0/1: the quantizer-dropout
+     *                 mask of this level; the losses are then the reference's
+     *                 {@code (per-item mse · mask).mean()} = Σ(sq · mask) / (B·d·T)
      * @return zq [B, D, T], ze [B, d, T], codes [B·T] (b-major), and the two scalar MSE losses
      */
-    Step encode(Ops ops, Tensor residual) {
+    Step encode(Ops ops, Tensor residual, Tensor itemMask) {
         Tensor ze = inProj.forward(ops, residual);
         long b = ze.size(0);
         long t = ze.size(2);
         long[] codes = nearest(ze.value(), codebook.weight().value());
         Tensor rows = codebook.forward(ops, codes, b, t); // [B, T, d]
         Tensor zq = ops.permute(rows, 0, 2, 1);
-        Tensor commitment = ops.mean(ops.square(ops.sub(ze, ops.constant(zq.value()))));
-        Tensor codebookLoss = ops.mean(ops.square(ops.sub(zq, ops.constant(ze.value()))));
+        Tensor commitment = maskedMean(ops, ops.square(ops.sub(ze, ops.constant(zq.value()))), itemMask);
+        Tensor codebookLoss = maskedMean(ops, ops.square(ops.sub(zq, ops.constant(ze.value()))), itemMask);
         Tensor straight = ops.add(ze, ops.constant(zq.value().sub(ze.value())));
         Tensor out = outProj.forward(ops, straight);
         return new Step(out, ze, codes, commitment, codebookLoss);
+    }
+
+    /** {@link #encode(Ops, Tensor, Tensor)} with every item counted. */
+    Step encode(Ops ops, Tensor residual) {
+        return encode(ops, residual, null);
+    }
+
+    private static Tensor maskedMean(Ops ops, Tensor sq, Tensor itemMask) {
+        if (itemMask == null) {
+            return ops.mean(sq);
+        }
+        return ops.scale(ops.sum(ops.mul(sq, itemMask)), 1.0 / sq.value().length());
     }
 
     /**

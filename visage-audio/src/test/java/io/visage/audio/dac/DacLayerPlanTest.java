@@ -275,6 +275,27 @@ class DacLayerPlanTest {
     }
 
     @Test
+    void decodeCodes_oddDecoderRate_decodesInOnePass() {
+        DacConfig c = DacConfig.builder()
+                .encoderDim(2)
+                .encoderRates(2, 3)
+                .decoderDim(8)
+                .decoderRates(3, 2)
+                .codebookSize(4)
+                .codebooks(2, 2)
+                .build();
+        try (DacCodec codec = DacCodec.of(Dac.random(c, 8), par)) {
+            INDArray codes = org.nd4j.linalg.factory.Nd4j.createFromArray(new long[][][] {
+                {{0, 1, 2, 3, 0, 1, 2, 3, 1}, {3, 2, 1, 0, 3, 2, 1, 0, 2}}
+            });
+            INDArray oneShot = codec.decode(codec.fromCodes(codes).z().value());
+            INDArray audio = codec.decodeCodes(codes, 2);
+            assertEquals(6 * 9 - 2, audio.size(2), "rate 3 gives 3T - 1, then rate 2 doubles it");
+            assertEquals(oneShot, audio);
+        }
+    }
+
+    @Test
     void lengths_inputTooShort_throwsNamingStageInputAndMinimum() {
         DacConfig c = DacConfig.builder()
                 .encoderDim(2)

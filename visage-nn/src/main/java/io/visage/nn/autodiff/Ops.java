@@ -284,6 +284,25 @@ public final class Ops {
                 new INDArray[] {g.mul(a.value()).muli(2.0)});
     }
 
+    /**
+     * |a| element-wise. The gradient is sign(a), 0 at a = 0 (as {@code torch.abs}): an L1 loss
+     * gives no push to elements that already match exactly.
+     */
+    public Tensor abs(Tensor a) {
+        return result(Transforms.abs(a.value(), true), new Tensor[] {a}, g ->
+                new INDArray[] {g.mul(Transforms.sign(a.value(), true))});
+    }
+
+    /**
+     * max(a, min) element-wise ({@code torch.clamp(a, min=min)}). The gradient passes where
+     * a ≥ min and is 0 where the floor applies (as torch, which passes it at the boundary too).
+     */
+    public Tensor clampMin(Tensor a, double min) {
+        INDArray out = Transforms.max(a.value(), min, true);
+        return result(out, new Tensor[] {a}, g ->
+                new INDArray[] {g.mul(a.value().gte(min).castTo(g.dataType()))});
+    }
+
     public Tensor sin(Tensor a) {
         return result(Transforms.sin(a.value(), true), new Tensor[] {a}, g ->
                 new INDArray[] {g.mul(Transforms.cos(a.value(), true))});
