@@ -31,8 +31,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * paths are measured against the reference run in float64: the fast path must be as accurate as the
  * float32 reference (within 4× its error plus 1e-6), and every element must lie within
  * {@value #ABS_TOL}·max(1, max|exact|) of the float64 value (an absolute bound: 1e-4 on the decoded
- * audio in (-1, 1); for the encoder scaled by the largest latent). Measured here: at most 5.7e-5 on
- * audio and 3e-6·max|z| on latents; the float32 reference forward errs by up to 8.4e-5 on audio.
+ * audio in (-1, 1); for the encoder scaled by the largest latent), or within the float32 reference
+ * forward's own largest error where that is larger. Measured on an AVX-512 machine: at most 5.7e-5 on
+ * audio and 3e-6·max|z| on latents, the float32 reference forward up to 8.4e-5 on audio; on an
+ * AVX2-only machine (other summation orders) one decoded element of one config is 1.6e-4 off in both.
  */
 class TimeMajorNetworkTest {
     static final double ABS_TOL = 1e-4;
@@ -178,12 +180,18 @@ class TimeMajorNetworkTest {
                         + errReference);
     }
 
-    /** {@link #assertAsAccurate}, and every element within {@value #ABS_TOL}·max(1, max|exact|) of float64. */
+    /**
+     * {@link #assertAsAccurate}, and every element within {@value #ABS_TOL}·max(1, max|exact|) of float64,
+     * or within the float32 reference forward's own largest error where that is larger (random networks
+     * whose outputs come from near-cancelling sums: the float32 reference itself errs by up to ~1e-4 on
+     * some configs, depending on the CPU's vector width, i.e. on the summation order).
+     */
     private static void assertAccurate(String label, INDArray exact, INDArray reference, INDArray fast) {
         assertAsAccurate(label, exact, reference, fast);
         double scale = Math.max(1, Transforms.abs(exact).maxNumber().doubleValue());
+        double tol = Math.max(ABS_TOL * scale, maxAbsDiff(exact, reference));
         TensorAssert.assertClose(
-                label + " (fast path vs float64, absolute)", exact, fast.castTo(DataType.DOUBLE), 0, ABS_TOL * scale);
+                label + " (fast path vs float64, absolute)", exact, fast.castTo(DataType.DOUBLE), 0, tol);
     }
 
     private static double maxAbsDiff(INDArray exact, INDArray actual) {
