@@ -54,7 +54,8 @@ class GenerateCommandTest {
         int seconds = 2;
         Path input = dir.resolve("in.mp4");
         SyntheticVideo.writeColourBars(input, 64, 48, 8, 8 * seconds);
-        GenerateCommand.Result r = DemoCommand.run(dir, input, new CameraDirection(40, 60), 7, PipelineProgress.NONE);
+        GenerateCommand.Result r =
+                DemoCommand.runRandomWeights(dir, input, new CameraDirection(40, 60), 7, PipelineProgress.NONE);
 
         // reference lengths: ceil(int(F/4 * 44100) / 512) codec frames of 512 samples, resampled 44.1 -> 16 kHz
         int frames = seconds * 4;
@@ -81,7 +82,7 @@ class GenerateCommandTest {
     @Test
     void demo_webmInput_decodedByFfmpeg_writesTheWavButNoMp4(@TempDir Path dir) throws IOException {
         Path input = FramesCommandTest.copyResource("/video/ffmpeg/vp8.webm", dir);
-        GenerateCommand.Result r = DemoCommand.run(
+        GenerateCommand.Result r = DemoCommand.runRandomWeights(
                 dir,
                 input,
                 io.visage.core.video.VideoDecoder.AUTO,
@@ -127,7 +128,7 @@ class GenerateCommandTest {
         int seconds = 6; // 24 CLIP frames: windows [0, 20) and [16, 24) with a 1-s overlap
         Path input = dir.resolve("long.mp4");
         SyntheticVideo.writeColourBars(input, 64, 48, 8, 8 * seconds);
-        GenerateCommand.Result r = DemoCommand.run(
+        GenerateCommand.Result r = DemoCommand.runRandomWeights(
                 dir,
                 input,
                 io.visage.core.video.VideoDecoder.AUTO,
