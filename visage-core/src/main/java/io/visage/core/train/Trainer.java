@@ -10,6 +10,7 @@ import io.visage.nn.ConfigException;
 import io.visage.nn.kernel.Parallelism;
 import io.visage.nn.module.StateDicts;
 import io.visage.nn.optim.AdamW;
+import io.visage.nn.optim.CheckpointFolder;
 import io.visage.nn.optim.LrSchedule;
 import io.visage.nn.optim.OptimizerCheckpoint;
 import io.visage.nn.optim.SplitMixRandom;
@@ -17,13 +18,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntConsumer;
-import java.util.stream.Stream;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -245,61 +243,17 @@ public final class Trainer {
      */
     public Path save(Path outDir) {
         long step = optimizer.stepCount();
-        Path dir = outDir.resolve(CHECKPOINT_PREFIX + step);
-        Path tmp = outDir.resolve("." + CHECKPOINT_PREFIX + step + ".tmp");
-        try {
-            deleteTree(tmp);
-            Files.createDirectories(tmp);
+        return CheckpointFolder.write(outDir, CHECKPOINT_PREFIX + step, tmp -> {
             OptimizerCheckpoint.writeAtomically(
                     tmp.resolve(MODEL_FILE), StateDicts.arrays(model.stateDict()), Map.of("format", "pt"));
             Files.writeString(tmp.resolve(CONFIG_FILE), configJson);
             OptimizerCheckpoint.save(optimizer, tmp.resolve(OPTIMIZER_FILE));
             state().write(tmp.resolve(TrainerState.FILE));
-            if (Files.exists(dir)) {
-                Path old = outDir.resolve("." + CHECKPOINT_PREFIX + step + ".old");
-                deleteTree(old);
-                Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
-                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-                deleteTree(old);
-            } else {
-                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
-        } finally {
-            try {
-                deleteTree(tmp);
-            } catch (IOException ignored) {
-                // the hidden temporary folder is never read
-            }
-        }
-        return dir;
+        });
     }
 
     /** The {@code checkpoint-<step>} folder with the highest step in {@code outDir}, or null. */
     public static Path latestCheckpoint(Path outDir) {
-        if (!Files.isDirectory(outDir)) {
-            return null;
-        }
-        try (Stream<Path> s = Files.list(outDir)) {
-            return s.filter(p ->
-                            Files.isDirectory(p) && p.getFileName().toString().matches(CHECKPOINT_PREFIX + "\\d+"))
-                    .max(Comparator.comparingLong(
-                            p -> Long.parseLong(p.getFileName().toString().substring(CHECKPOINT_PREFIX.length()))))
-                    .orElse(null);
-        } catch (IOException e) {
-            throw new UncheckedIOException(outDir + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(q);
-            }
-        }
+        return CheckpointFolder.latest(outDir, CHECKPOINT_PREFIX);
     }
 }

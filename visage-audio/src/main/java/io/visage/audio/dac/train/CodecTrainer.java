@@ -13,18 +13,14 @@ import io.visage.nn.autodiff.Tensor;
 import io.visage.nn.kernel.Parallelism;
 import io.visage.nn.module.StateDicts;
 import io.visage.nn.optim.AdamW;
+import io.visage.nn.optim.CheckpointFolder;
 import io.visage.nn.optim.NoDecayRule;
 import io.visage.nn.optim.OptimizerCheckpoint;
 import io.visage.nn.optim.SplitMixRandom;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -241,11 +237,7 @@ public final class CodecTrainer {
     }
 
     private Path writeFolder(Path runDir, String name, boolean withTrainingState) {
-        Path dir = runDir.resolve(name);
-        Path tmp = runDir.resolve("." + name + ".tmp");
-        try {
-            deleteTree(tmp);
-            Files.createDirectories(tmp);
+        return CheckpointFolder.write(runDir, name, tmp -> {
             OptimizerCheckpoint.writeAtomically(
                     tmp.resolve(WEIGHTS_FILE), StateDicts.arrays(dac.stateDict()), Map.of("format", "pt"));
             Files.writeString(
@@ -258,51 +250,11 @@ public final class CodecTrainer {
                 OptimizerCheckpoint.save(optimizer, tmp.resolve(OPTIMIZER_FILE));
                 state().write(tmp.resolve(CodecTrainerState.FILE));
             }
-            if (Files.exists(dir)) {
-                Path old = runDir.resolve("." + name + ".old");
-                deleteTree(old);
-                Files.move(dir, old, StandardCopyOption.ATOMIC_MOVE);
-                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-                deleteTree(old);
-            } else {
-                Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(dir + ": " + e.getMessage(), e);
-        } finally {
-            try {
-                deleteTree(tmp);
-            } catch (IOException ignored) {
-                // the hidden temporary folder is never read
-            }
-        }
-        return dir;
+        });
     }
 
     /** The {@code checkpoint-<step>} folder with the highest step in {@code runDir}, or null. */
     public static Path latestCheckpoint(Path runDir) {
-        if (!Files.isDirectory(runDir)) {
-            return null;
-        }
-        try (Stream<Path> s = Files.list(runDir)) {
-            return s.filter(p ->
-                            Files.isDirectory(p) && p.getFileName().toString().matches(CHECKPOINT_PREFIX + "\\d+"))
-                    .max(Comparator.comparingLong(
-                            p -> Long.parseLong(p.getFileName().toString().substring(CHECKPOINT_PREFIX.length()))))
-                    .orElse(null);
-        } catch (IOException e) {
-            throw new UncheckedIOException(runDir + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(q);
-            }
-        }
+        return CheckpointFolder.latest(runDir, CHECKPOINT_PREFIX);
     }
 }
