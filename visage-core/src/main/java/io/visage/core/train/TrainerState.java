@@ -1,12 +1,6 @@
 package io.visage.core.train;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.visage.nn.CheckpointFormatException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import io.visage.nn.optim.StateFile;
 import java.nio.file.Path;
 
 /**
@@ -24,42 +18,20 @@ public record TrainerState(long step, long rngState, long epoch, int position, l
     private static final String FORMAT = "visage4j-trainer-state";
 
     public void write(Path file) {
-        ObjectNode n = new ObjectMapper()
-                .createObjectNode()
-                .put("format", FORMAT)
-                .put("step", step)
-                .put("rng_state", rngState)
-                .put("epoch", epoch)
-                .put("position", position)
-                .put("seed", seed);
-        try {
-            Files.writeString(file, n.toPrettyString() + "\n");
-        } catch (IOException e) {
-            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
-        }
+        java.util.Map<String, Long> f = new java.util.LinkedHashMap<>();
+        f.put("step", step);
+        f.put("rng_state", rngState);
+        f.put("epoch", epoch);
+        f.put("position", (long) position);
+        f.put("seed", seed);
+        StateFile.write(file, FORMAT, f);
     }
 
-    /** @throws CheckpointFormatException naming the file and the missing or malformed field */
+    /** @throws io.visage.nn.CheckpointFormatException naming the file and the missing or malformed field */
     public static TrainerState read(Path file) {
-        JsonNode n;
-        try {
-            n = new ObjectMapper().readTree(file.toFile());
-        } catch (IOException e) {
-            throw new CheckpointFormatException(file, "not readable JSON: " + e.getMessage());
-        }
-        if (n == null || !FORMAT.equals(n.path("format").asText())) {
-            throw new CheckpointFormatException(file, "not a trainer state (expected \"format\": \"" + FORMAT + "\")");
-        }
-        for (String k : new String[] {"step", "rng_state", "epoch", "position", "seed"}) {
-            if (!n.path(k).isIntegralNumber()) {
-                throw new CheckpointFormatException(file, "field '" + k + "' is missing or not an integer");
-            }
-        }
+        java.util.Map<String, Long> f =
+                StateFile.read(file, FORMAT, "a trainer state", "step", "rng_state", "epoch", "position", "seed");
         return new TrainerState(
-                n.get("step").asLong(),
-                n.get("rng_state").asLong(),
-                n.get("epoch").asLong(),
-                n.get("position").asInt(),
-                n.get("seed").asLong());
+                f.get("step"), f.get("rng_state"), f.get("epoch"), Math.toIntExact(f.get("position")), f.get("seed"));
     }
 }

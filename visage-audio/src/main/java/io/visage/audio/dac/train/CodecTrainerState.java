@@ -1,12 +1,6 @@
 package io.visage.audio.dac.train;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.visage.nn.CheckpointFormatException;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
+import io.visage.nn.optim.StateFile;
 import java.nio.file.Path;
 
 /**
@@ -23,39 +17,17 @@ public record CodecTrainerState(long step, long rngState, long seed) {
     private static final String FORMAT = "visage4j-codec-trainer-state";
 
     public void write(Path file) {
-        ObjectNode n = new ObjectMapper()
-                .createObjectNode()
-                .put("format", FORMAT)
-                .put("step", step)
-                .put("rng_state", rngState)
-                .put("seed", seed);
-        try {
-            Files.writeString(file, n.toPrettyString() + "\n");
-        } catch (IOException e) {
-            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
-        }
+        java.util.Map<String, Long> f = new java.util.LinkedHashMap<>();
+        f.put("step", step);
+        f.put("rng_state", rngState);
+        f.put("seed", seed);
+        StateFile.write(file, FORMAT, f);
     }
 
-    /** @throws CheckpointFormatException naming the file and the missing or malformed field */
+    /** @throws io.visage.nn.CheckpointFormatException naming the file and the missing or malformed field */
     public static CodecTrainerState read(Path file) {
-        JsonNode n;
-        try {
-            n = new ObjectMapper().readTree(file.toFile());
-        } catch (IOException e) {
-            throw new CheckpointFormatException(file, "not readable JSON: " + e.getMessage());
-        }
-        if (n == null || !FORMAT.equals(n.path("format").asText())) {
-            throw new CheckpointFormatException(
-                    file, "not a codec trainer state (expected \"format\": \"" + FORMAT + "\")");
-        }
-        for (String k : new String[] {"step", "rng_state", "seed"}) {
-            if (!n.path(k).isIntegralNumber()) {
-                throw new CheckpointFormatException(file, "field '" + k + "' is missing or not an integer");
-            }
-        }
-        return new CodecTrainerState(
-                n.get("step").asLong(),
-                n.get("rng_state").asLong(),
-                n.get("seed").asLong());
+        java.util.Map<String, Long> f =
+                StateFile.read(file, FORMAT, "a codec trainer state", "step", "rng_state", "seed");
+        return new CodecTrainerState(f.get("step"), f.get("rng_state"), f.get("seed"));
     }
 }
