@@ -1,10 +1,10 @@
 package io.visage.core.train;
 
+import io.visage.nn.optim.StepLogFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,23 +37,7 @@ public final class LossLog {
         for (int j = 0; j < codebooks; j++) {
             header.append(",valid_cb_").append(j);
         }
-        List<String> keep = new ArrayList<>();
-        keep.add(header.toString());
-        try {
-            if (keepUpToStep > 0 && Files.isRegularFile(f)) {
-                for (String line : Files.readAllLines(f)) {
-                    int comma = line.indexOf(',');
-                    if (comma > 0
-                            && line.substring(0, comma).matches("\\d+")
-                            && Long.parseLong(line.substring(0, comma)) <= keepUpToStep) {
-                        keep.add(line);
-                    }
-                }
-            }
-            Files.write(f, keep);
-        } catch (IOException e) {
-            throw new UncheckedIOException(f + ": " + e.getMessage(), e);
-        }
+        StepLogFile.open(f, header.toString(), keepUpToStep);
         return new LossLog(f);
     }
 
@@ -94,12 +78,7 @@ public final class LossLog {
                 sb.append(valid.perHead()[j]);
             }
         }
-        sb.append('\n');
-        try {
-            Files.writeString(file, sb, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
-        }
+        StepLogFile.append(file, sb.toString());
     }
 
     /** The {@code valid_loss} column of the steps that have one: [step, loss] pairs in file order. */

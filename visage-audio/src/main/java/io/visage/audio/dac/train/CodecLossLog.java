@@ -1,11 +1,10 @@
 package io.visage.audio.dac.train;
 
+import io.visage.nn.optim.StepLogFile;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -28,23 +27,7 @@ public final class CodecLossLog {
     /** @param keepUpToStep lines with a larger step are removed (0 starts a new log) */
     public static CodecLossLog open(Path runDir, long keepUpToStep) {
         Path f = runDir.resolve(FILE);
-        List<String> keep = new ArrayList<>();
-        keep.add(HEADER);
-        try {
-            if (keepUpToStep > 0 && Files.isRegularFile(f)) {
-                for (String line : Files.readAllLines(f)) {
-                    int comma = line.indexOf(',');
-                    if (comma > 0
-                            && line.substring(0, comma).matches("\\d+")
-                            && Long.parseLong(line.substring(0, comma)) <= keepUpToStep) {
-                        keep.add(line);
-                    }
-                }
-            }
-            Files.write(f, keep);
-        } catch (IOException e) {
-            throw new UncheckedIOException(f + ": " + e.getMessage(), e);
-        }
+        StepLogFile.open(f, HEADER, keepUpToStep);
         return new CodecLossLog(f);
     }
 
@@ -54,12 +37,8 @@ public final class CodecLossLog {
 
     public void append(CodecTrainer.StepResult r) {
         String line = r.step() + "," + r.total() + "," + r.mel() + "," + r.l1() + "," + r.commitment() + ","
-                + r.codebook() + "," + r.seconds() + "," + r.gradNorm() + "," + r.lr() + "\n";
-        try {
-            Files.writeString(file, line, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new UncheckedIOException(file + ": " + e.getMessage(), e);
-        }
+                + r.codebook() + "," + r.seconds() + "," + r.gradNorm() + "," + r.lr();
+        StepLogFile.append(file, line);
     }
 
     /**
