@@ -284,7 +284,8 @@ class TrainerTest {
         Map<String, INDArray> wa = StateDicts.arrays(whole.model().stateDict());
         Map<String, INDArray> wb = StateDicts.arrays(split.model().stateDict());
         for (String k : wa.keySet()) {
-            io.visage.nn.testing.TensorAssert.assertClose(k, wa.get(k), wb.get(k), 1e-4, 1e-6);
+            // float32 sums of two half-batches vs one batch: other orders on other vector widths (AVX2 seen 1.1e-6)
+            io.visage.nn.testing.TensorAssert.assertClose(k, wa.get(k), wb.get(k), 1e-4, 5e-6);
         }
     }
 }
