@@ -58,29 +58,7 @@ public final class ResidualVectorQuantize implements Module {
         if (nQuantizers < 1 || nQuantizers > levels()) {
             throw new IllegalArgumentException("n_quantizers must be in [1, " + levels() + "], got " + nQuantizers);
         }
-        long b = z.size(0);
-        long t = z.size(2);
-        Tensor residual = z;
-        Tensor zq = null;
-        Tensor commitment = null;
-        Tensor codebookLoss = null;
-        List<Tensor> latents = new ArrayList<>();
-        INDArray codes = Nd4j.create(DataType.LONG, b, nQuantizers, t);
-        for (int i = 0; i < nQuantizers; i++) {
-            VectorQuantize.Step s = quantizers.get(i).encode(ops, residual);
-            zq = zq == null ? s.zq() : ops.add(zq, s.zq());
-            residual = ops.sub(residual, s.zq());
-            commitment = commitment == null ? s.commitmentLoss() : ops.add(commitment, s.commitmentLoss());
-            codebookLoss = codebookLoss == null ? s.codebookLoss() : ops.add(codebookLoss, s.codebookLoss());
-            latents.add(s.ze());
-            codes.get(
-                            org.nd4j.linalg.indexing.NDArrayIndex.all(),
-                            org.nd4j.linalg.indexing.NDArrayIndex.point(i),
-                            org.nd4j.linalg.indexing.NDArrayIndex.all())
-                    .assign(Nd4j.createFromArray(s.codes()).reshape(b, t));
-        }
-        Tensor lat = latents.size() == 1 ? latents.get(0) : ops.concat(1, latents.toArray(new Tensor[0]));
-        return new DacEncoding(zq, codes, lat, commitment, codebookLoss);
+        return run(ops, z, nQuantizers, null);
     }
 
     /**
@@ -108,7 +86,16 @@ public final class ResidualVectorQuantize implements Module {
                         + " levels, must be in [1, " + levels() + "]");
             }
         }
-        int n = levels();
+        return run(ops, z, levels(), levelsPerItem);
+    }
+
+    /**
+     * Runs levels 0..n−1, each on the residual of all levels before it; with {@code levelsPerItem},
+     * level i counts in z_q and in the losses only for the items that use it (null: every item).
+     */
+    private DacEncoding run(Ops ops, Tensor z, int n, int[] levelsPerItem) {
+        long b = z.size(0);
+        long t = z.size(2);
         Tensor residual = z;
         Tensor zq = null;
         Tensor commitment = null;
@@ -116,7 +103,7 @@ public final class ResidualVectorQuantize implements Module {
         List<Tensor> latents = new ArrayList<>();
         INDArray codes = Nd4j.create(DataType.LONG, b, n, t);
         for (int i = 0; i < n; i++) {
-            Tensor mask = mask(levelsPerItem, i, z.dataType());
+            Tensor mask = levelsPerItem == null ? null : mask(levelsPerItem, i, z.dataType());
             VectorQuantize.Step s = quantizers.get(i).encode(ops, residual, mask);
             Tensor contribution = mask == null ? s.zq() : ops.mul(s.zq(), mask);
             zq = zq == null ? contribution : ops.add(zq, contribution);
