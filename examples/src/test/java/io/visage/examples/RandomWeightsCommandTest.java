@@ -31,6 +31,28 @@ class RandomWeightsCommandTest {
         return VisageCli.execute(new PrintWriter(out), new PrintWriter(err), args);
     }
 
+    /** Runs {@code random-weights} into {@code tmp/<dir>}, expecting success; @return its standard output */
+    private String write(String network, Path config, long seed, String dir) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        assertEquals(
+                0,
+                cli(
+                        out,
+                        err,
+                        "random-weights",
+                        "--network",
+                        network,
+                        "--config",
+                        config.toString(),
+                        "--seed",
+                        Long.toString(seed),
+                        "--out",
+                        tmp.resolve(dir).toString()),
+                err.toString());
+        return out.toString();
+    }
+
     private static void assertSameTensors(Module expected, Module loaded) {
         Map<String, INDArray> a = StateDicts.arrays(expected.stateDict());
         Map<String, INDArray> b = StateDicts.arrays(loaded.stateDict());
@@ -41,54 +63,10 @@ class RandomWeightsCommandTest {
     @Test
     void clip_writesWhatTheClipLoaderReads_sameSeedSameBytes() throws Exception {
         Path cfg = TinyDatasets.writeClipConfig(tmp.resolve("clip.json"));
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        assertEquals(
-                0,
-                cli(
-                        out,
-                        err,
-                        "random-weights",
-                        "--network",
-                        "clip",
-                        "--config",
-                        cfg.toString(),
-                        "--seed",
-                        "5",
-                        "--out",
-                        tmp.resolve("a").toString()),
-                err.toString());
-        assertTrue(out.toString().contains("clip.safetensors"), out.toString());
-        assertEquals(
-                0,
-                cli(
-                        out,
-                        err,
-                        "random-weights",
-                        "--network",
-                        "CLIP",
-                        "--config",
-                        cfg.toString(),
-                        "--seed",
-                        "5",
-                        "--out",
-                        tmp.resolve("b").toString()),
-                err.toString());
-        assertEquals(
-                0,
-                cli(
-                        out,
-                        err,
-                        "random-weights",
-                        "--network",
-                        "clip",
-                        "--config",
-                        cfg.toString(),
-                        "--seed",
-                        "6",
-                        "--out",
-                        tmp.resolve("c").toString()),
-                err.toString());
+        String outA = write("clip", cfg, 5, "a");
+        assertTrue(outA.contains("clip.safetensors"), outA);
+        write("CLIP", cfg, 5, "b");
+        write("clip", cfg, 6, "c");
 
         byte[] a = Files.readAllBytes(tmp.resolve("a/clip.safetensors"));
         assertArrayEquals(a, Files.readAllBytes(tmp.resolve("b/clip.safetensors")));
@@ -108,23 +86,7 @@ class RandomWeightsCommandTest {
     @Test
     void codecAndVisage_loadBackWithTheirOwnLoaders() throws Exception {
         Path codecCfg = TinyDatasets.writeCodecConfig(tmp.resolve("codec.json"), 2, 16);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        assertEquals(
-                0,
-                cli(
-                        out,
-                        err,
-                        "random-weights",
-                        "--network",
-                        "codec",
-                        "--config",
-                        codecCfg.toString(),
-                        "--seed",
-                        "3",
-                        "--out",
-                        tmp.resolve("dac").toString()),
-                err.toString());
+        write("codec", codecCfg, 3, "dac");
         Dac dac = Dac.load(tmp.resolve("dac/weights.safetensors"));
         assertEquals(TinyDatasets.codecConfig(2, 16), dac.config());
         assertSameTensors(Dac.random(TinyDatasets.codecConfig(2, 16), 3), dac);
@@ -145,21 +107,7 @@ class RandomWeightsCommandTest {
                 .build();
         Path visageCfg = tmp.resolve("visage.json");
         Files.writeString(visageCfg, vc.toJson().toPrettyString());
-        assertEquals(
-                0,
-                cli(
-                        out,
-                        err,
-                        "random-weights",
-                        "--network",
-                        "visage",
-                        "--config",
-                        visageCfg.toString(),
-                        "--seed",
-                        "4",
-                        "--out",
-                        tmp.resolve("m").toString()),
-                err.toString());
+        write("visage", visageCfg, 4, "m");
         Visage m = Visage.loadPretrained(tmp.resolve("m"), ModelKind.AMBISONICS);
         assertEquals(vc, m.config());
         assertSameTensors(Visage.random(vc, ModelKind.AMBISONICS, 4, org.nd4j.linalg.api.buffer.DataType.FLOAT), m);
