@@ -7,15 +7,14 @@ import io.visage.core.clip.ClipVisionTransformer;
 import io.visage.core.model.ModelKind;
 import io.visage.core.model.Visage;
 import io.visage.core.model.VisageConfig;
-import io.visage.nn.io.Safetensors;
 import io.visage.nn.module.Module;
 import io.visage.nn.module.RandomParams;
 import io.visage.nn.module.StateDicts;
+import io.visage.nn.optim.OptimizerCheckpoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -121,9 +120,7 @@ public final class RandomWeightsCommand implements Callable<Integer> {
                     configJson = vc.toJson().toPrettyString();
                 }
             }
-            Path part = weights.resolveSibling(weights.getFileName() + ".part");
-            Safetensors.write(part, StateDicts.arrays(m.stateDict()), Map.of("format", "pt"));
-            Files.move(part, weights, StandardCopyOption.REPLACE_EXISTING);
+            OptimizerCheckpoint.writeAtomically(weights, StateDicts.arrays(m.stateDict()), Map.of("format", "pt"));
             Files.writeString(out.resolve("config.json"), configJson);
             return weights;
         } catch (IOException e) {

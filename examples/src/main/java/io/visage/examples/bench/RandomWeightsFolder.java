@@ -7,10 +7,10 @@ import io.visage.core.clip.ClipVisionTransformer;
 import io.visage.core.model.ModelKind;
 import io.visage.core.model.Visage;
 import io.visage.core.model.VisageConfig;
-import io.visage.nn.io.Safetensors;
 import io.visage.nn.module.Module;
 import io.visage.nn.module.RandomParams;
 import io.visage.nn.module.StateDicts;
+import io.visage.nn.optim.OptimizerCheckpoint;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -62,10 +62,7 @@ public final class RandomWeightsFolder {
         }
     }
 
-    private static void write(Path file, Module m) throws IOException {
-        Path part = file.resolveSibling(file.getFileName() + ".part");
-        Map<String, org.nd4j.linalg.api.ndarray.INDArray> sd = StateDicts.arrays(m.stateDict());
-        Safetensors.write(part, sd, Map.of("format", "pt"));
-        Files.move(part, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    private static void write(Path file, Module m) {
+        OptimizerCheckpoint.writeAtomically(file, StateDicts.arrays(m.stateDict()), Map.of("format", "pt"));
     }
 }
